@@ -26,7 +26,7 @@ export function init(options) {
   try {
     return createClient(options, browserEnv());
   } catch (e) {
-    warn(console, 'init failed', e);
+    warn(console, 'init failed: ' + (e && e.message));
     return noopClient();
   }
 }
