@@ -1,0 +1,24 @@
+package dev.tally.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import java.util.List;
+
+/** Short-hands for cdk-nag suppressions; every one must say why. */
+final class Nag {
+
+  private Nag() {}
+
+  /** Suppresses rule {@code id} on a resource, for the written {@code reason}. */
+  static NagPackSuppression suppress(String id, String reason) {
+    return NagPackSuppression.builder().id(id).reason(reason).build();
+  }
+
+  /** Suppresses rule {@code id} only for the listed findings, e.g. one wildcard resource. */
+  static NagPackSuppression suppress(String id, String reason, List<String> appliesTo) {
+    return NagPackSuppression.builder()
+        .id(id)
+        .reason(reason)
+        .appliesTo(List.<Object>copyOf(appliesTo))
+        .build();
+  }
+}

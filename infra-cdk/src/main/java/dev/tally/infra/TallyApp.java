@@ -1,0 +1,83 @@
+package dev.tally.infra;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
+import java.nio.file.Path;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Tags;
+
+/** The CDK app: every Tally stack for one stage, checked by cdk-nag's AwsSolutions rules. */
+public final class TallyApp {
+
+  private TallyApp() {}
+
+  /** Reads context ({@link TallyStageConfig}), checks the build outputs exist, and synthesizes. */
+  public static void main(String[] args) {
+    App app = new App();
+    TallyStageConfig config =
+        TallyStageConfig.fromContext(app.getNode()::tryGetContext, defaultAssetsRoot());
+    build(app, config, TallyArtifacts.under(config.assetsRoot()).requireBuilt());
+    app.synth();
+  }
+
+  /** The stacks of one stage; the optional ones are null when their flag is off. */
+  public record Stacks(
+      DataStack data,
+      PipelineStack pipeline,
+      ApiStack api,
+      HostingStack hosting,
+      MonitoringStack monitoring,
+      ArchiveStack archive,
+      SearchStack search,
+      DemoStoreStack demoStore) {}
+
+  /** Adds all stacks for {@code config} to {@code app}; tests call this with placeholder files. */
+  public static Stacks build(App app, TallyStageConfig config, TallyArtifacts artifacts) {
+    StackProps props = StackProps.builder().env(environment()).build();
+    DataStack data = new DataStack(app, config.stackName("Data"), props, config);
+    PipelineStack pipeline =
+        new PipelineStack(app, config.stackName("Pipeline"), props, config, data, artifacts);
+    ApiStack api = new ApiStack(app, config.stackName("Api"), props, config, data, pipeline, artifacts);
+    HostingStack hosting =
+        new HostingStack(app, config.stackName("Hosting"), props, config, api, artifacts);
+    MonitoringStack monitoring =
+        new MonitoringStack(app, config.stackName("Monitoring"), props, config, data, pipeline, api);
+    ArchiveStack archive =
+        config.archive()
+            ? new ArchiveStack(app, config.stackName("Archive"), props, config, pipeline)
+            : null;
+    SearchStack search =
+        config.openSearch() ? new SearchStack(app, config.stackName("Search"), props, config) : null;
+    DemoStoreStack demoStore =
+        config.demoStore()
+            ? new DemoStoreStack(app, config.stackName("DemoStore"), props, config)
+            : null;
+
+    Tags.of(app).add("app", "tally");
+    Tags.of(app).add("stage", config.stage().id());
+    Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+    return new Stacks(data, pipeline, api, hosting, monitoring, archive, search, demoStore);
+  }
+
+  /**
+   * The account and region the CLI resolved from the caller's profile; both null (an
+   * environment-agnostic synth) when there are no credentials, as in tests.
+   */
+  private static Environment environment() {
+    return Environment.builder()
+        .account(System.getenv("CDK_DEFAULT_ACCOUNT"))
+        .region(System.getenv("CDK_DEFAULT_REGION"))
+        .build();
+  }
+
+  /** The repo root: the parent when run from {@code infra-cdk/} (as {@code cdk synth} does). */
+  static Path defaultAssetsRoot() {
+    Path cwd = Path.of("").toAbsolutePath();
+    return cwd.getFileName() != null && cwd.getFileName().toString().equals("infra-cdk")
+        ? cwd.getParent()
+        : cwd;
+  }
+}
