@@ -1,0 +1,80 @@
+package dev.tally.dynamodb;
+
+import dev.tally.core.agg.FunnelStep;
+import java.time.LocalDate;
+
+/**
+ * The metrics table's key layout. Every partition key starts with the store id, so stores sharing
+ * a table never mix. Ranges of days are one Query on a partition with {@code sk BETWEEN}.
+ *
+ * <pre>
+ * person-day    {store}#USER#{uid}            DAY#{yyyy-mm-dd}   counters, firstSeen, lastSeen,
+ *                                                                steps, seen, ver
+ * store-day     {store}#STORE#SHARD#{k}       DAY#{d}            counters + distinct steps
+ * product-day   {store}#PRODUCTS#DAY#{d}      PRODUCT#{id}       views, adds, removes, units, revenue
+ * sketch        {store}#SKETCH#{step}         DAY#{d}            hll, ver
+ * alias         {store}#ALIAS#{anonymousId}   LINK               userId
+ * links         {store}#LINKS#{userId}        ANON#{anonymousId}
+ * </pre>
+ */
+public final class MetricKeys {
+  /** Person-day: the funnel steps reached that day, as {@link FunnelStep} bits. */
+  public static final String STEPS = "steps";
+  /** Person-day: 8-byte hashes of message ids already counted (per-event exactly-once). */
+  public static final String SEEN = "seen";
+  /** Optimistic-concurrency version of person-day and sketch items. */
+  public static final String VERSION = "ver";
+  public static final String FIRST_SEEN = "firstSeen";
+  public static final String LAST_SEEN = "lastSeen";
+  public static final String HLL = "hll";
+  public static final String USER_ID = "userId";
+  public static final String DAY_PREFIX = "DAY#";
+
+  private MetricKeys() {}
+
+  public static String userPk(String store, String uid) {
+    return store + "#USER#" + uid;
+  }
+
+  public static String daySk(LocalDate day) {
+    return DAY_PREFIX + day;
+  }
+
+  public static LocalDate dayOf(String sk) {
+    return LocalDate.parse(sk.substring(DAY_PREFIX.length()));
+  }
+
+  public static String storeShardPk(String store, int shard) {
+    return store + "#STORE#SHARD#" + shard;
+  }
+
+  public static String productsPk(String store, LocalDate day) {
+    return store + "#PRODUCTS#DAY#" + day;
+  }
+
+  public static String productSk(String productId) {
+    return "PRODUCT#" + productId;
+  }
+
+  public static String productIdOf(String sk) {
+    return sk.substring("PRODUCT#".length());
+  }
+
+  public static String sketchPk(String store, FunnelStep step) {
+    return store + "#SKETCH#" + step.attribute();
+  }
+
+  public static String aliasPk(String store, String anonymousId) {
+    return store + "#ALIAS#" + anonymousId;
+  }
+
+  public static final String ALIAS_SK = "LINK";
+
+  public static String linksPk(String store, String userId) {
+    return store + "#LINKS#" + userId;
+  }
+
+  public static String linkSk(String anonymousId) {
+    return "ANON#" + anonymousId;
+  }
+}
