@@ -1,0 +1,143 @@
+package dev.tally.query;
+
+import dev.tally.core.agg.FunnelStep;
+import dev.tally.core.error.RetryableException;
+import dev.tally.dynamodb.MetricKeys;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * Reads the metrics table. Every method is a fixed number of Query calls on known partition
+ * keys (one per shard, step or day), never a Scan, so its cost does not grow with raw events.
+ */
+public final class MetricsReader {
+  private final DynamoDbClient ddb;
+  private final String table;
+
+  public MetricsReader(DynamoDbClient ddb, String table) {
+    this.ddb = ddb;
+    this.table = table;
+  }
+
+  /** Numeric attributes per day of one person-day partition. */
+  public Map<LocalDate, Map<String, Long>> userDays(String store, String uid, DateRange range) {
+    return days(MetricKeys.userPk(store, uid), range);
+  }
+
+  /** Store-day totals over all write shards. */
+  public Map<LocalDate, Map<String, Long>> storeDays(String store, int shards, DateRange range) {
+    Map<LocalDate, Map<String, Long>> out = new TreeMap<>();
+    for (int k = 0; k < shards; k++) {
+      days(MetricKeys.storeShardPk(store, k), range)
+          .forEach((day, attrs) -> {
+            Map<String, Long> sum = out.computeIfAbsent(day, d -> new HashMap<>());
+            attrs.forEach((a, v) -> sum.merge(a, v, Long::sum));
+          });
+    }
+    return out;
+  }
+
+  /** Product counters summed over the range: one Query per day. */
+  public Map<String, Map<String, Long>> products(String store, DateRange range) {
+    Map<String, Map<String, Long>> out = new HashMap<>();
+    for (LocalDate day : range.each()) {
+      for (var item : query(b -> b.keyConditionExpression("pk = :pk")
+          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(MetricKeys.productsPk(store, day)))))) {
+        String id = MetricKeys.productIdOf(item.get("sk").s());
+        Map<String, Long> sum = out.computeIfAbsent(id, k -> new HashMap<>());
+        numbers(item).forEach((a, v) -> sum.merge(a, v, Long::sum));
+      }
+    }
+    return out;
+  }
+
+  /** Serialized HLL sketches of one funnel step, per day. */
+  public List<byte[]> sketches(String store, FunnelStep step, DateRange range) {
+    List<byte[]> out = new ArrayList<>();
+    for (var item : between(MetricKeys.sketchPk(store, step), range)) {
+      AttributeValue h = item.get(MetricKeys.HLL);
+      if (h != null) {
+        out.add(h.b().asByteArray());
+      }
+    }
+    return out;
+  }
+
+  /** Anonymous ids linked to a user id (at most {@code limit}). */
+  public List<String> linkedAnonymousIds(String store, String userId, int limit) {
+    List<String> out = new ArrayList<>();
+    for (var item : query(b -> b.keyConditionExpression("pk = :pk")
+        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(MetricKeys.linksPk(store, userId))))
+        .limit(limit))) {
+      out.add(item.get("sk").s().substring("ANON#".length()));
+      if (out.size() >= limit) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private Map<LocalDate, Map<String, Long>> days(String pk, DateRange range) {
+    Map<LocalDate, Map<String, Long>> out = new TreeMap<>();
+    for (var item : between(pk, range)) {
+      out.put(MetricKeys.dayOf(item.get("sk").s()), numbers(item));
+    }
+    return out;
+  }
+
+  private List<Map<String, AttributeValue>> between(String pk, DateRange range) {
+    return query(
+        b ->
+            b.keyConditionExpression("pk = :pk AND sk BETWEEN :a AND :b")
+                .expressionAttributeValues(
+                    Map.of(
+                        ":pk", AttributeValue.fromS(pk),
+                        ":a", AttributeValue.fromS(MetricKeys.daySk(range.from())),
+                        ":b", AttributeValue.fromS(MetricKeys.daySk(range.to())))));
+  }
+
+  private List<Map<String, AttributeValue>> query(java.util.function.Consumer<QueryRequest.Builder> spec) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    try {
+      do {
+        Map<String, AttributeValue> from = start;
+        QueryResponse r =
+            ddb.query(
+                b -> {
+                  b.tableName(table);
+                  spec.accept(b);
+                  if (from != null) {
+                    b.exclusiveStartKey(from);
+                  }
+                });
+        items.addAll(r.items());
+        start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+      } while (start != null);
+    } catch (SdkException e) {
+      throw new RetryableException("metrics_unavailable", "metrics table unavailable", Duration.ofSeconds(1), e);
+    }
+    return items;
+  }
+
+  private static Map<String, Long> numbers(Map<String, AttributeValue> item) {
+    Map<String, Long> out = new HashMap<>();
+    item.forEach(
+        (k, v) -> {
+          if (v.n() != null && !k.equals(MetricKeys.VERSION)) {
+            out.put(k, Long.parseLong(v.n()));
+          }
+        });
+    return out;
+  }
+}

@@ -1,0 +1,14 @@
+package dev.tally.query;
+
+/**
+ * Query settings.
+ *
+ * @param shards store-day write shards to merge; must equal the aggregator's (default 4)
+ * @param requestsPerSecond sustained requests per read key (default 50)
+ * @param burst requests a read key may send at once (default 100)
+ */
+public record QueryConfig(int shards, long requestsPerSecond, long burst) {
+  public static QueryConfig defaults() {
+    return new QueryConfig(4, 50, 100);
+  }
+}

@@ -1,0 +1,171 @@
+package dev.tally.query;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.agg.Counter;
+import dev.tally.core.error.ApiError;
+import dev.tally.core.error.AuthException;
+import dev.tally.core.error.NotFoundException;
+import dev.tally.core.event.EventHeader;
+import dev.tally.core.event.Json;
+import dev.tally.core.money.Money;
+import dev.tally.core.store.KeyKind;
+import dev.tally.core.store.Store;
+import dev.tally.core.store.StoreRegistry;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The query API's logic and routing, free of any transport: the local server and the Lambda
+ * adapter both call {@link #handle}. Authentication is the store's read key as a Bearer token.
+ */
+public final class QueryService {
+  private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
+  static final int MAX_LINKED_IDS = 20;
+
+  private final StoreRegistry stores;
+  private final MetricsReader reader;
+  private final QueryConfig config;
+
+  public QueryService(StoreRegistry stores, MetricsReader reader, QueryConfig config) {
+    this.stores = stores;
+    this.reader = reader;
+    this.config = config;
+  }
+
+  public QueryResponse handle(QueryRequest req) {
+    try {
+      if (!"GET".equalsIgnoreCase(req.method())) {
+        throw new NotFoundException("no such endpoint: " + req.method() + " " + req.path());
+      }
+      Store store = authenticate(req.authorization());
+      String path = req.path().endsWith("/") ? req.path().substring(0, req.path().length() - 1) : req.path();
+      if (path.equals("/api/v1/store")) {
+        return QueryResponse.ok(storeInfo(store));
+      }
+      if (path.startsWith("/api/v1/users/") && path.endsWith("/metrics")) {
+        String uid = URLDecoder.decode(
+            path.substring("/api/v1/users/".length(), path.length() - "/metrics".length()), StandardCharsets.UTF_8);
+        return QueryResponse.ok(userMetrics(store, uid, DateRange.parse(req.query())));
+      }
+      throw new NotFoundException("no such endpoint: GET " + req.path());
+    } catch (RuntimeException e) {
+      return error(e);
+    }
+  }
+
+  static QueryResponse error(RuntimeException e) {
+    ApiError err = ApiError.of(e);
+    if (err.status() >= 500) {
+      LOG.error("query failed", e);
+    }
+    Map<String, String> headers = new HashMap<>();
+    if (err.retryAfterSeconds() > 0) {
+      headers.put("Retry-After", Long.toString(err.retryAfterSeconds()));
+    }
+    if (err.status() == 401) {
+      headers.put("WWW-Authenticate", "Bearer realm=\"tally\"");
+    }
+    return new QueryResponse(err.status(), err.toJson(), headers);
+  }
+
+  private Store authenticate(String authorization) {
+    if (authorization == null || authorization.isBlank()) {
+      throw AuthException.missing("Authorization: Bearer <read key>");
+    }
+    if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new AuthException.Malformed("Authorization must be 'Bearer <read key>'");
+    }
+    String key = authorization.substring(7).trim();
+    return stores.findByKey(key, KeyKind.READ).orElseThrow(() -> AuthException.unknown("this read key"));
+  }
+
+  private static ObjectNode storeInfo(Store store) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("id", store.id());
+    n.put("timezone", store.timezone().getId());
+    n.put("currency", store.currency().getCurrencyCode());
+    return n;
+  }
+
+  /** Per-day metrics of one person; a user id's linked anonymous history is merged in. */
+  ObjectNode userMetrics(Store store, String uid, DateRange range) {
+    if (uid.isBlank() || uid.length() > EventHeader.MAX_ID_LENGTH) {
+      throw new dev.tally.core.error.ValidationException("invalid_uid", "uid must be 1-100 characters");
+    }
+    List<String> linked = reader.linkedAnonymousIds(store.id(), uid, MAX_LINKED_IDS);
+    Map<LocalDate, Map<String, Long>> merged = new HashMap<>(reader.userDays(store.id(), uid, range));
+    for (String anon : linked) {
+      reader.userDays(store.id(), anon, range).forEach((day, attrs) -> mergeDay(merged, day, attrs));
+    }
+    ObjectNode out = Json.mapper().createObjectNode();
+    out.put("uid", uid);
+    out.put("from", range.from().toString());
+    out.put("to", range.to().toString());
+    out.put("currency", store.currency().getCurrencyCode());
+    ArrayNode ids = out.putArray("linkedIds");
+    linked.forEach(ids::add);
+    ArrayNode days = out.putArray("days");
+    Map<String, Long> totals = new HashMap<>();
+    Long first = null;
+    Long last = null;
+    for (LocalDate day : range.each()) {
+      Map<String, Long> attrs = merged.getOrDefault(day, Map.of());
+      ObjectNode d = days.addObject();
+      d.put("day", day.toString());
+      writeCounters(d, attrs, store);
+      for (Counter c : Counter.values()) {
+        totals.merge(c.attribute(), attrs.getOrDefault(c.attribute(), 0L), Long::sum);
+      }
+      Long f = attrs.get("firstSeen");
+      Long l = attrs.get("lastSeen");
+      first = f != null && (first == null || f < first) ? f : first;
+      last = l != null && (last == null || l > last) ? l : last;
+    }
+    ObjectNode t = out.putObject("totals");
+    writeCounters(t, totals, store);
+    t.put("activeDays", merged.keySet().stream().filter(d -> merged.get(d).getOrDefault("events", 0L) > 0).count());
+    if (first != null) {
+      t.put("firstSeen", Instant.ofEpochMilli(first).toString());
+      t.put("lastSeen", Instant.ofEpochMilli(last).toString());
+    }
+    return out;
+  }
+
+  private static void mergeDay(Map<LocalDate, Map<String, Long>> merged, LocalDate day, Map<String, Long> attrs) {
+    Map<String, Long> target = new HashMap<>(merged.getOrDefault(day, Map.of()));
+    attrs.forEach(
+        (k, v) -> {
+          switch (k) {
+            case "firstSeen" -> target.merge(k, v, Math::min);
+            case "lastSeen" -> target.merge(k, v, Math::max);
+            case "steps" -> target.merge(k, v, (a, b) -> a | b);
+            default -> target.merge(k, v, Long::sum);
+          }
+        });
+    merged.put(day, target);
+  }
+
+  /** Writes every counter (zeros included); money as decimal strings in the store's currency. */
+  static void writeCounters(ObjectNode n, Map<String, Long> attrs, Store store) {
+    for (Counter c : Counter.values()) {
+      long v = attrs.getOrDefault(c.attribute(), 0L);
+      if (c.isMoney()) {
+        n.put(c.attribute(), Money.format(v, store.currency()));
+      } else {
+        n.put(c.attribute(), v);
+      }
+    }
+    long net = attrs.getOrDefault("revenue", 0L) - attrs.getOrDefault("refunds", 0L);
+    n.put("netRevenue", Money.format(net, store.currency()));
+  }
+
+}

@@ -1,0 +1,31 @@
+package dev.tally.query.http;
+
+import dev.tally.query.QueryRequest;
+import dev.tally.query.QueryResponse;
+import dev.tally.query.QueryService;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Mounts the query API ({@code GET /api/v1/*}) on a Javalin server. */
+public final class QueryRoutes {
+  private final QueryService service;
+
+  public QueryRoutes(QueryService service) {
+    this.service = service;
+  }
+
+  public void register(JavalinConfig config) {
+    config.routes.get("/api/v1/<rest>", this::handle);
+  }
+
+  private void handle(Context ctx) {
+    Map<String, String> query = new HashMap<>();
+    ctx.queryParamMap().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.get(0)));
+    QueryResponse r = service.handle(new QueryRequest("GET", ctx.path(), query, ctx.header("Authorization")));
+    r.headers().forEach(ctx::header);
+    ctx.header("Cache-Control", "no-store");
+    ctx.status(r.status()).json(r.body());
+  }
+}
