@@ -1,0 +1,50 @@
+package dev.tally.app.stack;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How the local stack runs.
+ *
+ * @param port HTTP port (default 8080; 0 picks a free one)
+ * @param host interface to bind (default 127.0.0.1: nothing is exposed beyond this machine)
+ * @param dataDir where DynamoDB Local keeps its file (default {@code ./data})
+ * @param inMemory keep nothing on disk
+ * @param adminToken token for {@code /admin/v1/*}; empty means generate one and print it
+ * @param shards store-day write shards (default 4)
+ * @param seedDemoStore create the demo store with its well-known keys (default true)
+ */
+public record StackConfig(
+    int port,
+    String host,
+    Path dataDir,
+    boolean inMemory,
+    Optional<String> adminToken,
+    int shards,
+    boolean seedDemoStore) {
+
+  public static StackConfig defaults() {
+    return new StackConfig(8080, "127.0.0.1", Path.of("data"), false, Optional.empty(), 4, true);
+  }
+
+  /** For tests: a free port, nothing on disk, a fixed admin token. */
+  public static StackConfig forTests() {
+    return new StackConfig(0, "127.0.0.1", Path.of("data"), true, Optional.of("test-admin-token"), 4, true);
+  }
+
+  public StackConfig withPort(int p) {
+    return new StackConfig(p, host, dataDir, inMemory, adminToken, shards, seedDemoStore);
+  }
+
+  public StackConfig withInMemory(boolean m) {
+    return new StackConfig(port, host, dataDir, m, adminToken, shards, seedDemoStore);
+  }
+
+  public StackConfig withDataDir(Path d) {
+    return new StackConfig(port, host, d, inMemory, adminToken, shards, seedDemoStore);
+  }
+
+  public StackConfig withAdminToken(String t) {
+    return new StackConfig(port, host, dataDir, inMemory, Optional.ofNullable(t), shards, seedDemoStore);
+  }
+}
