@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tally 0.1.0",
     description = "Write-time analytics for online stores.",
-    subcommands = {UpCommand.class, DemoCommand.class, StoresCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      UpCommand.class,
+      DemoCommand.class,
+      StoresCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class TallyCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
