@@ -2,6 +2,7 @@ package dev.tally.hooks;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -43,7 +44,8 @@ public record OrderEvent(
       throw new IllegalArgumentException("currency must be an ISO 4217 code like USD, was " + currency);
     }
     products = List.copyOf(Objects.requireNonNull(products, "products cannot be null"));
-    Objects.requireNonNull(timestamp, "timestamp cannot be null");
+    // Milliseconds, like every Segment library: some ISO parsers reject nanosecond fractions.
+    timestamp = Objects.requireNonNull(timestamp, "timestamp cannot be null").truncatedTo(ChronoUnit.MILLIS);
   }
 
   /** {@code order-<orderId>-<kind>}: the same for every resend of this event. */

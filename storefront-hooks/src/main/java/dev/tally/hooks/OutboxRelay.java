@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class OutboxRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int MAX_BATCHES_PER_TICK = 20;
+  /** How long {@link #close()} lets an in-flight batch finish before interrupting it. */
+  public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
   private final DynamoDbOutbox outbox;
   private final EventSender sender;
@@ -139,7 +141,10 @@ public final class OutboxRelay implements AutoCloseable {
     }
   }
 
-  /** Stops polling; an in-flight send is interrupted and its items stay pending. */
+  /**
+   * Stops polling. A batch in flight gets {@link #CLOSE_GRACE} to finish; after that it is
+   * interrupted and its items stay pending for the next relay (which resends them, deduplicated).
+   */
   @Override
   public void close() {
     ScheduledExecutorService s;
@@ -150,12 +155,16 @@ public final class OutboxRelay implements AutoCloseable {
     if (s == null) {
       return;
     }
-    s.shutdownNow();
+    s.shutdown();
     try {
-      if (!s.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.warn("outbox relay did not stop within 10 s");
+      if (!s.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        s.shutdownNow();
+        if (!s.awaitTermination(10, TimeUnit.SECONDS)) {
+          LOG.warn("outbox relay did not stop within 10 s");
+        }
       }
     } catch (InterruptedException e) {
+      s.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }

@@ -69,6 +69,13 @@ class OrderEventTest {
   }
 
   @Test
+  void timestamp_isKeptToTheMillisecond() {
+    OrderEvent e = new OrderEvent(OrderEventKind.COMPLETED, "o1", "u", null, BigDecimal.ONE, BigDecimal.ONE, "USD",
+        List.of(), Instant.parse("2025-03-01T10:15:30.123456789Z"));
+    assertThat(e.timestamp()).isEqualTo(Instant.parse("2025-03-01T10:15:30.123Z"));
+  }
+
+  @Test
   void trackJson_roundTripsToTheSameEvent() {
     OrderEvent e = completed("o-9", "99.99");
     assertThat(OrderEventJson.fromJson(OrderEventJson.toJson(e))).isEqualTo(e);

@@ -117,7 +117,8 @@ class OutboxRelayIT {
       relay.start();
       commitOrder("o-3003", "9.99");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (ingest.uniqueEvents().isEmpty() && System.nanoTime() < deadline) {
+      // Wait for the delete too: closing between send and delete would (rightly) leave it pending.
+      while ((ingest.uniqueEvents().isEmpty() || !outbox.pending(1).isEmpty()) && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
     }
