@@ -1,6 +1,7 @@
 package dev.tally.infra;
 
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -184,8 +185,10 @@ public final class HostingStack extends Stack {
                                 "Action::s3:List*",
                                 "Action::s3:DeleteObject*",
                                 "Action::s3:Abort*",
-                                "Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-"
-                                    + "<AWS::AccountId>-<AWS::Region>/*",
+                                // The CDK asset bucket; its name holds the region when known.
+                                RegexAppliesTo.builder()
+                                    .regex("/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-.*\\/\\*$/g")
+                                    .build(),
                                 "Resource::<" + getLogicalId((CfnElement) bucket.getNode().getDefaultChild()) + ".Arn>/*",
                                 "Resource::*"))),
                     true));

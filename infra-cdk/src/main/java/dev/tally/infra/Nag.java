@@ -13,8 +13,11 @@ final class Nag {
     return NagPackSuppression.builder().id(id).reason(reason).build();
   }
 
-  /** Suppresses rule {@code id} only for the listed findings, e.g. one wildcard resource. */
-  static NagPackSuppression suppress(String id, String reason, List<String> appliesTo) {
+  /**
+   * Suppresses rule {@code id} only for the listed findings: strings such as {@code
+   * "Resource::*"}, or a {@link io.github.cdklabs.cdknag.RegexAppliesTo}.
+   */
+  static NagPackSuppression suppress(String id, String reason, List<?> appliesTo) {
     return NagPackSuppression.builder()
         .id(id)
         .reason(reason)

@@ -19,7 +19,7 @@ public final class TallyApp {
     App app = new App();
     TallyStageConfig config =
         TallyStageConfig.fromContext(app.getNode()::tryGetContext, defaultAssetsRoot());
-    build(app, config, TallyArtifacts.under(config.assetsRoot()).requireBuilt());
+    build(app, config, TallyArtifacts.under(config.assetsRoot()).requireBuilt(), environment());
     app.synth();
   }
 
@@ -35,8 +35,9 @@ public final class TallyApp {
       DemoStoreStack demoStore) {}
 
   /** Adds all stacks for {@code config} to {@code app}; tests call this with placeholder files. */
-  public static Stacks build(App app, TallyStageConfig config, TallyArtifacts artifacts) {
-    StackProps props = StackProps.builder().env(environment()).build();
+  public static Stacks build(
+      App app, TallyStageConfig config, TallyArtifacts artifacts, Environment environment) {
+    StackProps props = StackProps.builder().env(environment).build();
     DataStack data = new DataStack(app, config.stackName("Data"), props, config);
     PipelineStack pipeline =
         new PipelineStack(app, config.stackName("Pipeline"), props, config, data, artifacts);
@@ -63,10 +64,10 @@ public final class TallyApp {
   }
 
   /**
-   * The account and region the CLI resolved from the caller's profile; both null (an
-   * environment-agnostic synth) when there are no credentials, as in tests.
+   * The account and region the CLI resolved from the caller's profile; null ones give an
+   * environment-agnostic synth.
    */
-  private static Environment environment() {
+  static Environment environment() {
     return Environment.builder()
         .account(System.getenv("CDK_DEFAULT_ACCOUNT"))
         .region(System.getenv("CDK_DEFAULT_REGION"))

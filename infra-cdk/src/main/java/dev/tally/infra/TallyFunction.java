@@ -4,6 +4,7 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.IPrincipal;
@@ -75,6 +76,10 @@ public final class TallyFunction extends Construct implements IGrantable {
                 "AwsSolutions-L1",
                 "java21 is the newest Java runtime the handlers are built and tested for (they"
                     + " target Java 17); move to the next LTS when the build does.")));
+    Annotations.of(function)
+        .acknowledgeWarning(
+            "@aws-cdk/aws-lambda:snapStartRequirePublish",
+            "Every deploy publishes a version through the live alias below.");
     // SnapStart applies only to published versions, so every caller goes through this alias.
     live =
         Alias.Builder.create(this, "Live")

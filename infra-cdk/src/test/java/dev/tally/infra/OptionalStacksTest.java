@@ -8,10 +8,14 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** {@code -c archive=true -c opensearch=true -c demo=true}: every optional stack on. */
+/**
+ * {@code -c archive=true -c opensearch=true -c demo=true}: every optional stack on, synthesized
+ * for a concrete account and region as {@code cdk synth} does with a profile.
+ */
 class OptionalStacksTest {
 
   @TempDir static Path root;
@@ -26,7 +30,8 @@ class OptionalStacksTest {
                 "archive", "true",
                 "opensearch", "true",
                 "demo", "true",
-                "corsOrigins", "https://shop.example, https://admin.example"));
+                "corsOrigins", "https://shop.example, https://admin.example"),
+            Environment.builder().account("123456789012").region("eu-west-1").build());
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
@@ -52,11 +53,16 @@ final class TestApps {
 
   /** The stacks for {@code context}, as {@code cdk synth -c k=v ...} would build them. */
   static TallyApp.Stacks build(Path root, Map<String, String> context) {
+    return build(root, context, Environment.builder().build());
+  }
+
+  /** As {@link #build(Path, Map)}, for a given account and region. */
+  static TallyApp.Stacks build(Path root, Map<String, String> context, Environment environment) {
     TallyArtifacts artifacts = placeholders(root);
     Map<String, Object> ctx = new HashMap<>(context);
     App app = new App(AppProps.builder().context(ctx).outdir(root.resolve("cdk.out").toString()).build());
     TallyStageConfig config = TallyStageConfig.fromContext(ctx::get, root);
-    return TallyApp.build(app, config, artifacts);
+    return TallyApp.build(app, config, artifacts, environment);
   }
 
   /** Every stack the app built. */
