@@ -56,6 +56,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final List<Consumer<URI>> started = new ArrayList<>();
   private final StackConfig config;
   private DynamoDbClient ddb;
   private SqsClient sqs;
@@ -90,7 +91,11 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /** What extra route modules receive: the server config and the stack's shared clients. */
-  public record Context(JavalinConfig http, DynamoDbClient dynamoDb, URI baseUri, Consumer<AutoCloseable> onClose) {}
+  public record Context(
+      JavalinConfig http,
+      DynamoDbClient dynamoDb,
+      Consumer<Consumer<URI>> onStarted,
+      Consumer<AutoCloseable> onClose) {}
 
   private void boot(Map<String, String> env, List<Consumer<Context>> extraRoutes) throws IOException {
     tables = TableNames.fromEnv(env);
@@ -155,12 +160,14 @@ public final class EmbeddedStack implements AutoCloseable {
                 ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ok" : "starting"));
               });
               c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
-              URI base = URI.create("http://" + config.host() + ":" + config.port());
               for (Consumer<Context> extra : extraRoutes) {
-                extra.accept(new Context(c, ddb, base, closeables::add));
+                extra.accept(new Context(c, ddb, started::add, closeables::add));
               }
             });
     http.start();
+    for (Consumer<URI> s : started) {
+      s.accept(baseUri());
+    }
     LOG.info("Tally is listening on {}", baseUri());
   }
 

@@ -1,6 +1,11 @@
 package dev.tally.app.stack;
 
+import dev.tally.demostore.DemoStore;
+import dev.tally.demostore.DemoStoreConfig;
+import dev.tally.demostore.DemoStoreRoutes;
+import dev.tally.hooks.OutboxRelay;
 import io.javalin.http.staticfiles.Location;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,7 +17,25 @@ public final class Routes {
   public static List<Consumer<EmbeddedStack.Context>> all() {
     List<Consumer<EmbeddedStack.Context>> out = new ArrayList<>();
     out.add(Routes::dashboards);
+    out.add(Routes::demoStore);
     return out;
+  }
+
+  /** The demo art-print shop at /store/, reporting through the SDK and the outbox hook. */
+  static void demoStore(EmbeddedStack.Context ctx) {
+    DemoStoreConfig placeholder = DemoStoreConfig.defaults(URI.create("http://127.0.0.1/"));
+    DemoStore.setUp(ctx.dynamoDb(), placeholder);
+    new DemoStoreRoutes(ctx.dynamoDb(), placeholder).register(ctx.http());
+    // The relay posts to this server, whose port is known only once it has started.
+    ctx.onStarted()
+        .accept(
+            base -> {
+              DemoStoreConfig config =
+                  new DemoStoreConfig(
+                      placeholder.productsTable(), placeholder.ordersTable(), base, placeholder.writeKey());
+              OutboxRelay relay = DemoStore.startRelay(ctx.dynamoDb(), config);
+              ctx.onClose().accept(relay);
+            });
   }
 
   /** The merchant dashboards, static files from the dashboards module's jar. */
@@ -31,7 +54,7 @@ public final class Routes {
   public static List<String> bannerLines(String base) {
     List<String> lines = new ArrayList<>();
     if (Routes.class.getResource("/dashboards/index.html") != null) {
-      lines.add("Dashboards    " + base + "/dashboards/   (read key: " + DemoStore.READ_KEY + ")");
+      lines.add("Dashboards    " + base + "/dashboards/   (read key: " + dev.tally.app.stack.DemoStore.READ_KEY + ")");
     }
     if (Routes.class.getResource("/store/index.html") != null) {
       lines.add("Demo store    " + base + "/store/");
