@@ -50,7 +50,8 @@ public final class ApiStack extends Stack {
                 HANDLER_TIMEOUT,
                 pipeline.lambdaEnvironment()));
     pipeline.grantAppend(ingest);
-    data.dedup().grantWriteData(ingest);
+    // The dedup store batch-reads which messageIds it has seen, then batch-writes the new ones.
+    data.dedup().grantReadWriteData(ingest);
     data.stores().grantReadData(ingest); // to check write keys
 
     query =

@@ -111,6 +111,7 @@ public final class PipelineStack extends Stack {
                 AGGREGATOR_TIMEOUT,
                 lambdaEnvironment()));
     data.metrics().grantReadWriteData(aggregator);
+    data.stores().grantReadData(aggregator); // each store's time zone decides an event's day
     // The handler may park an event it can never count in the DLQ itself and report success.
     deadLetters.grantSendMessages(aggregator);
 

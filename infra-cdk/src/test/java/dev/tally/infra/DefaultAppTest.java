@@ -188,15 +188,18 @@ class DefaultAppTest {
   }
 
   @Test
-  void ingestFunction_canOnlyAppendToStreamWriteDedupAndReadStores() {
-    List<String> actions = TestApps.actions(TestApps.statementsOf(api, "IngestRole"));
-    assertThat(actions)
-        .contains("kinesis:PutRecord", "kinesis:PutRecords", "dynamodb:PutItem", "dynamodb:GetItem")
+  void ingestFunction_canOnlyAppendToStreamUseDedupAndReadStores() {
+    List<Map<String, Object>> statements = TestApps.statementsOf(api, "IngestRole");
+    assertThat(TestApps.actions(statements))
+        .contains("kinesis:PutRecord", "kinesis:PutRecords")
         .noneMatch(a -> a.startsWith("sqs:"))
         .noneMatch(a -> a.startsWith("kinesis:Get"));
-    // Dedup is write-only, stores read-only, metrics untouched.
-    String policy = TestApps.statementsOf(api, "IngestRole").toString();
-    assertThat(policy).doesNotContain("MetricsTable").doesNotContain("Metrics");
+    assertThat(TestApps.actionsOn(statements, "Dedup"))
+        .contains("dynamodb:BatchGetItem", "dynamodb:BatchWriteItem");
+    assertThat(TestApps.actionsOn(statements, "Stores"))
+        .contains("dynamodb:GetItem")
+        .noneMatch(a -> a.matches("dynamodb:(Put|Update|Delete|BatchWrite).*"));
+    assertThat(TestApps.actionsOn(statements, "Metrics")).isEmpty();
   }
 
   @Test
@@ -220,11 +223,16 @@ class DefaultAppTest {
   }
 
   @Test
-  void aggregator_writesOnlyMetricsAndDlq() {
-    List<String> actions = TestApps.actions(TestApps.statementsOf(pipeline, "AggregatorRole"));
-    assertThat(actions)
-        .contains("dynamodb:UpdateItem", "kinesis:GetRecords", "sqs:SendMessage")
+  void aggregator_writesOnlyMetricsAndDlqAndReadsStores() {
+    List<Map<String, Object>> statements = TestApps.statementsOf(pipeline, "AggregatorRole");
+    assertThat(TestApps.actions(statements))
+        .contains("kinesis:GetRecords", "sqs:SendMessage")
         .noneMatch(a -> a.startsWith("kinesis:Put"));
+    assertThat(TestApps.actionsOn(statements, "Metrics")).contains("dynamodb:UpdateItem");
+    assertThat(TestApps.actionsOn(statements, "Stores"))
+        .contains("dynamodb:GetItem")
+        .noneMatch(a -> a.matches("dynamodb:(Put|Update|Delete|BatchWrite).*"));
+    assertThat(TestApps.actionsOn(statements, "Dedup")).isEmpty();
   }
 
   @Test

@@ -105,6 +105,14 @@ final class TestApps {
     return out;
   }
 
+  /** The actions of the statements whose resources mention {@code resourceIdPrefix}. */
+  static List<String> actionsOn(List<Map<String, Object>> statements, String resourceIdPrefix) {
+    return actions(
+        statements.stream()
+            .filter(st -> String.valueOf(st.get("Resource")).contains(resourceIdPrefix))
+            .toList());
+  }
+
   /** All actions in {@code statements}, flattened. */
   static List<String> actions(List<Map<String, Object>> statements) {
     List<String> out = new ArrayList<>();
