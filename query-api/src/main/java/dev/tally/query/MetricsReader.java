@@ -63,11 +63,16 @@ public final class MetricsReader {
 
   /** Serialized HLL sketches of one funnel step, per day. */
   public List<byte[]> sketches(String store, FunnelStep step, DateRange range) {
-    List<byte[]> out = new ArrayList<>();
+    return new ArrayList<>(sketchesByDay(store, step, range).values());
+  }
+
+  /** Serialized HLL sketches of one funnel step by day (days without one are absent). */
+  public Map<LocalDate, byte[]> sketchesByDay(String store, FunnelStep step, DateRange range) {
+    Map<LocalDate, byte[]> out = new TreeMap<>();
     for (var item : between(MetricKeys.sketchPk(store, step), range)) {
       AttributeValue h = item.get(MetricKeys.HLL);
       if (h != null) {
-        out.add(h.b().asByteArray());
+        out.put(MetricKeys.dayOf(item.get("sk").s()), h.b().asByteArray());
       }
     }
     return out;

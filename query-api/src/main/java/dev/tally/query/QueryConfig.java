@@ -8,6 +8,12 @@ package dev.tally.query;
  * @param burst requests a read key may send at once (default 100)
  */
 public record QueryConfig(int shards, long requestsPerSecond, long burst) {
+  public QueryConfig {
+    if (shards < 1 || requestsPerSecond < 1 || burst < 1) {
+      throw new IllegalArgumentException("shards, requestsPerSecond and burst must be at least 1");
+    }
+  }
+
   public static QueryConfig defaults() {
     return new QueryConfig(4, 50, 100);
   }

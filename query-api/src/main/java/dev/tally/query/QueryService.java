@@ -1,5 +1,6 @@
 package dev.tally.query;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.agg.Counter;
@@ -10,8 +11,12 @@ import dev.tally.core.event.EventHeader;
 import dev.tally.core.event.Json;
 import dev.tally.core.money.Money;
 import dev.tally.core.store.KeyKind;
+import dev.tally.core.store.Keys;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoreRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -31,14 +36,21 @@ public final class QueryService {
   private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
   static final int MAX_LINKED_IDS = 20;
 
+  /** Where the OpenAPI document of this API lives on the classpath. */
+  public static final String OPENAPI_RESOURCE = "/openapi/tally-query-api.json";
+
   private final StoreRegistry stores;
   private final MetricsReader reader;
-  private final QueryConfig config;
+  private final StoreViews views;
+  private final ReadKeyLimiter limiter;
+  private final JsonNode openApi;
 
   public QueryService(StoreRegistry stores, MetricsReader reader, QueryConfig config) {
     this.stores = stores;
     this.reader = reader;
-    this.config = config;
+    this.views = new StoreViews(reader, config.shards());
+    this.limiter = new ReadKeyLimiter(config);
+    this.openApi = loadOpenApi();
   }
 
   public QueryResponse handle(QueryRequest req) {
@@ -46,19 +58,62 @@ public final class QueryService {
       if (!"GET".equalsIgnoreCase(req.method())) {
         throw new NotFoundException("no such endpoint: " + req.method() + " " + req.path());
       }
-      Store store = authenticate(req.authorization());
       String path = req.path().endsWith("/") ? req.path().substring(0, req.path().length() - 1) : req.path();
-      if (path.equals("/api/v1/store")) {
-        return QueryResponse.ok(storeInfo(store));
+      if (path.equals("/api/v1/openapi.json")) {
+        return QueryResponse.ok(openApi); // public: the contract, no data
+      }
+      Store store = authorize(req);
+      Map<String, String> q = req.query();
+      switch (path) {
+        case "/api/v1/store":
+          return QueryResponse.ok(storeInfo(store));
+        case "/api/v1/funnel":
+          return QueryResponse.ok(views.funnel(store, DateRange.parse(q)));
+        case "/api/v1/timeseries":
+          return QueryResponse.ok(
+              views.timeseries(
+                  store, SeriesMetric.parse(q.get("metric")), Interval.parse(q.get("interval")), DateRange.parse(q)));
+        case "/api/v1/products/top":
+          return QueryResponse.ok(views.topProducts(store, DateRange.parse(q), q.get("by"), q.get("limit")));
+        case "/api/v1/summary":
+          return QueryResponse.ok(views.summary(store, DateRange.parse(q)));
+        default:
+          break;
       }
       if (path.startsWith("/api/v1/users/") && path.endsWith("/metrics")) {
         String uid = URLDecoder.decode(
             path.substring("/api/v1/users/".length(), path.length() - "/metrics".length()), StandardCharsets.UTF_8);
-        return QueryResponse.ok(userMetrics(store, uid, DateRange.parse(req.query())));
+        return QueryResponse.ok(userMetrics(store, uid, DateRange.parse(q)));
       }
       throw new NotFoundException("no such endpoint: GET " + req.path());
     } catch (RuntimeException e) {
       return error(e);
+    }
+  }
+
+  /**
+   * The key decides the store. A {@code store} parameter, when given, must name that store; any
+   * other value is a 404 worded the same whether or not such a store exists.
+   */
+  private Store authorize(QueryRequest req) {
+    String key = bearer(req.authorization());
+    Store store = stores.findByKey(key, KeyKind.READ).orElseThrow(() -> AuthException.unknown("this read key"));
+    limiter.take(Keys.hash(key));
+    String asked = req.query().get("store");
+    if (asked != null && !Keys.sameHash(Keys.hash(asked), Keys.hash(store.id()))) {
+      throw new NotFoundException("no store '" + asked + "' for this read key");
+    }
+    return store;
+  }
+
+  private static JsonNode loadOpenApi() {
+    try (InputStream in = QueryService.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the classpath");
+      }
+      return Json.mapper().readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -77,15 +132,14 @@ public final class QueryService {
     return new QueryResponse(err.status(), err.toJson(), headers);
   }
 
-  private Store authenticate(String authorization) {
+  private static String bearer(String authorization) {
     if (authorization == null || authorization.isBlank()) {
       throw AuthException.missing("Authorization: Bearer <read key>");
     }
     if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw new AuthException.Malformed("Authorization must be 'Bearer <read key>'");
     }
-    String key = authorization.substring(7).trim();
-    return stores.findByKey(key, KeyKind.READ).orElseThrow(() -> AuthException.unknown("this read key"));
+    return authorization.substring(7).trim();
   }
 
   private static ObjectNode storeInfo(Store store) {

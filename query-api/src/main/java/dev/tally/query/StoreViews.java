@@ -1,0 +1,274 @@
+package dev.tally.query;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.agg.DistinctSketch;
+import dev.tally.core.agg.FunnelStep;
+import dev.tally.core.agg.ProductCounter;
+import dev.tally.core.error.ValidationException;
+import dev.tally.core.event.Json;
+import dev.tally.core.money.Money;
+import dev.tally.core.store.Store;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The store-wide views (funnel, time series, top products, summary). Each reads a fixed set of
+ * partitions for the range: the store-day shards, one sketch partition per needed step, or one
+ * product partition per day. Nothing here depends on how many raw events there were.
+ */
+final class StoreViews {
+  static final int MAX_PRODUCTS = 100;
+  static final int DEFAULT_PRODUCTS = 10;
+  private static final List<String> PRODUCT_SORTS = List.of("views", "adds", "units", "revenue");
+
+  private final MetricsReader reader;
+  private final int shards;
+
+  StoreViews(MetricsReader reader, int shards) {
+    this.reader = reader;
+    this.shards = shards;
+  }
+
+  /** Funnel: exact user-days from the daily distinct counters, range-distinct users from sketches. */
+  ObjectNode funnel(Store store, DateRange range) {
+    Map<LocalDate, Map<String, Long>> days = reader.storeDays(store.id(), shards, range);
+    ObjectNode out = rangeNode(range);
+    ArrayNode steps = out.putArray("steps");
+    long firstUsers = 0;
+    long firstDays = 0;
+    long prevUsers = 0;
+    long prevDays = 0;
+    for (FunnelStep step : FunnelStep.values()) {
+      long userDays = sum(days, step.attribute());
+      long users = DistinctSketch.estimateUnion(reader.sketches(store.id(), step, range));
+      if (step == FunnelStep.VISITED) {
+        firstUsers = users;
+        firstDays = userDays;
+        prevUsers = users;
+        prevDays = userDays;
+      }
+      ObjectNode s = steps.addObject();
+      s.put("step", step.attribute());
+      s.put("userDays", userDays);
+      s.put("users", users);
+      s.put("approximate", true);
+      putRatio(s, "conversionFromStart", users, firstUsers);
+      putRatio(s, "conversionFromPrevious", users, prevUsers);
+      s.put("dropOff", Math.max(0, prevUsers - users));
+      putRatio(s, "userDaysConversionFromStart", userDays, firstDays);
+      putRatio(s, "userDaysConversionFromPrevious", userDays, prevDays);
+      s.put("userDaysDropOff", Math.max(0, prevDays - userDays));
+      prevUsers = users;
+      prevDays = userDays;
+    }
+    return out;
+  }
+
+  /** One metric per day, ISO week or month; buckets at the ends are clipped to the range. */
+  ObjectNode timeseries(Store store, SeriesMetric metric, Interval interval, DateRange range) {
+    TreeMap<LocalDate, Map<String, Long>> days = new TreeMap<>(reader.storeDays(store.id(), shards, range));
+    // Distinct visitors of a longer bucket are a sketch union; a day's count is exact.
+    Map<LocalDate, byte[]> visitedSketches =
+        metric.id().equals(SeriesMetric.VISITORS) && interval != Interval.DAY
+            ? reader.sketchesByDay(store.id(), FunnelStep.VISITED, range)
+            : Map.of();
+    ObjectNode out = Json.mapper().createObjectNode();
+    out.put("metric", metric.id());
+    out.put("interval", interval.id());
+    out.put("unit", metric.unit());
+    out.put("currency", store.currency().getCurrencyCode());
+    out.put("from", range.from().toString());
+    out.put("to", range.to().toString());
+    ArrayNode points = out.putArray("points");
+    for (Interval.Bucket b : interval.buckets(range)) {
+      DateRange bucket = new DateRange(b.start(), b.end());
+      Map<LocalDate, Map<String, Long>> in = days.subMap(b.start(), true, b.end(), true);
+      ObjectNode p = points.addObject();
+      p.put("start", b.start().toString());
+      p.put("end", b.end().toString());
+      if (metric.counter() != null) {
+        long v = sum(in, metric.counter().attribute());
+        if (metric.counter().isMoney()) {
+          p.put("value", Money.format(v, store.currency()));
+        } else {
+          p.put("value", v);
+        }
+        continue;
+      }
+      switch (metric.id()) {
+        case SeriesMetric.NET_REVENUE ->
+            p.put("value", Money.format(sum(in, "revenue") - sum(in, "refunds"), store.currency()));
+        case SeriesMetric.AVERAGE_ORDER_VALUE ->
+            p.put("value", average(sum(in, "revenue"), sum(in, "ordersCompleted"), store).toPlainString());
+        case SeriesMetric.CONVERSION_RATE ->
+            p.put("value", ratio(sum(in, FunnelStep.COMPLETED_ORDER.attribute()), sum(in, FunnelStep.VISITED.attribute())));
+        case SeriesMetric.VISITORS -> {
+          if (interval == Interval.DAY) {
+            p.put("value", sum(in, FunnelStep.VISITED.attribute()));
+          } else {
+            List<byte[]> sketches = new ArrayList<>();
+            for (LocalDate d : bucket.each()) {
+              sketches.add(visitedSketches.get(d));
+            }
+            p.put("value", DistinctSketch.estimateUnion(sketches));
+          }
+        }
+        default -> throw new IllegalStateException("unhandled metric " + metric.id());
+      }
+    }
+    return out;
+  }
+
+  /** Products ranked by one counter over the range (ties by product id). */
+  ObjectNode topProducts(Store store, DateRange range, String by, String limitParam) {
+    String sort = by == null || by.isBlank() ? "revenue" : by;
+    if (!PRODUCT_SORTS.contains(sort)) {
+      throw new ValidationException("invalid_by", "by '" + by + "' must be one of " + String.join(", ", PRODUCT_SORTS));
+    }
+    int limit = limit(limitParam);
+    List<Map.Entry<String, Map<String, Long>>> ranked =
+        new ArrayList<>(reader.products(store.id(), range).entrySet());
+    ranked.sort(
+        Comparator.comparing((Map.Entry<String, Map<String, Long>> e) -> e.getValue().getOrDefault(sort, 0L))
+            .reversed()
+            .thenComparing(Map.Entry::getKey));
+    ObjectNode out = rangeNode(range);
+    out.put("by", sort);
+    out.put("limit", limit);
+    out.put("currency", store.currency().getCurrencyCode());
+    ArrayNode products = out.putArray("products");
+    for (var e : ranked.subList(0, Math.min(limit, ranked.size()))) {
+      ObjectNode p = products.addObject();
+      p.put("productId", e.getKey());
+      for (ProductCounter c : ProductCounter.values()) {
+        long v = e.getValue().getOrDefault(c.attribute(), 0L);
+        if (c == ProductCounter.REVENUE) {
+          p.put(c.attribute(), Money.format(v, store.currency()));
+        } else {
+          p.put(c.attribute(), v);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static int limit(String value) {
+    if (value == null || value.isBlank()) {
+      return DEFAULT_PRODUCTS;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      n = -1;
+    }
+    if (n < 1 || n > MAX_PRODUCTS) {
+      throw new ValidationException("invalid_limit", "limit '" + value + "' must be a whole number from 1 to " + MAX_PRODUCTS);
+    }
+    return n;
+  }
+
+  /** KPI tiles for the range and the equally long period just before it. */
+  ObjectNode summary(Store store, DateRange range) {
+    DateRange previous = range.previous();
+    Period now = period(store, range);
+    Period before = period(store, previous);
+    ObjectNode out = rangeNode(range);
+    out.put("previousFrom", previous.from().toString());
+    out.put("previousTo", previous.to().toString());
+    out.put("currency", store.currency().getCurrencyCode());
+    ObjectNode tiles = out.putObject("tiles");
+    int digits = store.currency().getDefaultFractionDigits();
+    moneyTile(tiles, "revenue", BigDecimal.valueOf(now.revenue, digits), BigDecimal.valueOf(before.revenue, digits));
+    countTile(tiles, "orders", now.orders, before.orders);
+    moneyTile(tiles, "aov", average(now.revenue, now.orders, store), average(before.revenue, before.orders, store));
+    countTile(tiles, "visitors", now.visitors, before.visitors);
+    double conv = ratio(now.buyers, now.visitors);
+    double prevConv = ratio(before.buyers, before.visitors);
+    ObjectNode c = tiles.putObject("conversion");
+    c.put("value", conv);
+    c.put("previous", prevConv);
+    putChange(c, BigDecimal.valueOf(conv), BigDecimal.valueOf(prevConv));
+    return out;
+  }
+
+  private record Period(long revenue, long orders, long visitors, long buyers) {}
+
+  private Period period(Store store, DateRange range) {
+    Map<LocalDate, Map<String, Long>> days = reader.storeDays(store.id(), shards, range);
+    return new Period(
+        sum(days, "revenue"),
+        sum(days, "ordersCompleted"),
+        DistinctSketch.estimateUnion(reader.sketches(store.id(), FunnelStep.VISITED, range)),
+        DistinctSketch.estimateUnion(reader.sketches(store.id(), FunnelStep.COMPLETED_ORDER, range)));
+  }
+
+  private static void moneyTile(ObjectNode tiles, String name, BigDecimal value, BigDecimal previous) {
+    ObjectNode t = tiles.putObject(name);
+    t.put("value", value.toPlainString());
+    t.put("previous", previous.toPlainString());
+    putChange(t, value, previous);
+  }
+
+  private static void countTile(ObjectNode tiles, String name, long value, long previous) {
+    ObjectNode t = tiles.putObject(name);
+    t.put("value", value);
+    t.put("previous", previous);
+    putChange(t, BigDecimal.valueOf(value), BigDecimal.valueOf(previous));
+  }
+
+  /** Relative change against the previous period; null when the previous value is zero. */
+  private static void putChange(ObjectNode t, BigDecimal value, BigDecimal previous) {
+    if (previous.signum() == 0) {
+      t.putNull("change");
+    } else {
+      t.put("change", value.subtract(previous).divide(previous, MathContext.DECIMAL64).doubleValue());
+    }
+  }
+
+  /** Revenue per order in the store currency's minor digits (half-up); zero without orders. */
+  static BigDecimal average(long revenueMinor, long orders, Store store) {
+    int digits = store.currency().getDefaultFractionDigits();
+    if (orders == 0) {
+      return BigDecimal.valueOf(0, digits);
+    }
+    return BigDecimal.valueOf(revenueMinor, digits).divide(BigDecimal.valueOf(orders), digits, RoundingMode.HALF_UP);
+  }
+
+  /** part / whole, or 0 when whole is 0 (for values that are charted). */
+  static double ratio(long part, long whole) {
+    return whole == 0 ? 0.0 : (double) part / whole;
+  }
+
+  /** part / whole, or null when whole is 0 (for funnel conversions, which are not charted as 0). */
+  private static void putRatio(ObjectNode n, String field, long part, long whole) {
+    if (whole == 0) {
+      n.putNull(field);
+    } else {
+      n.put(field, (double) part / whole);
+    }
+  }
+
+  static long sum(Map<LocalDate, Map<String, Long>> days, String attribute) {
+    long total = 0;
+    for (Map<String, Long> attrs : days.values()) {
+      total += attrs.getOrDefault(attribute, 0L);
+    }
+    return total;
+  }
+
+  private static ObjectNode rangeNode(DateRange range) {
+    ObjectNode out = Json.mapper().createObjectNode();
+    out.put("from", range.from().toString());
+    out.put("to", range.to().toString());
+    return out;
+  }
+}

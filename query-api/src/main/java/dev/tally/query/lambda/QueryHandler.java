@@ -1,0 +1,76 @@
+package dev.tally.query.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tally.dynamodb.AwsEndpoints;
+import dev.tally.dynamodb.DynamoDbStoreRegistry;
+import dev.tally.dynamodb.TableNames;
+import dev.tally.query.MetricsReader;
+import dev.tally.query.QueryConfig;
+import dev.tally.query.QueryRequest;
+import dev.tally.query.QueryResponse;
+import dev.tally.query.QueryService;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * API Gateway HTTP API (payload v2) adapter of the query API: maps the event to a {@link
+ * QueryRequest}, lets the shared {@link QueryService} answer, and maps the answer back.
+ */
+public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+  private final QueryService service;
+
+  /** Lambda's constructor: clients and config from the environment, built once per instance. */
+  public QueryHandler() {
+    this(fromEnv(System.getenv()));
+  }
+
+  public QueryHandler(QueryService service) {
+    this.service = service;
+  }
+
+  private static QueryService fromEnv(Map<String, String> env) {
+    TableNames tables = TableNames.fromEnv(env);
+    DynamoDbClient ddb = AwsEndpoints.fromEnv(env).dynamoDb();
+    int shards = Integer.parseInt(env.getOrDefault("TALLY_SHARDS", "4"));
+    QueryConfig defaults = QueryConfig.defaults();
+    return new QueryService(
+        new DynamoDbStoreRegistry(ddb, tables.stores()),
+        new MetricsReader(ddb, tables.metrics()),
+        new QueryConfig(shards, defaults.requestsPerSecond(), defaults.burst()));
+  }
+
+  @Override
+  public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    QueryResponse r = service.handle(toRequest(event));
+    Map<String, String> headers = new HashMap<>(r.headers());
+    headers.put("Content-Type", "application/json");
+    headers.put("Cache-Control", "no-store");
+    return APIGatewayV2HTTPResponse.builder()
+        .withStatusCode(r.status())
+        .withHeaders(headers)
+        .withBody(r.body().toString())
+        .withIsBase64Encoded(false)
+        .build();
+  }
+
+  /** The transport-free request of a v2 event (header names are lower case in v2). */
+  static QueryRequest toRequest(APIGatewayV2HTTPEvent event) {
+    String method =
+        event.getRequestContext() != null && event.getRequestContext().getHttp() != null
+            ? event.getRequestContext().getHttp().getMethod()
+            : "GET";
+    String authorization = null;
+    if (event.getHeaders() != null) {
+      for (var h : event.getHeaders().entrySet()) {
+        if (h.getKey().equalsIgnoreCase("authorization")) {
+          authorization = h.getValue();
+        }
+      }
+    }
+    return new QueryRequest(method, event.getRawPath(), event.getQueryStringParameters(), authorization);
+  }
+}
