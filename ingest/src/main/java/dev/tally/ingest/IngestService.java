@@ -109,6 +109,10 @@ public final class IngestService {
       }
     }
     if (valid.isEmpty()) {
+      if (rejected.stream().allMatch(r -> r.code().equals("payload_too_large"))) {
+        // Only oversize events: answer 413 as a single oversize call does.
+        throw new PayloadTooLargeException(rejected.get(0).error());
+      }
       throw new BatchRejectedException(rejected);
     }
 

@@ -16,9 +16,14 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
- * The log on Kinesis. Events are grouped by person into records (partition key = the device's
- * anonymous id, else the user id), so one person's events stay in order on one shard, including
- * across sign-in.
+ * The log on Kinesis. Events are grouped by person into records with partition key {@code
+ * store#(anonymousId ?? userId)}.
+ *
+ * <p>Why the anonymous id first: a shopper browses anonymously and then signs in, after which the
+ * same device sends both ids. Keying by {@code userId ?? anonymousId} would move the device's
+ * later events to another shard, so the aggregator could see "Order Completed" before the "Product
+ * Added" that preceded it, breaking funnel order. Keying by the device keeps one device's events in
+ * order on one shard across sign-in; server-side calls with only a user id are keyed by that id.
  */
 public final class KinesisEventLog implements EventLog {
   static final int MAX_RECORD_BYTES = 900 * 1024;
