@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark on this machine and print its results (see BENCHMARKS.md).",
-    subcommands = {})
+    subcommands = {IngestBenchCommand.class, AggregateBenchCommand.class, QueryBenchCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

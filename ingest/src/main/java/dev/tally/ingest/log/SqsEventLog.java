@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -17,7 +18,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
 /**
  * The log on SQS. Many events go into each message (SQS allows 256 KB and bills per message), and
- * up to ten messages into each send call.
+ * up to ten messages into each send call. Concurrent appends are group-committed ({@link
+ * GroupCommit}), so single-event calls under load share messages instead of one round-trip each.
  */
 public final class SqsEventLog implements EventLog {
   /** Under SQS's 256 KB so that a batch of one always fits. */
@@ -25,8 +27,12 @@ public final class SqsEventLog implements EventLog {
 
   private static final int MAX_BATCH_BYTES = 256 * 1024;
   private static final int ATTEMPTS = 3;
+  /** One round carries at most this many events (a few send calls), bounding a waiter's delay. */
+  private static final int MAX_EVENTS_PER_ROUND = 5_000;
   private final SqsClient sqs;
   private final String queueUrl;
+
+  private final GroupCommit commits = new GroupCommit(this::publish, MAX_EVENTS_PER_ROUND);
 
   public SqsEventLog(SqsClient sqs, String queueUrl) {
     this.sqs = sqs;
@@ -35,10 +41,17 @@ public final class SqsEventLog implements EventLog {
 
   @Override
   public void append(String storeId, List<Event> events) {
+    commits.append(storeId, events);
+  }
+
+  private void publish(Map<String, List<Event>> byStore) {
     List<String> bodies = new ArrayList<>();
-    for (LogEntry e : LogPacker.pack(storeId, events, MAX_ENTRY_BYTES)) {
-      bodies.add(EventCodec.encodeToString(e));
-    }
+    byStore.forEach(
+        (storeId, events) -> {
+          for (LogEntry e : LogPacker.pack(storeId, events, MAX_ENTRY_BYTES)) {
+            bodies.add(EventCodec.encodeToString(e));
+          }
+        });
     List<String> group = new ArrayList<>();
     int groupBytes = 0;
     for (String body : bodies) {
