@@ -1,9 +1,11 @@
 package dev.tally.aggregator.dynamodb;
 
+import dev.tally.core.error.RetryableException;
 import dev.tally.core.event.AliasEvent;
 import dev.tally.core.event.Event;
 import dev.tally.core.event.EventHeader;
 import dev.tally.dynamodb.MetricKeys;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,8 +14,10 @@ import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Anonymous-id → user-id links. The first link of an anonymous id wins (a shared device signs out
@@ -66,37 +70,56 @@ final class IdentityLinks {
     return resolved;
   }
 
+  /**
+   * Writes both directions of a link in one transaction, so a crash never leaves an alias whose
+   * user cannot find it (a retry finds the alias and would not write the other half).
+   */
   private String write(String store, String anon, String userId, WriteStats stats) {
+    Put alias =
+        Put.builder()
+            .tableName(table)
+            .item(
+                Map.of(
+                    "pk", AttributeValue.fromS(MetricKeys.aliasPk(store, anon)),
+                    "sk", AttributeValue.fromS(MetricKeys.ALIAS_SK),
+                    MetricKeys.USER_ID, AttributeValue.fromS(userId)))
+            .conditionExpression("attribute_not_exists(pk)")
+            .build();
+    Put reverse =
+        Put.builder()
+            .tableName(table)
+            .item(
+                Map.of(
+                    "pk", AttributeValue.fromS(MetricKeys.linksPk(store, userId)),
+                    "sk", AttributeValue.fromS(MetricKeys.linkSk(anon))))
+            .build();
     try {
-      ddb.putItem(
-          b ->
-              b.tableName(table)
-                  .item(
-                      Map.of(
-                          "pk", AttributeValue.fromS(MetricKeys.aliasPk(store, anon)),
-                          "sk", AttributeValue.fromS(MetricKeys.ALIAS_SK),
-                          MetricKeys.USER_ID, AttributeValue.fromS(userId)))
-                  .conditionExpression("attribute_not_exists(pk)")
-                  .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-      stats.requests++;
-      stats.units += 1;
-      ddb.putItem(
-          b ->
-              b.tableName(table)
-                  .item(
-                      Map.of(
-                          "pk", AttributeValue.fromS(MetricKeys.linksPk(store, userId)),
-                          "sk", AttributeValue.fromS(MetricKeys.linkSk(anon)))));
-      stats.requests++;
-      stats.units += 1;
+      var r =
+          ddb.transactWriteItems(
+              b ->
+                  b.transactItems(
+                          TransactWriteItem.builder().put(alias).build(),
+                          TransactWriteItem.builder().put(reverse).build())
+                      .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+      stats.record(r.consumedCapacity());
       return userId;
-    } catch (ConditionalCheckFailedException e) {
+    } catch (TransactionCanceledException e) {
+      stats.requests++;
       // Linked concurrently: the stored link wins.
-      var item = ddb.getItem(b -> b.tableName(table).consistentRead(true).key(DdbIo.key(MetricKeys.aliasPk(store, anon), MetricKeys.ALIAS_SK)));
-      return item.item().get(MetricKeys.USER_ID).s();
+      var item =
+          ddb.getItem(
+                  b ->
+                      b.tableName(table)
+                          .consistentRead(true)
+                          .key(DdbIo.key(MetricKeys.aliasPk(store, anon), MetricKeys.ALIAS_SK)))
+              .item();
+      if (item == null || !item.containsKey(MetricKeys.USER_ID)) {
+        throw new RetryableException(
+            "link_conflict", "linking " + anon + " was refused: " + e.cancellationReasons(), Duration.ofSeconds(1), e);
+      }
+      return item.get(MetricKeys.USER_ID).s();
     } catch (SdkException e) {
       throw DdbIo.unavailable(e);
     }
   }
-
 }

@@ -1,0 +1,34 @@
+package dev.tally.aggregator.lambda;
+
+import dev.tally.aggregator.AggregatorConfig;
+import dev.tally.aggregator.AggregatorService;
+import dev.tally.aggregator.dynamodb.DynamoDbMetricWriter;
+import dev.tally.aggregator.sqs.SqsDeadLetters;
+import dev.tally.dynamodb.AwsEndpoints;
+import dev.tally.dynamodb.DynamoDbStoreRegistry;
+import dev.tally.dynamodb.TableNames;
+import java.util.Map;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** Builds the aggregator's collaborators from a Lambda environment, once per container. */
+final class LambdaWiring {
+  private LambdaWiring() {}
+
+  static LogBatch fromEnv(Map<String, String> env) {
+    String dlqUrl = env.get("TALLY_DLQ_URL");
+    if (dlqUrl == null || dlqUrl.isBlank()) {
+      throw new IllegalStateException("TALLY_DLQ_URL is required");
+    }
+    TableNames tables = TableNames.fromEnv(env);
+    AwsEndpoints aws = AwsEndpoints.fromEnv(env);
+    DynamoDbClient ddb = aws.dynamoDb();
+    SqsClient sqs = aws.configure(SqsClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
+    AggregatorService service =
+        new AggregatorService(
+            new DynamoDbStoreRegistry(ddb, tables.stores()),
+            new DynamoDbMetricWriter(ddb, tables.metrics(), AggregatorConfig.defaults()));
+    return new LogBatch(service, new SqsDeadLetters(sqs, dlqUrl));
+  }
+}

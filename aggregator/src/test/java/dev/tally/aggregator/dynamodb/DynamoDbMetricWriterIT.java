@@ -1,0 +1,379 @@
+package dev.tally.aggregator.dynamodb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tally.aggregator.AggregatorConfig;
+import dev.tally.aggregator.ApplyResult;
+import dev.tally.aggregator.testing.Events;
+import dev.tally.aggregator.testing.LocalDynamoDb;
+import dev.tally.aggregator.testing.MetricTable;
+import dev.tally.aggregator.testing.Oracle;
+import dev.tally.aggregator.testing.RawEvent;
+import dev.tally.core.agg.DistinctSketch;
+import dev.tally.core.agg.FunnelStep;
+import dev.tally.core.event.Event;
+import dev.tally.core.store.Store;
+import dev.tally.dynamodb.MetricKeys;
+import dev.tally.dynamodb.TableNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+
+/**
+ * The writer on DynamoDB Local: whatever the redelivery, crash or batching, the stored items equal
+ * an independent recomputation from the raw events.
+ */
+class DynamoDbMetricWriterIT {
+  static LocalDynamoDb dynamo;
+  static final Instant NOW = Instant.parse("2025-03-20T15:00:00Z");
+  TableNames tables;
+  Store store = Store.of("shop", "UTC", "USD", List.of());
+  Events events = new Events("m");
+
+  @BeforeAll
+  static void startDynamoDb() {
+    dynamo = new LocalDynamoDb();
+  }
+
+  @AfterAll
+  static void stopDynamoDb() {
+    dynamo.close();
+  }
+
+  @BeforeEach
+  void freshTables() {
+    tables = dynamo.freshTables();
+  }
+
+  private DynamoDbMetricWriter writer(DynamoDbClient client, int maxItems) {
+    return new DynamoDbMetricWriter(client, tables.metrics(), new AggregatorConfig(4, maxItems, 8));
+  }
+
+  private DynamoDbMetricWriter writer() {
+    return writer(dynamo.client(), 100);
+  }
+
+  private static List<Event> parsed(List<RawEvent> raw) {
+    return raw.stream().map(RawEvent::toEvent).toList();
+  }
+
+  private ApplyResult apply(DynamoDbMetricWriter w, List<RawEvent> batch) {
+    return w.apply(store, parsed(batch));
+  }
+
+  private Map<String, Map<String, Long>> stored() {
+    return MetricTable.read(dynamo.client(), tables.metrics(), store.id());
+  }
+
+  private void assertMatchesOracle(List<List<RawEvent>> batchesInFirstProcessingOrder) {
+    assertThat(stored()).isEqualTo(Oracle.expected(batchesInFirstProcessingOrder, store.timezone()));
+  }
+
+  private static List<List<RawEvent>> split(List<RawEvent> all, int size) {
+    List<List<RawEvent>> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += size) {
+      out.add(all.subList(i, Math.min(all.size(), i + size)));
+    }
+    return out;
+  }
+
+  @Test
+  void redeliveredBatches_areCountedOnce() {
+    List<RawEvent> all = events.randomMix(new Random(1), 400, 40, 5, NOW);
+    List<List<RawEvent>> batches = split(all, 60);
+    DynamoDbMetricWriter w = writer();
+    int counted = 0;
+    for (List<RawEvent> b : batches) {
+      counted += apply(w, b).counted();
+    }
+    for (List<RawEvent> b : batches) {
+      ApplyResult again = apply(w, b);
+      assertThat(again.counted()).isZero();
+      assertThat(again.transactions()).isZero();
+    }
+    assertThat(counted).isEqualTo((int) all.stream().filter(RawEvent::isActivity).count());
+    assertMatchesOracle(batches);
+  }
+
+  @Test
+  void crashAfterSomeTransactions_thenRestartWithTheWholeBatch_countsEveryEventOnce() {
+    List<RawEvent> all = events.randomMix(new Random(2), 300, 50, 4, NOW);
+    // Small transactions, so the batch needs many and the crash lands in the middle.
+    // Each new identity link is one transaction of its own; the counter transactions follow.
+    int links = Oracle.links(List.of(all)).size();
+    AtomicInteger calls = new AtomicInteger();
+    DynamoDbMetricWriter crashing = writer(dynamo.crashingAfter("transactWriteItems", links + 3, calls), 12);
+    assertThatThrownBy(() -> apply(crashing, all)).isInstanceOf(LocalDynamoDb.Crash.class);
+    Map<String, Map<String, Long>> partial = stored();
+    assertThat(partial).isNotEmpty();
+    assertThat(partial).isNotEqualTo(Oracle.expected(List.of(all), store.timezone()));
+
+    ApplyResult restart = apply(writer(dynamo.client(), 12), all);
+    assertThat(restart.alreadyCounted()).isPositive();
+    assertMatchesOracle(List.of(all));
+    // And once more, as if the restarted process crashed before acknowledging.
+    assertThat(apply(writer(), all).counted()).isZero();
+    assertMatchesOracle(List.of(all));
+  }
+
+  @Test
+  void crashAfterAnyNumberOfWrites_ofAnyKind_thenRestart_countsEveryEventOnce_andKeepsLinksWhole() {
+    List<RawEvent> all = events.randomMix(new Random(3), 120, 20, 3, NOW);
+    Set<String> writes = Set.of("putItem", "updateItem", "transactWriteItems", "batchWriteItem");
+    List<String> expectedLinks = new ArrayList<>();
+    Oracle.links(List.of(all)).forEach((anon, user) -> {
+      expectedLinks.add(anon + "→" + user);
+      expectedLinks.add("via-user:" + anon + "→" + user);
+    });
+    Collections.sort(expectedLinks);
+    int crashes = 0;
+    for (int k = 0; ; k++) {
+      tables = dynamo.freshTables();
+      AtomicInteger calls = new AtomicInteger();
+      try {
+        apply(writer(dynamo.crashingAfter(writes, k, calls), 16), all);
+      } catch (LocalDynamoDb.Crash expected) {
+        crashes++; // the process died after k writes
+      }
+      apply(writer(dynamo.client(), 16), all);
+      assertMatchesOracle(List.of(all));
+      assertThat(MetricTable.links(dynamo.client(), tables.metrics(), store.id())).isEqualTo(expectedLinks);
+      if (calls.get() <= k) {
+        break; // the whole batch fit in k writes: every crash point has been tried
+      }
+    }
+    assertThat(crashes).isGreaterThan(10);
+  }
+
+  @Test
+  void duplicateMessageIdAcrossBatches_isCountedOnce() {
+    Instant t = NOW.minusSeconds(600);
+    RawEvent view = events.product("a1", null, "Product Viewed", "p1", t);
+    RawEvent order = events.order("a1", "u1", "Order Completed", t.plusSeconds(60), new Object[] {"p1", "19.99", 2});
+    List<RawEvent> first = List.of(view, events.page("a1", null, t.minusSeconds(5)), order);
+    List<RawEvent> second = List.of(events.page("a2", null, t), order, view);
+    List<RawEvent> third = List.of(view, view, order, events.page("a2", null, t.plusSeconds(1)));
+    DynamoDbMetricWriter w = writer();
+    apply(w, first);
+    ApplyResult r2 = apply(w, second);
+    assertThat(r2.counted()).isEqualTo(1);
+    assertThat(r2.alreadyCounted()).isEqualTo(2);
+    ApplyResult r3 = apply(w, third);
+    assertThat(r3.counted()).isEqualTo(1);
+    assertThat(r3.alreadyCounted()).isEqualTo(3);
+    assertMatchesOracle(List.of(first, second, third));
+    assertThat(stored().get("USER|u1|2025-03-20")).containsEntry("revenue", 3998L).containsEntry("ordersCompleted", 1L);
+  }
+
+  @Test
+  void lateEvents_tenDaysOld_landOnTheirOwnDay_exactlyOnce() {
+    List<RawEvent> today = events.randomMix(new Random(4), 100, 15, 1, NOW);
+    List<RawEvent> late = events.randomMix(new Random(5), 100, 15, 1, NOW.minus(Duration.ofDays(10)));
+    DynamoDbMetricWriter w = writer();
+    apply(w, today);
+    apply(w, late);
+    apply(w, late.subList(0, 50));
+    assertMatchesOracle(List.of(today, late));
+    assertThat(stored()).containsKey("STORE|2025-03-10").containsKey("STORE|2025-03-20");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"America/Los_Angeles", "Pacific/Auckland"})
+  void dayBoundary_inTheStoreTimeZone_splitsAtLocalMidnight(String zone) {
+    store = Store.of("shop", zone, "USD", List.of());
+    ZoneId z = ZoneId.of(zone);
+    Instant midnight = ZonedDateTime.of(2025, 3, 20, 0, 0, 0, 0, z).toInstant();
+    List<RawEvent> batch = new ArrayList<>();
+    for (String who : List.of("a1", "a2", "a3")) {
+      batch.add(events.product(who, null, "Product Viewed", "p1", midnight.minusMillis(1)));
+      // A client clock three hours fast: the parser must correct it before bucketing.
+      batch.add(events.product(who, null, "Product Added", "p1", midnight).withSkew(Duration.ofHours(3)));
+      batch.add(events.order(who, null, "Order Completed", midnight.plusSeconds(30), new Object[] {"p1", "5.00", 1}));
+    }
+    apply(writer(), batch);
+    assertMatchesOracle(List.of(batch));
+    Map<String, Map<String, Long>> s = stored();
+    assertThat(s.get("STORE|2025-03-19")).containsEntry("productViews", 3L).containsEntry("visited", 3L)
+        .doesNotContainKey("productsAdded");
+    assertThat(s.get("STORE|2025-03-20")).containsEntry("productsAdded", 3L).containsEntry("visited", 3L)
+        .containsEntry("completedOrder", 3L).containsEntry("revenue", 1500L);
+  }
+
+  @Test
+  void anonymousThenIdentified_countsUnderTheUserOnceLinked_andOnceInTheDaysFunnel() {
+    Instant t = NOW.minusSeconds(3_600);
+    List<RawEvent> browsing = List.of(
+        events.page("anon-1", null, t),
+        events.product("anon-1", null, "Product Viewed", "p1", t.plusSeconds(10)),
+        events.product("anon-1", null, "Product Added", "p1", t.plusSeconds(20)));
+    List<RawEvent> signIn = List.of(events.identify("anon-1", "alice", t.plusSeconds(30)));
+    List<RawEvent> afterLink = List.of(
+        events.track("anon-1", null, "Checkout Started", null, t.plusSeconds(40)),
+        events.order("anon-1", "alice", "Order Completed", t.plusSeconds(50), new Object[] {"p1", "10.00", 1}),
+        events.page(null, "alice", t.plusSeconds(60)));
+    // A second device, aliased afterwards, with the link and its events in one batch.
+    List<RawEvent> otherDevice = List.of(
+        events.page("anon-2", null, t.plusSeconds(70)),
+        events.alias("anon-2", "alice", t.plusSeconds(80)));
+    DynamoDbMetricWriter w = writer();
+    apply(w, browsing);
+    apply(w, signIn);
+    apply(w, afterLink);
+    apply(w, otherDevice);
+    assertMatchesOracle(List.of(browsing, signIn, afterLink, otherDevice));
+
+    Map<String, Map<String, Long>> s = stored();
+    String day = "2025-03-20";
+    assertThat(s.get("USER|anon-1|" + day)).containsEntry("events", 3L);
+    // After the link, the anonymous-only checkout counts under alice, as does the other device.
+    assertThat(s.get("USER|alice|" + day))
+        .containsEntry("events", 4L).containsEntry("checkoutsStarted", 1L).containsEntry("revenue", 1000L);
+    // One device (anon-1) went through the whole funnel; anon-2 and alice's server call visited.
+    assertThat(s.get("STORE|" + day))
+        .containsEntry("visited", 3L).containsEntry("addedToCart", 1L).containsEntry("completedOrder", 1L);
+    // The query side finds alice's anonymous ids through the LINKS partition.
+    var links = dynamo.client().query(b -> b.tableName(tables.metrics()).keyConditionExpression("pk = :p")
+        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(MetricKeys.linksPk("shop", "alice"))))).items();
+    assertThat(links).extracting(i -> i.get("sk").s()).containsExactlyInAnyOrder("ANON#anon-1", "ANON#anon-2");
+  }
+
+  @Test
+  void firstLinkWins_aLaterSignInAsSomeoneElseDoesNotMoveTheDevice() {
+    Instant t = NOW.minusSeconds(600);
+    List<RawEvent> b1 = List.of(events.identify("shared", "bob", t), events.page("shared", null, t.plusSeconds(1)));
+    List<RawEvent> b2 = List.of(events.identify("shared", "carol", t.plusSeconds(2)), events.page("shared", null, t.plusSeconds(3)));
+    DynamoDbMetricWriter w = writer();
+    apply(w, b1);
+    apply(w, b2);
+    assertMatchesOracle(List.of(b1, b2));
+    assertThat(stored().get("USER|bob|2025-03-20")).containsEntry("events", 2L);
+  }
+
+  @Test
+  void refundsAndCancellations_addToRefunds() {
+    Instant t = NOW.minusSeconds(600);
+    List<RawEvent> batch = List.of(
+        events.order(null, "u1", "Order Completed", t, new Object[] {"p1", "30.00", 2}, new Object[] {"p2", "0.99", 1}),
+        events.order(null, "u1", "Order Refunded", t.plusSeconds(60), new Object[] {"p1", "30.00", 1}),
+        events.order(null, "u2", "Order Cancelled", t.plusSeconds(90), new Object[] {"p2", "0.99", 3}));
+    apply(writer(), batch);
+    apply(writer(), batch);
+    assertMatchesOracle(List.of(batch));
+    assertThat(stored().get("STORE|2025-03-20"))
+        .containsEntry("revenue", 6099L).containsEntry("refunds", 3297L)
+        .containsEntry("ordersRefunded", 1L).containsEntry("ordersCancelled", 1L);
+  }
+
+  @Test
+  void aBatch_becomesOneUpdatePerDistinctItem_notOnePerEvent() {
+    Instant t = NOW.minusSeconds(3_000);
+    List<RawEvent> batch = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String who = i % 2 == 0 ? "u1" : "u2";
+      batch.add(events.product(null, who, "Product Viewed", "p" + (i % 3), t.plusSeconds(i)));
+    }
+    AtomicInteger txCalls = new AtomicInteger();
+    List<Integer> itemsPerTx = new ArrayList<>();
+    DynamoDbClient counting = countingTransactions(txCalls, itemsPerTx);
+    ApplyResult r = writer(counting, 100).apply(store, parsed(batch));
+    assertThat(r.counted()).isEqualTo(200);
+    assertThat(r.transactions()).isEqualTo(1);
+    // 2 user-days + at most 2 store shards + 3 product-days, each written once.
+    assertThat(itemsPerTx).hasSize(1);
+    assertThat(itemsPerTx.get(0)).isBetween(6, 7);
+    assertMatchesOracle(List.of(batch));
+  }
+
+  @Test
+  void randomBatchingShufflingAndRedelivery_alwaysMatchTheOracle() {
+    Random rnd = new Random(6);
+    List<RawEvent> all = events.randomMix(rnd, 600, 60, 7, NOW);
+    List<RawEvent> delivered = new ArrayList<>(all);
+    // At-least-once: a tenth of the events come again, in some later batch.
+    for (int i = 0; i < 60; i++) {
+      delivered.add(rnd.nextInt(delivered.size() - 1) + 1, all.get(rnd.nextInt(all.size())));
+    }
+    List<List<RawEvent>> batches = new ArrayList<>();
+    for (int i = 0; i < delivered.size(); ) {
+      int n = 1 + rnd.nextInt(120);
+      batches.add(delivered.subList(i, Math.min(delivered.size(), i + n)));
+      i += n;
+    }
+    DynamoDbMetricWriter w = writer(dynamo.client(), 4 + rnd.nextInt(97));
+    for (List<RawEvent> b : batches) {
+      apply(w, b);
+    }
+    List<List<RawEvent>> replay = new ArrayList<>(batches);
+    Collections.shuffle(replay, rnd);
+    for (List<RawEvent> b : replay.subList(0, 5)) {
+      apply(w, b);
+    }
+    assertMatchesOracle(batches);
+  }
+
+  @Test
+  void sketches_holdEachDayStepsDistinctDevices() {
+    List<RawEvent> all = events.randomMix(new Random(7), 500, 80, 3, NOW);
+    apply(writer(), all);
+    for (FunnelStep step : List.of(FunnelStep.VISITED, FunnelStep.VIEWED_PRODUCT)) {
+      Set<String> devices = new HashSet<>();
+      for (RawEvent e : all) {
+        boolean reached = step == FunnelStep.VISITED || "Product Viewed".equals(e.name());
+        if (e.isActivity() && reached && LocalDate.ofInstant(e.at(), store.timezone()).equals(LocalDate.of(2025, 3, 19))) {
+          devices.add(e.deviceId());
+        }
+      }
+      var item = dynamo.client().getItem(b -> b.tableName(tables.metrics())
+          .key(DdbIo.key(MetricKeys.sketchPk("shop", step), "DAY#2025-03-19"))).item();
+      long estimate = DistinctSketch.estimateUnion(List.of(item.get(MetricKeys.HLL).b().asByteArray()));
+      assertThat(estimate).isEqualTo(devices.size());
+    }
+  }
+
+  private DynamoDbClient countingTransactions(AtomicInteger calls, List<Integer> sizes) {
+    DynamoDbClient real = dynamo.client();
+    return (DynamoDbClient)
+        java.lang.reflect.Proxy.newProxyInstance(
+            DynamoDbClient.class.getClassLoader(),
+            new Class<?>[] {DynamoDbClient.class},
+            (proxy, m, args) -> {
+              if (m.getName().equals("transactWriteItems") && args[0] instanceof java.util.function.Consumer<?> c) {
+                @SuppressWarnings("unchecked")
+                var mutation = (java.util.function.Consumer<TransactWriteItemsRequest.Builder>) c;
+                args = new Object[] {TransactWriteItemsRequest.builder().applyMutation(mutation).build()};
+                m = DynamoDbClient.class.getMethod("transactWriteItems", TransactWriteItemsRequest.class);
+              }
+              Object r;
+              try {
+                r = m.invoke(real, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+              if (args[0] instanceof TransactWriteItemsRequest t) {
+                calls.incrementAndGet();
+                sizes.add(t.transactItems().size());
+              }
+              return r;
+            });
+  }
+}

@@ -1,0 +1,73 @@
+package dev.tally.aggregator.testing;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.event.Event;
+import dev.tally.core.event.EventParser;
+import dev.tally.core.event.Json;
+import dev.tally.core.event.ParseOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Currency;
+
+/**
+ * A test event as the storefront meant it: its true time, plus how wrong the client's clock was.
+ * {@link #toEvent()} sends it through the real parser (which must undo the skew); the oracle
+ * uses {@link #at()} directly.
+ */
+public record RawEvent(
+    String type,
+    String messageId,
+    String anonymousId,
+    String userId,
+    String name,
+    ObjectNode properties,
+    String previousId,
+    Instant at,
+    Duration clockSkew) {
+
+  /** The event as the aggregator receives it: parsed from client JSON with a skewed clock. */
+  public Event toEvent() {
+    Instant receivedAt = at.plusSeconds(2);
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("type", type);
+    n.put("messageId", messageId);
+    if (anonymousId != null) {
+      n.put("anonymousId", anonymousId);
+    }
+    if (userId != null) {
+      n.put("userId", userId);
+    }
+    if (type.equals("track")) {
+      n.put("event", name);
+    }
+    if (type.equals("page") && name != null) {
+      n.put("name", name);
+    }
+    if (properties != null) {
+      n.set(type.equals("identify") ? "traits" : "properties", properties);
+    }
+    if (previousId != null) {
+      n.put("previousId", previousId);
+    }
+    n.put("timestamp", at.plus(clockSkew).toString());
+    n.put("sentAt", receivedAt.plus(clockSkew).toString());
+    return new EventParser(ParseOptions.live().historical())
+        .parse(n, null, EventParser.BatchContext.at(receivedAt), Currency.getInstance("USD"));
+  }
+
+  public RawEvent withMessageId(String id) {
+    return new RawEvent(type, id, anonymousId, userId, name, properties, previousId, at, clockSkew);
+  }
+
+  public RawEvent withSkew(Duration skew) {
+    return new RawEvent(type, messageId, anonymousId, userId, name, properties, previousId, at, skew);
+  }
+
+  public String deviceId() {
+    return anonymousId != null ? anonymousId : userId;
+  }
+
+  public boolean isActivity() {
+    return type.equals("track") || type.equals("page");
+  }
+}
