@@ -1,11 +1,17 @@
 package dev.tally.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.app.sim.StoreShoppers;
 import dev.tally.app.sim.TallyClient;
 import dev.tally.app.sim.Workload;
 import dev.tally.app.stack.DemoStore;
 import dev.tally.app.stack.EmbeddedStack;
+import dev.tally.demostore.DemoStoreConfig;
+import dev.tally.hooks.DynamoDbOutbox;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -18,16 +24,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code tally demo}: {@code up}, plus a generated workload sent through the real HTTP API. */
+/**
+ * {@code tally demo}: {@code up}, plus a generated week of events and simulated shoppers walking the
+ * demo store's real HTTP endpoints, so the dashboards open full.
+ */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Start the local stack and send a generated week of shopping through the real HTTP API.")
+    description = {
+      "Start the local stack and fill it: a generated week of shopping sent through the real HTTP API,",
+      "then simulated shoppers who browse the demo store, sometimes sign in and place real orders",
+      "(revenue comes from the store's server-side outbox hook, as for a shopper in the browser)."
+    })
 public final class DemoCommand implements Callable<Integer> {
   @Mixin StackOptions options;
 
   @Option(names = "--events", defaultValue = "1500", description = "events to send (default: ${DEFAULT-VALUE})")
   int events;
+
+  @Option(names = "--shoppers", defaultValue = "30", description = "simulated store shoppers (default: ${DEFAULT-VALUE}; 0 for none)")
+  int shoppers;
+
+  @Option(names = "--seed", description = "seed of the shoppers' choices (default: random, so a rerun adds new visits)")
+  Long seed;
 
   @Option(names = "--no-wait", description = "exit after the workload instead of serving until Ctrl-C")
   boolean noWait;
@@ -57,8 +76,14 @@ public final class DemoCommand implements Callable<Integer> {
         bar.stepBy(slice.size());
       }
     }
+    if (shoppers > 0) {
+      StoreShoppers.Summary walked = walkShoppers(stack);
+      System.out.println("Shoppers: " + walked.shoppers() + " visits, " + walked.events() + " events, "
+          + walked.orders() + " orders for $" + walked.revenue()
+          + (walked.soldOut() > 0 ? " (" + walked.soldOut() + " found a print sold out)" : ""));
+    }
     System.out.print("Aggregating… ");
-    boolean drained = stack.drain(Duration.ofSeconds(60));
+    boolean drained = awaitOutbox(stack, Duration.ofSeconds(30)) && stack.drain(Duration.ofSeconds(60));
     System.out.println(drained ? "done." : "still working (numbers will keep filling in).");
     String base = stack.baseUri().toString();
     String user =
@@ -69,6 +94,8 @@ public final class DemoCommand implements Callable<Integer> {
             .orElse(generated.get(0).get("anonymousId").asText());
     System.out.println();
     System.out.println("Sent " + generated.size() + " events for the last 7 days. See them:");
+    System.out.println("  Dashboards  " + base + "/dashboards/   (read key " + DemoStore.READ_KEY + ")");
+    System.out.println("  Demo store  " + base + "/store/");
     System.out.println("  curl -H 'Authorization: Bearer " + DemoStore.READ_KEY + "' '" + base
         + "/api/v1/users/" + user + "/metrics?from=" + today.minusDays(6) + "&to=" + today + "'");
     if (noWait) {
@@ -77,5 +104,34 @@ public final class DemoCommand implements Callable<Integer> {
     }
     UpCommand.awaitShutdown(stack);
     return 0;
+  }
+
+  /** The shoppers' orders reach Tally through the store's outbox relay: wait until it sent them all. */
+  private static boolean awaitOutbox(EmbeddedStack stack, Duration timeout) throws InterruptedException {
+    DynamoDbOutbox outbox =
+        new DynamoDbOutbox(stack.dynamoDb(), DemoStoreConfig.defaults(stack.baseUri()).ordersTable(), Clock.systemUTC());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!outbox.pending(1).isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(100);
+    }
+    return true;
+  }
+
+  private StoreShoppers.Summary walkShoppers(EmbeddedStack stack) throws Exception {
+    StoreShoppers walk =
+        new StoreShoppers(stack.baseUri(), DemoStore.WRITE_KEY, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    long s = seed != null ? seed : new SecureRandom().nextLong();
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("Shoppers in the store")
+            .setInitialMax(shoppers)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUnit(" shoppers", 1)
+            .build()) {
+      return walk.run(shoppers, s, i -> bar.step());
+    }
   }
 }
