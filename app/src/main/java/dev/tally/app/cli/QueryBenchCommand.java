@@ -1,0 +1,293 @@
+package dev.tally.app.cli;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.app.sim.Workload;
+import dev.tally.core.agg.Aggregation;
+import dev.tally.core.agg.Deltas;
+import dev.tally.core.agg.DistinctSketch;
+import dev.tally.core.agg.FunnelStep;
+import dev.tally.core.agg.Keys;
+import dev.tally.core.agg.ResolvedEvent;
+import dev.tally.core.event.Event;
+import dev.tally.core.event.EventParser;
+import dev.tally.core.event.Json;
+import dev.tally.core.event.ParseOptions;
+import dev.tally.core.store.Store;
+import dev.tally.dynamodb.CountingDynamoDbClient;
+import dev.tally.dynamodb.DynamoDbStoreRegistry;
+import dev.tally.dynamodb.MetricKeys;
+import dev.tally.dynamodb.TableNames;
+import dev.tally.dynamodb.Tables;
+import dev.tally.query.MetricsReader;
+import dev.tally.query.QueryConfig;
+import dev.tally.query.QueryService;
+import dev.tally.query.http.QueryRoutes;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * {@code tally bench query}: latency and DynamoDB requests per query of the funnel and of a
+ * 90-day user range, over HTTP, at two raw event volumes. The metrics state of each volume is
+ * computed from a generated workload by the pure core ({@link Aggregation}, the same function the
+ * aggregator runs) and written item by item in BatchWriteItem calls, because pushing 1M events
+ * through ingest and the exactly-once writer takes far longer on 2 cores; the items have the
+ * aggregator's layout ({@link MetricKeys}).
+ */
+@Command(
+    name = "query",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Query latency (p50/p99) and DynamoDB requests per query, at several raw event volumes.",
+      "Starts DynamoDB Local in-process and the query API on a loopback port; nothing is kept."
+    })
+public final class QueryBenchCommand implements Callable<Integer> {
+  @Option(names = "--events", split = ",", description = "Raw event volumes to load, one store each (default: ${DEFAULT-VALUE}).")
+  List<Integer> volumes = List.of(10_000, 1_000_000);
+
+  @Option(names = "--days", description = "Days of history; the queries cover the last 90 (default: ${DEFAULT-VALUE}).")
+  int days = 90;
+
+  @Option(names = "--events-per-user", description = "Events per visitor: users = events / this (default: ${DEFAULT-VALUE}).")
+  int eventsPerUser = 20;
+
+  @Option(names = "--iterations", description = "Measured calls per query (default: ${DEFAULT-VALUE}).")
+  int iterations = 500;
+
+  @Option(names = "--warmup", description = "Unmeasured calls per query first (default: ${DEFAULT-VALUE}).")
+  int warmup = 100;
+
+  private static final int SHARDS = 4;
+  private static final LocalDate LAST_DAY = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+
+  @Override
+  public Integer call() throws Exception {
+    AmazonDynamoDBLocal local = DynamoDBEmbedded.create();
+    Javalin http = null;
+    try {
+      DynamoDbClient raw = local.dynamoDbClient();
+      TableNames tables = TableNames.defaults();
+      Tables.createIfMissing(raw, tables);
+      CountingDynamoDbClient counting = CountingDynamoDbClient.wrap(raw);
+      DynamoDbStoreRegistry stores = new DynamoDbStoreRegistry(counting.client(), tables.stores());
+      // Rate limits are set out of the way: this measures the queries, not the limiter.
+      QueryService service =
+          new QueryService(stores, new MetricsReader(counting.client(), tables.metrics()), new QueryConfig(SHARDS, 1_000_000, 1_000_000));
+      http =
+          Javalin.create(
+                  c -> {
+                    c.jsonMapper(new JavalinJackson(Json.mapper(), false));
+                    c.jetty.host = "127.0.0.1";
+                    c.jetty.port = 0;
+                    c.startup.showJavalinBanner = false;
+                    new QueryRoutes(service).register(c);
+                  })
+              .start();
+      URI base = URI.create("http://127.0.0.1:" + http.port());
+      System.out.printf("Query bench: DynamoDB Local (embedded), query API at %s, %d shards, %d warm-up + %d measured calls per query%n",
+          base, SHARDS, warmup, iterations);
+      List<String> rows = new ArrayList<>();
+      for (int volume : volumes) {
+        String storeId = "bench" + volume;
+        String readKey = "rk_bench_" + volume;
+        Store store = Store.of(storeId, "UTC", "USD", List.of());
+        stores.create(store, "wk_bench_" + volume, readKey);
+        Loaded loaded = load(raw, tables.metrics(), store, volume);
+        String range = "from=" + LAST_DAY.minusDays(89) + "&to=" + LAST_DAY;
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put("funnel, 90 days", "/api/v1/funnel?" + range);
+        queries.put("user metrics, 90 days", "/api/v1/users/" + loaded.busiestUser + "/metrics?" + range);
+        queries.put("summary, 90 days", "/api/v1/summary?" + range);
+        queries.put("timeseries revenue by day, 90 days", "/api/v1/timeseries?metric=revenue&interval=day&" + range);
+        queries.put("top products, 90 days", "/api/v1/products/top?by=revenue&" + range);
+        for (var q : queries.entrySet()) {
+          Result r = measure(base, readKey, q.getValue(), counting);
+          rows.add(String.format("| %,d | %s | %.1f | %.1f | %s | %s |",
+              volume, q.getKey(), r.p50Ms, r.p99Ms, fmt(r.requestsPerCall), r.byOperation));
+        }
+        System.out.printf("  loaded %,d events (%,d users, %,d items written in %.1f s); busiest user %s (%d linked ids)%n",
+            volume, loaded.users, loaded.items, loaded.seconds, loaded.busiestUser, loaded.linked);
+      }
+      System.out.println();
+      System.out.println("| raw events | query | p50 ms | p99 ms | DynamoDB requests per query | by operation |");
+      System.out.println("|---:|---|---:|---:|---:|---|");
+      rows.forEach(System.out::println);
+      return 0;
+    } finally {
+      if (http != null) {
+        http.stop();
+      }
+      local.shutdownNow();
+    }
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : String.format("%.2f", d);
+  }
+
+  private record Result(double p50Ms, double p99Ms, double requestsPerCall, Map<String, Long> byOperation) {}
+
+  private Result measure(URI base, String readKey, String pathAndQuery, CountingDynamoDbClient counting) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    HttpRequest req =
+        HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Authorization", "Bearer " + readKey).GET().build();
+    for (int i = 0; i < warmup; i++) {
+      check(client.send(req, HttpResponse.BodyHandlers.ofString()), pathAndQuery);
+    }
+    counting.reset();
+    long[] nanos = new long[iterations];
+    for (int i = 0; i < iterations; i++) {
+      long t0 = System.nanoTime();
+      check(client.send(req, HttpResponse.BodyHandlers.ofString()), pathAndQuery);
+      nanos[i] = System.nanoTime() - t0;
+    }
+    Arrays.sort(nanos);
+    Map<String, Long> perCall = new LinkedHashMap<>();
+    counting.byOperation().forEach((op, n) -> perCall.put(op, n / iterations));
+    return new Result(
+        nanos[(int) Math.ceil(0.50 * iterations) - 1] / 1e6,
+        nanos[(int) Math.ceil(0.99 * iterations) - 1] / 1e6,
+        (double) counting.total() / iterations,
+        perCall);
+  }
+
+  private static void check(HttpResponse<String> r, String what) {
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(what + " answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  private record Loaded(int users, long items, double seconds, String busiestUser, int linked) {}
+
+  /** Aggregates a generated workload with the core and writes the resulting items directly. */
+  private Loaded load(DynamoDbClient ddb, String table, Store store, int volume) {
+    long t0 = System.nanoTime();
+    int users = Math.max(50, volume / eventsPerUser);
+    List<ObjectNode> raw = new Workload(volume, users, 200, days, volume, LAST_DAY).generate();
+    EventParser parser = new EventParser(ParseOptions.live().historical());
+    EventParser.BatchContext batch = EventParser.BatchContext.at(Instant.now());
+    List<Event> events = new ArrayList<>(raw.size());
+    for (ObjectNode n : raw) {
+      events.add(parser.parse(n, null, batch, store.currency()));
+    }
+    raw = null; // let the JSON go before aggregating
+    Map<String, String> links = new HashMap<>();
+    for (Event e : events) {
+      if (e.header().anonymousId() != null && e.header().userId() != null) {
+        links.putIfAbsent(e.header().anonymousId(), e.header().userId());
+      }
+    }
+    List<ResolvedEvent> resolved = new ArrayList<>(events.size());
+    Map<String, Integer> perUser = new HashMap<>();
+    for (Event e : events) {
+      if (!e.isActivity()) {
+        continue;
+      }
+      String uid = e.header().userId() != null
+          ? e.header().userId()
+          : links.getOrDefault(e.header().anonymousId(), e.header().anonymousId());
+      resolved.add(new ResolvedEvent(e, uid));
+      perUser.merge(uid, 1, Integer::sum);
+    }
+    Deltas d = new Aggregation(store, SHARDS).aggregate(resolved);
+    Map<String, Map<String, AttributeValue>> items = items(store.id(), d, links);
+    writeAll(ddb, table, items.values());
+    String busiest = perUser.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("user-"))
+        .max(Map.Entry.comparingByValue())
+        .orElseThrow()
+        .getKey();
+    int linked = (int) links.values().stream().filter(busiest::equals).count();
+    return new Loaded(users, items.size(), (System.nanoTime() - t0) / 1e9, busiest, linked);
+  }
+
+  /** The items the aggregator would hold for these deltas (without its exactly-once marks). */
+  private static Map<String, Map<String, AttributeValue>> items(String s, Deltas d, Map<String, String> links) {
+    Map<String, Map<String, AttributeValue>> out = new HashMap<>();
+    d.users().forEach((k, a) -> {
+      Map<String, AttributeValue> item = item(out, MetricKeys.userPk(s, k.id()), MetricKeys.daySk(k.day()));
+      a.counts().nonZero().forEach((c, v) -> add(item, c.attribute(), v));
+      item.put(MetricKeys.FIRST_SEEN, AttributeValue.fromN(Long.toString(a.firstSeen().toEpochMilli())));
+      item.put(MetricKeys.LAST_SEEN, AttributeValue.fromN(Long.toString(a.lastSeen().toEpochMilli())));
+    });
+    d.devices().forEach((k, steps) -> {
+      String sk = MetricKeys.daySk(k.day());
+      item(out, MetricKeys.userPk(s, k.id()), sk).put(MetricKeys.STEPS, AttributeValue.fromN(Integer.toString(FunnelStep.toBits(steps))));
+      Map<String, AttributeValue> shard = item(out, MetricKeys.storeShardPk(s, Keys.shardOf(k.id(), SHARDS)), sk);
+      steps.forEach(step -> add(shard, step.attribute(), 1));
+    });
+    d.store().forEach((k, counts) -> {
+      Map<String, AttributeValue> item = item(out, MetricKeys.storeShardPk(s, k.shard()), MetricKeys.daySk(k.day()));
+      counts.nonZero().forEach((c, v) -> add(item, c.attribute(), v));
+    });
+    d.products().forEach((k, counts) -> {
+      Map<String, AttributeValue> item = item(out, MetricKeys.productsPk(s, k.day()), MetricKeys.productSk(k.productId()));
+      counts.nonZero().forEach((c, v) -> add(item, c.attribute(), v));
+    });
+    d.reached().forEach((k, ids) -> item(out, MetricKeys.sketchPk(s, k.step()), MetricKeys.daySk(k.day()))
+        .put(MetricKeys.HLL, AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, ids)))));
+    links.forEach((anon, user) -> {
+      item(out, MetricKeys.linksPk(s, user), MetricKeys.linkSk(anon));
+      item(out, MetricKeys.aliasPk(s, anon), MetricKeys.ALIAS_SK).put(MetricKeys.USER_ID, AttributeValue.fromS(user));
+    });
+    return out;
+  }
+
+  private static Map<String, AttributeValue> item(Map<String, Map<String, AttributeValue>> out, String pk, String sk) {
+    return out.computeIfAbsent(pk + "\u0000" + sk, k -> {
+      Map<String, AttributeValue> m = new HashMap<>();
+      m.put("pk", AttributeValue.fromS(pk));
+      m.put("sk", AttributeValue.fromS(sk));
+      return m;
+    });
+  }
+
+  private static void add(Map<String, AttributeValue> item, String attr, long v) {
+    AttributeValue old = item.get(attr);
+    item.put(attr, AttributeValue.fromN(Long.toString((old == null ? 0 : Long.parseLong(old.n())) + v)));
+  }
+
+  private static void writeAll(DynamoDbClient ddb, String table, java.util.Collection<Map<String, AttributeValue>> items) {
+    List<WriteRequest> pending = new ArrayList<>();
+    for (Map<String, AttributeValue> item : items) {
+      pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+      if (pending.size() == 25) {
+        flush(ddb, table, pending);
+        pending.clear();
+      }
+    }
+    flush(ddb, table, pending);
+  }
+
+  private static void flush(DynamoDbClient ddb, String table, List<WriteRequest> batch) {
+    List<WriteRequest> left = batch;
+    while (!left.isEmpty()) {
+      List<WriteRequest> send = left;
+      BatchWriteItemResponse r = ddb.batchWriteItem(b -> b.requestItems(Map.of(table, send)));
+      left = r.unprocessedItems().getOrDefault(table, List.of());
+    }
+  }
+}
