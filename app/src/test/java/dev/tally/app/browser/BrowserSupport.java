@@ -134,13 +134,6 @@ final class BrowserSupport {
       expected.add(Pattern.compile(regex, Pattern.DOTALL));
     }
 
-    /**
-     * The demo store's pages declare no icon, so Chromium asks for /favicon.ico, gets a 404 and
-     * logs it. That is the store pages' gap (reported), not a failure of what these tests check.
-     */
-    void expectMissingFavicon() {
-      expect("status of 404 .* @ .*/favicon\\.ico");
-    }
 
     List<String> unexpected() {
       return errors.stream().filter(e -> expected.stream().noneMatch(p -> p.matcher(e).find())).toList();

@@ -217,7 +217,6 @@ class DashboardBrowserIT {
   @Test
   @Order(6)
   void screenshots_ofEveryView_atDesktopAndPhoneWidth() {
-    console.expectMissingFavicon();
     String month = "/api/v1/funnel?" + range(today().minusDays(29), today());
     JsonNode before = api(client, month);
     try (BrowserContext phone = BrowserSupport.phone(browser)) {

@@ -66,7 +66,6 @@ class StoreJourneyBrowserIT {
   @Test
   void anonymousVisitWithSignInAndOrder_showsOnceInFunnelRevenueAndDrillDown_evenAfterReplay() throws Exception {
     BrowserSupport.ConsoleErrors console = new BrowserSupport.ConsoleErrors();
-    console.expectMissingFavicon();
     try (BrowserContext merchant = BrowserSupport.desktop(browser);
         BrowserContext shopper = BrowserSupport.desktop(browser)) {
       console.watch(merchant);
