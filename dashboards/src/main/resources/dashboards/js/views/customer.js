@@ -30,7 +30,8 @@ export function renderCustomerNotFound(body, uid, range, locale) {
 }
 
 export function renderCustomer(body, data, { locale, range }) {
-  const days = Array.isArray(data.days) ? data.days : [];
+  // The API returns every day of the range, zero days included; only days with events count.
+  const days = (Array.isArray(data.days) ? data.days : []).filter((d) => (d.events ?? 0) > 0);
   if (days.length === 0) {
     renderCustomerNotFound(body, data.uid, range, locale);
     return;

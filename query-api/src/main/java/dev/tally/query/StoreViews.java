@@ -107,7 +107,7 @@ final class StoreViews {
         case SeriesMetric.NET_REVENUE ->
             p.put("value", Money.format(sum(in, "revenue") - sum(in, "refunds"), store.currency()));
         case SeriesMetric.AVERAGE_ORDER_VALUE ->
-            p.put("value", average(sum(in, "revenue"), sum(in, "ordersCompleted"), store).toPlainString());
+            p.put("value", average(sum(in, "revenue"), sum(in, "ordersCompleted") - sum(in, "unconvertedOrders"), store).toPlainString());
         case SeriesMetric.CONVERSION_RATE ->
             p.put("value", ratio(sum(in, FunnelStep.COMPLETED_ORDER.attribute()), sum(in, FunnelStep.VISITED.attribute())));
         case SeriesMetric.VISITORS -> {
@@ -189,7 +189,7 @@ final class StoreViews {
     int digits = store.currency().getDefaultFractionDigits();
     moneyTile(tiles, "revenue", BigDecimal.valueOf(now.revenue, digits), BigDecimal.valueOf(before.revenue, digits));
     countTile(tiles, "orders", now.orders, before.orders);
-    moneyTile(tiles, "aov", average(now.revenue, now.orders, store), average(before.revenue, before.orders, store));
+    moneyTile(tiles, "aov", average(now.revenue, now.pricedOrders, store), average(before.revenue, before.pricedOrders, store));
     countTile(tiles, "visitors", now.visitors, before.visitors);
     double conv = ratio(now.buyers, now.visitors);
     double prevConv = ratio(before.buyers, before.visitors);
@@ -200,13 +200,15 @@ final class StoreViews {
     return out;
   }
 
-  private record Period(long revenue, long orders, long visitors, long buyers) {}
+  /** {@code pricedOrders} leaves out orders in another currency, whose revenue is not counted. */
+  private record Period(long revenue, long orders, long pricedOrders, long visitors, long buyers) {}
 
   private Period period(Store store, DateRange range) {
     Map<LocalDate, Map<String, Long>> days = reader.storeDays(store.id(), shards, range);
     return new Period(
         sum(days, "revenue"),
         sum(days, "ordersCompleted"),
+        sum(days, "ordersCompleted") - sum(days, "unconvertedOrders"),
         DistinctSketch.estimateUnion(reader.sketches(store.id(), FunnelStep.VISITED, range)),
         DistinctSketch.estimateUnion(reader.sketches(store.id(), FunnelStep.COMPLETED_ORDER, range)));
   }

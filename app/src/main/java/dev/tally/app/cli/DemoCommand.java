@@ -57,6 +57,15 @@ public final class DemoCommand implements Callable<Integer> {
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     Workload w = new Workload(7, Math.max(20, events / 25), 24, 7, events, today);
     List<ObjectNode> generated = w.generate();
+    List<StoreShoppers.Product> catalog =
+        new StoreShoppers(stack.baseUri(), DemoStore.WRITE_KEY, java.net.http.HttpClient.newHttpClient()).catalog();
+    if (!catalog.isEmpty()) {
+      generated =
+          Workload.onCatalog(
+              generated,
+              catalog.stream().map(StoreShoppers.Product::id).toList(),
+              catalog.stream().map(StoreShoppers.Product::price).toList());
+    }
     TallyClient client = new TallyClient(stack.baseUri());
     try (ProgressBar bar =
         new ProgressBarBuilder()

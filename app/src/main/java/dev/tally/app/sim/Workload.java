@@ -93,6 +93,47 @@ public record Workload(long seed, int users, int products, int days, int events,
     return out;
   }
 
+  /**
+   * The same events with the generator's product numbers mapped onto a real catalog (ids and
+   * prices), so that generated history and a live demo store show the same products.
+   */
+  public static List<ObjectNode> onCatalog(List<ObjectNode> events, List<String> ids, List<BigDecimal> prices) {
+    List<ObjectNode> out = new ArrayList<>(events.size());
+    for (ObjectNode e : events) {
+      ObjectNode copy = e.deepCopy();
+      JsonNodeRemap.products(copy, ids, prices);
+      out.add(copy);
+    }
+    return out;
+  }
+
+  /** Rewrites {@code p-N} product references in one event's properties. */
+  private static final class JsonNodeRemap {
+    static void products(ObjectNode event, List<String> ids, List<BigDecimal> prices) {
+      if (!(event.get("properties") instanceof ObjectNode props)) {
+        return;
+      }
+      remap(props, ids, prices);
+      if (props.get("products") instanceof com.fasterxml.jackson.databind.node.ArrayNode lines) {
+        BigDecimal total = BigDecimal.ZERO;
+        for (var line : lines) {
+          remap((ObjectNode) line, ids, prices);
+          total = total.add(line.path("price").decimalValue().multiply(BigDecimal.valueOf(line.path("quantity").asLong(1))));
+        }
+        props.put("revenue", total);
+      }
+    }
+
+    private static void remap(ObjectNode o, List<String> ids, List<BigDecimal> prices) {
+      String id = o.path("product_id").asText("");
+      if (id.startsWith("p-")) {
+        int i = Integer.parseInt(id.substring(2)) % ids.size();
+        o.put("product_id", ids.get(i));
+        o.put("price", prices.get(i));
+      }
+    }
+  }
+
   static BigDecimal price(int p) {
     return BigDecimal.valueOf(1500 + (p * 373L) % 8500, 2);
   }

@@ -137,10 +137,9 @@ public final class Aggregation {
 
   private void refund(Props p, Counts<Counter> c) {
     Currency currency = OrderMath.currencyOf(p, store.currency());
+    // A refund in another currency is counted in ordersRefunded but its amount is not converted.
     if (currency.equals(store.currency())) {
       c.add(Counter.REFUNDS, OrderMath.revenueMinor(p, currency));
-    } else {
-      c.add(Counter.UNCONVERTED_ORDERS, 1);
     }
   }
 

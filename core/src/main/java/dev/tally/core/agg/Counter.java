@@ -18,7 +18,7 @@ public enum Counter {
   REFUNDS("refunds", true),
   SEARCHES("searches"),
   CUSTOM_EVENTS("customEvents"),
-  /** Orders or refunds in a currency other than the store's; their amounts are not in revenue. */
+  /** Completed orders in a currency other than the store's; their amounts are not in revenue. */
   UNCONVERTED_ORDERS("unconvertedOrders");
 
   private final String attribute;
