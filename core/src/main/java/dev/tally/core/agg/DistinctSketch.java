@@ -37,7 +37,7 @@ public final class DistinctSketch {
     Union u = new Union(LG_K);
     for (byte[] b : sketches) {
       if (b != null) {
-        u.update(HllSketch.heapify(Memory.wrap(b)));
+        u.update(HllSketch.wrap(Memory.wrap(b)));
       }
     }
     return Math.round(u.getEstimate());
