@@ -10,6 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -21,6 +25,16 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * keys (one per shard, step or day), never a Scan, so its cost does not grow with raw events.
  */
 public final class MetricsReader {
+  /** Bounded fan-out for per-day reads; daemon threads so it never holds a JVM open. */
+  private static final ExecutorService PARALLEL =
+      Executors.newFixedThreadPool(
+          8,
+          r -> {
+            Thread t = new Thread(r, "tally-query-read");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final DynamoDbClient ddb;
   private final String table;
 
@@ -49,16 +63,39 @@ public final class MetricsReader {
 
   /** Product counters summed over the range: one Query per day. */
   public Map<String, Map<String, Long>> products(String store, DateRange range) {
-    Map<String, Map<String, Long>> out = new HashMap<>();
+    // The per-day Queries are independent: run them side by side, then merge in day order.
+    List<CompletableFuture<List<Map<String, AttributeValue>>>> days = new ArrayList<>();
     for (LocalDate day : range.each()) {
-      for (var item : query(b -> b.keyConditionExpression("pk = :pk")
-          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(MetricKeys.productsPk(store, day)))))) {
+      days.add(
+          CompletableFuture.supplyAsync(
+              () ->
+                  query(
+                      b ->
+                          b.keyConditionExpression("pk = :pk")
+                              .expressionAttributeValues(
+                                  Map.of(":pk", AttributeValue.fromS(MetricKeys.productsPk(store, day))))),
+              PARALLEL));
+    }
+    Map<String, Map<String, Long>> out = new HashMap<>();
+    for (var day : days) {
+      for (var item : join(day)) {
         String id = MetricKeys.productIdOf(item.get("sk").s());
         Map<String, Long> sum = out.computeIfAbsent(id, k -> new HashMap<>());
         numbers(item).forEach((a, v) -> sum.merge(a, v, Long::sum));
       }
     }
     return out;
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
   }
 
   /** Serialized HLL sketches of one funnel step, per day. */
