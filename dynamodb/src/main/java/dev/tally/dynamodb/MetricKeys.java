@@ -11,7 +11,8 @@ import java.time.LocalDate;
  * person-day    {store}#USER#{uid}            DAY#{yyyy-mm-dd}   counters, firstSeen, lastSeen,
  *                                                                steps, seen, ver
  * store-day     {store}#STORE#SHARD#{k}       DAY#{d}            counters + distinct steps
- * product-day   {store}#PRODUCTS#DAY#{d}      PRODUCT#{id}       views, adds, removes, units, revenue
+ * product-day   {store}#PRODUCTS#DAY#{d}      BUCKET#{k}         views:{id}, adds:{id}, removes:{id},
+ *                                                                units:{id}, revenue:{id}
  * sketch        {store}#SKETCH#{step}         DAY#{d}            hll, ver
  * alias         {store}#ALIAS#{anonymousId}   LINK               userId
  * links         {store}#LINKS#{userId}        ANON#{anonymousId}
@@ -52,12 +53,28 @@ public final class MetricKeys {
     return store + "#PRODUCTS#DAY#" + day;
   }
 
-  public static String productSk(String productId) {
-    return "PRODUCT#" + productId;
+  /**
+   * Product counters of a day are spread over this many bucket items, one attribute per counter
+   * and product. Few items per day keep a batch's writes few (each chunk rewrites shared items)
+   * and a day's read small. Readers take whatever buckets a day has, so the number can change
+   * at any time; raise it for catalogs that sell many thousands of products a day, since an item
+   * grows by about 100 bytes per product sold that day.
+   */
+  public static final int PRODUCT_BUCKETS = 16;
+
+  public static String productBucketSk(String productId) {
+    return "BUCKET#" + dev.tally.core.agg.Keys.shardOf(productId, PRODUCT_BUCKETS);
   }
 
-  public static String productIdOf(String sk) {
-    return sk.substring("PRODUCT#".length());
+  /** The attribute holding one counter of one product, e.g. {@code views:p-1}. */
+  public static String productAttribute(String counter, String productId) {
+    return counter + ":" + productId;
+  }
+
+  /** Splits a product attribute into {counter, productId}; null for any other attribute. */
+  public static String[] parseProductAttribute(String attribute) {
+    int colon = attribute.indexOf(':');
+    return colon <= 0 ? null : new String[] {attribute.substring(0, colon), attribute.substring(colon + 1)};
   }
 
   public static String sketchPk(String store, FunnelStep step) {

@@ -61,7 +61,7 @@ public final class MetricsReader {
     return out;
   }
 
-  /** Product counters summed over the range: one Query per day. */
+  /** Product counters summed over the range: one Query per day (a few bucket items each). */
   public Map<String, Map<String, Long>> products(String store, DateRange range) {
     // The per-day Queries are independent: run them side by side, then merge in day order.
     List<CompletableFuture<List<Map<String, AttributeValue>>>> days = new ArrayList<>();
@@ -79,9 +79,15 @@ public final class MetricsReader {
     Map<String, Map<String, Long>> out = new HashMap<>();
     for (var day : days) {
       for (var item : join(day)) {
-        String id = MetricKeys.productIdOf(item.get("sk").s());
-        Map<String, Long> sum = out.computeIfAbsent(id, k -> new HashMap<>());
-        numbers(item).forEach((a, v) -> sum.merge(a, v, Long::sum));
+        numbers(item)
+            .forEach(
+                (attribute, v) -> {
+                  String[] counterAndProduct = MetricKeys.parseProductAttribute(attribute);
+                  if (counterAndProduct != null) {
+                    out.computeIfAbsent(counterAndProduct[1], k -> new HashMap<>())
+                        .merge(counterAndProduct[0], v, Long::sum);
+                  }
+                });
       }
     }
     return out;

@@ -27,8 +27,17 @@ final class FakeMetricsTable {
     items.computeIfAbsent(pk, k -> new java.util.TreeMap<>()).put(sk, item);
   }
 
+  /** Adds numbers to the item (merging with what it holds, as several products share a bucket). */
   void putNumbers(String pk, String sk, Map<String, Long> numbers) {
     Map<String, AttributeValue> attrs = new HashMap<>();
+    var existing = items.getOrDefault(pk, java.util.Map.of()).get(sk);
+    if (existing != null) {
+      existing.forEach((k, v) -> {
+        if (!k.equals("pk") && !k.equals("sk")) {
+          attrs.put(k, v);
+        }
+      });
+    }
     numbers.forEach((k, v) -> attrs.put(k, AttributeValue.fromN(Long.toString(v))));
     put(pk, sk, attrs);
   }

@@ -44,9 +44,9 @@ class QueryServiceTest {
     sketch(FunnelStep.VISITED, NEXT_MON, "a", "e");
     sketch(FunnelStep.COMPLETED_ORDER, MON, "a");
     sketch(FunnelStep.COMPLETED_ORDER, NEXT_MON, "e");
-    table.putNumbers(MetricKeys.productsPk("shop", MON), MetricKeys.productSk("p1"), Map.of("views", 5L, "units", 1L, "revenue", 1000L));
-    table.putNumbers(MetricKeys.productsPk("shop", MON), MetricKeys.productSk("p2"), Map.of("views", 9L, "adds", 1L));
-    table.putNumbers(MetricKeys.productsPk("shop", NEXT_MON), MetricKeys.productSk("p1"), Map.of("views", 1L, "units", 1L, "revenue", 500L));
+    table.putNumbers(MetricKeys.productsPk("shop", MON), MetricKeys.productBucketSk("p1"), products("p1", Map.of("views", 5L, "units", 1L, "revenue", 1000L)));
+    table.putNumbers(MetricKeys.productsPk("shop", MON), MetricKeys.productBucketSk("p2"), products("p2", Map.of("views", 9L, "adds", 1L)));
+    table.putNumbers(MetricKeys.productsPk("shop", NEXT_MON), MetricKeys.productBucketSk("p1"), products("p1", Map.of("views", 1L, "units", 1L, "revenue", 500L)));
     // Another store's numbers in the same table must never be read.
     table.putNumbers(MetricKeys.storeShardPk("other", 0), MetricKeys.daySk(MON), Map.of("visited", 999L, "revenue", 999_999L));
   }
@@ -233,5 +233,12 @@ class QueryServiceTest {
     assertThat(get("/api/v1/nope", READ).status()).isEqualTo(404);
     assertThat(service.handle(new QueryRequest("POST", "/api/v1/store", Map.of(), "Bearer " + READ)).status())
         .isEqualTo(404);
+  }
+
+  /** Product counters as the bucket items store them: one "counter:productId" attribute each. */
+  private static Map<String, Long> products(String productId, Map<String, Long> counters) {
+    Map<String, Long> out = new java.util.HashMap<>();
+    counters.forEach((c, v) -> out.put(MetricKeys.productAttribute(c, productId), v));
+    return out;
   }
 }

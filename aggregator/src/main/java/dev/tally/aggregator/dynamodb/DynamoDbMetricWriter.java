@@ -149,14 +149,14 @@ public final class DynamoDbMetricWriter implements MetricWriter {
       Props p = t.properties();
       String id = OrderMath.productId(p.toJson());
       if (id != null) {
-        s.add(DdbIo.id(MetricKeys.productsPk(store.id(), day), MetricKeys.productSk(id)));
+        s.add(DdbIo.id(MetricKeys.productsPk(store.id(), day), MetricKeys.productBucketSk(id)));
       }
       var products = p.get("products");
       if (products != null && products.isArray()) {
         for (var prod : products) {
           String pid = OrderMath.productId(prod);
           if (pid != null) {
-            s.add(DdbIo.id(MetricKeys.productsPk(store.id(), day), MetricKeys.productSk(pid)));
+            s.add(DdbIo.id(MetricKeys.productsPk(store.id(), day), MetricKeys.productBucketSk(pid)));
           }
         }
       }
@@ -277,8 +277,15 @@ public final class DynamoDbMetricWriter implements MetricWriter {
         .forEach(
             (key, counts) -> {
               ItemUpdate u =
-                  plain(out, MetricKeys.productsPk(s, key.day()), MetricKeys.productSk(key.productId()));
-              counts.nonZero().forEach((ProductCounter c, Long v) -> u.add(c.attribute(), v));
+                  plain(
+                      out,
+                      MetricKeys.productsPk(s, key.day()),
+                      MetricKeys.productBucketSk(key.productId()));
+              counts
+                  .nonZero()
+                  .forEach(
+                      (ProductCounter c, Long v) ->
+                          u.add(MetricKeys.productAttribute(c.attribute(), key.productId()), v));
             });
     out.values().removeIf(ItemUpdate::isEmpty);
     return out;

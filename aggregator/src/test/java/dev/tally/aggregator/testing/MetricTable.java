@@ -24,7 +24,16 @@ public final class MetricTable {
       } else if (pk.startsWith(store + "#STORE#SHARD#")) {
         key = "STORE|" + day(sk);
       } else if (pk.startsWith(store + "#PRODUCTS#DAY#")) {
-        key = "PRODUCT|" + sk.substring("PRODUCT#".length()) + "|" + pk.substring((store + "#PRODUCTS#DAY#").length());
+        // Bucket items hold "counter:productId" attributes; spread them back out per product.
+        String day = pk.substring((store + "#PRODUCTS#DAY#").length());
+        for (Map.Entry<String, AttributeValue> a : item.entrySet()) {
+          String[] cp = dev.tally.dynamodb.MetricKeys.parseProductAttribute(a.getKey());
+          if (cp != null && a.getValue().n() != null) {
+            out.computeIfAbsent("PRODUCT|" + cp[1] + "|" + day, k -> new TreeMap<>())
+                .merge(cp[0], Long.parseLong(a.getValue().n()), Long::sum);
+          }
+        }
+        continue;
       } else {
         continue;
       }

@@ -442,11 +442,14 @@ public final class AggregateBenchCommand implements Callable<Integer> {
         }
       }
       items.add(update(MetricKeys.storeShardPk(s, Keys.shardOf(uid, shards)), sk, store, Map.of(), null, Map.of()));
+      // One update per bucket item: an order's products may share a bucket.
+      Map<List<String>, Map<String, Long>> buckets = new java.util.LinkedHashMap<>();
       d.products().forEach((k, c) -> {
-        Map<String, Long> adds = new HashMap<>();
-        c.nonZero().forEach((pc, v) -> adds.put(pc.attribute(), v));
-        items.add(update(MetricKeys.productsPk(s, k.day()), MetricKeys.productSk(k.productId()), adds, Map.of(), null, Map.of()));
+        Map<String, Long> adds = buckets.computeIfAbsent(
+            List.of(MetricKeys.productsPk(s, k.day()), MetricKeys.productBucketSk(k.productId())), x -> new HashMap<>());
+        c.nonZero().forEach((pc, v) -> adds.put(MetricKeys.productAttribute(pc.attribute(), k.productId()), v));
       });
+      buckets.forEach((key, adds) -> items.add(update(key.get(0), key.get(1), adds, Map.of(), null, Map.of())));
       return items;
     }
 
@@ -456,11 +459,14 @@ public final class AggregateBenchCommand implements Callable<Integer> {
       Map<String, AttributeValue> values = new HashMap<>(condValues);
       List<String> add = new ArrayList<>();
       List<String> set = new ArrayList<>();
-      adds.forEach((k, v) -> {
-        names.put("#" + k, k);
-        values.put(":" + k, num(v));
-        add.add("#" + k + " :" + k);
-      });
+      // Product attributes ("views:p-1") are not valid placeholder names, so number the adds.
+      int i = 0;
+      for (Map.Entry<String, Long> e : adds.entrySet()) {
+        names.put("#a" + i, e.getKey());
+        values.put(":a" + i, num(e.getValue()));
+        add.add("#a" + i + " :a" + i);
+        i++;
+      }
       sets.forEach((k, v) -> {
         names.put("#" + k, k);
         values.put(":" + k, v);

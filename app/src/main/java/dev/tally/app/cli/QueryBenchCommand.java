@@ -244,8 +244,8 @@ public final class QueryBenchCommand implements Callable<Integer> {
       counts.nonZero().forEach((c, v) -> add(item, c.attribute(), v));
     });
     d.products().forEach((k, counts) -> {
-      Map<String, AttributeValue> item = item(out, MetricKeys.productsPk(s, k.day()), MetricKeys.productSk(k.productId()));
-      counts.nonZero().forEach((c, v) -> add(item, c.attribute(), v));
+      Map<String, AttributeValue> item = item(out, MetricKeys.productsPk(s, k.day()), MetricKeys.productBucketSk(k.productId()));
+      counts.nonZero().forEach((c, v) -> add(item, MetricKeys.productAttribute(c.attribute(), k.productId()), v));
     });
     d.reached().forEach((k, ids) -> item(out, MetricKeys.sketchPk(s, k.step()), MetricKeys.daySk(k.day()))
         .put(MetricKeys.HLL, AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, ids)))));
