@@ -1,5 +1,6 @@
 package dev.tally.query;
 
+import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.error.RetryableException;
 import dev.tally.dynamodb.MetricKeys;
@@ -50,14 +51,36 @@ public final class MetricsReader {
 
   /** Store-day totals over all write shards. */
   public Map<LocalDate, Map<String, Long>> storeDays(String store, int shards, DateRange range) {
-    Map<LocalDate, Map<String, Long>> out = new TreeMap<>();
+    List<CompletableFuture<Map<LocalDate, Map<String, Long>>>> parts = new ArrayList<>();
     for (int k = 0; k < shards; k++) {
-      days(MetricKeys.storeShardPk(store, k), range)
+      String pk = MetricKeys.storeShardPk(store, k);
+      parts.add(CompletableFuture.supplyAsync(() -> days(pk, range), PARALLEL));
+    }
+    Map<LocalDate, Map<String, Long>> out = new TreeMap<>();
+    for (var part : parts) {
+      join(part)
           .forEach((day, attrs) -> {
             Map<String, Long> sum = out.computeIfAbsent(day, d -> new HashMap<>());
             attrs.forEach((a, v) -> sum.merge(a, v, Long::sum));
           });
     }
+    return out;
+  }
+
+  /**
+   * Estimated distinct people who reached each step over the range: the union of the step's daily
+   * sketches, one Query per step, the steps read and merged side by side.
+   */
+  public Map<FunnelStep, Long> distinctUsers(String store, List<FunnelStep> steps, DateRange range) {
+    Map<FunnelStep, CompletableFuture<Long>> futures = new java.util.EnumMap<>(FunnelStep.class);
+    for (FunnelStep step : steps) {
+      futures.put(
+          step,
+          CompletableFuture.supplyAsync(
+              () -> DistinctSketch.estimateUnion(sketches(store, step, range)), PARALLEL));
+    }
+    Map<FunnelStep, Long> out = new java.util.EnumMap<>(FunnelStep.class);
+    futures.forEach((step, f) -> out.put(step, join(f)));
     return out;
   }
 

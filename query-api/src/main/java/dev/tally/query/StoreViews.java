@@ -40,6 +40,7 @@ final class StoreViews {
   /** Funnel: exact user-days from the daily distinct counters, range-distinct users from sketches. */
   ObjectNode funnel(Store store, DateRange range) {
     Map<LocalDate, Map<String, Long>> days = reader.storeDays(store.id(), shards, range);
+    Map<FunnelStep, Long> distinct = reader.distinctUsers(store.id(), List.of(FunnelStep.values()), range);
     ObjectNode out = rangeNode(range);
     ArrayNode steps = out.putArray("steps");
     long firstUsers = 0;
@@ -48,7 +49,7 @@ final class StoreViews {
     long prevDays = 0;
     for (FunnelStep step : FunnelStep.values()) {
       long userDays = sum(days, step.attribute());
-      long users = DistinctSketch.estimateUnion(reader.sketches(store.id(), step, range));
+      long users = distinct.get(step);
       if (step == FunnelStep.VISITED) {
         firstUsers = users;
         firstDays = userDays;
@@ -205,12 +206,14 @@ final class StoreViews {
 
   private Period period(Store store, DateRange range) {
     Map<LocalDate, Map<String, Long>> days = reader.storeDays(store.id(), shards, range);
+    Map<FunnelStep, Long> distinct =
+        reader.distinctUsers(store.id(), List.of(FunnelStep.VISITED, FunnelStep.COMPLETED_ORDER), range);
     return new Period(
         sum(days, "revenue"),
         sum(days, "ordersCompleted"),
         sum(days, "ordersCompleted") - sum(days, "unconvertedOrders"),
-        DistinctSketch.estimateUnion(reader.sketches(store.id(), FunnelStep.VISITED, range)),
-        DistinctSketch.estimateUnion(reader.sketches(store.id(), FunnelStep.COMPLETED_ORDER, range)));
+        distinct.get(FunnelStep.VISITED),
+        distinct.get(FunnelStep.COMPLETED_ORDER));
   }
 
   private static void moneyTile(ObjectNode tiles, String name, BigDecimal value, BigDecimal previous) {

@@ -1,6 +1,7 @@
 package dev.tally.aggregator.sqs;
 
 import dev.tally.aggregator.AggregatorService;
+import dev.tally.aggregator.DeadLetters;
 import dev.tally.aggregator.ApplyResult;
 import dev.tally.aggregator.PoisonMessageException;
 import dev.tally.core.event.LogEntry;
@@ -14,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * The local stack's consumer: long-polls the queue, applies each receive as one batch, then
@@ -25,7 +25,7 @@ public final class SqsPoller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SqsPoller.class);
   private final SqsClient sqs;
   private final String queueUrl;
-  private final String dlqUrl;
+  private final DeadLetters deadLetters;
   private final AggregatorService service;
   private final AtomicLong applied = new AtomicLong();
   private volatile boolean running;
@@ -34,7 +34,7 @@ public final class SqsPoller implements AutoCloseable {
   public SqsPoller(SqsClient sqs, String queueUrl, String dlqUrl, AggregatorService service) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
-    this.dlqUrl = dlqUrl;
+    this.deadLetters = new SqsDeadLetters(sqs, dlqUrl);
     this.service = service;
   }
 
@@ -94,14 +94,7 @@ public final class SqsPoller implements AutoCloseable {
 
   private void deadLetter(Message m, String reason) {
     LOG.error("poison message {} moved to the DLQ: {}", m.messageId(), reason);
-    sqs.sendMessage(
-        b ->
-            b.queueUrl(dlqUrl)
-                .messageBody(m.body())
-                .messageAttributes(
-                    java.util.Map.of(
-                        "error",
-                        MessageAttributeValue.builder().dataType("String").stringValue(reason).build())));
+    deadLetters.keep(m.messageId(), m.body().getBytes(StandardCharsets.UTF_8), reason);
     delete(List.of(m));
   }
 
