@@ -14,6 +14,7 @@ import java.time.LocalDate;
  * product-day   {store}#PRODUCTS#DAY#{d}      BUCKET#{k}         views:{id}, adds:{id}, removes:{id},
  *                                                                units:{id}, revenue:{id}
  * sketch        {store}#SKETCH#{step}         DAY#{d}            hll, ver
+ * week sketch   {store}#SKETCHW#{step}        WEEK#{monday}      hll, ver (union of the week's days)
  * alias         {store}#ALIAS#{anonymousId}   LINK               userId
  * links         {store}#LINKS#{userId}        ANON#{anonymousId}
  * </pre>
@@ -79,6 +80,15 @@ public final class MetricKeys {
 
   public static String sketchPk(String store, FunnelStep step) {
     return store + "#SKETCH#" + step.attribute();
+  }
+
+  /** Weekly roll-up of a step's daily sketches, keyed by the week's Monday. */
+  public static String sketchWeekPk(String store, FunnelStep step) {
+    return store + "#SKETCHW#" + step.attribute();
+  }
+
+  public static String weekSk(LocalDate monday) {
+    return "WEEK#" + monday;
   }
 
   public static String aliasPk(String store, String anonymousId) {

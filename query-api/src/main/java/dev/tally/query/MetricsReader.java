@@ -2,6 +2,7 @@ package dev.tally.query;
 
 import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.FunnelStep;
+import dev.tally.core.agg.Weeks;
 import dev.tally.core.error.RetryableException;
 import dev.tally.dynamodb.MetricKeys;
 import java.time.Duration;
@@ -77,7 +78,7 @@ public final class MetricsReader {
       futures.put(
           step,
           CompletableFuture.supplyAsync(
-              () -> DistinctSketch.estimateUnion(sketches(store, step, range)), PARALLEL));
+              () -> DistinctSketch.estimateUnion(coveringSketches(store, step, range)), PARALLEL));
     }
     Map<FunnelStep, Long> out = new java.util.EnumMap<>(FunnelStep.class);
     futures.forEach((step, f) -> out.put(step, join(f)));
@@ -125,6 +126,35 @@ public final class MetricsReader {
       }
       throw e;
     }
+  }
+
+  /**
+   * Sketches whose union is the step's distinct users over the range: weekly roll-ups for the
+   * whole weeks inside it and daily sketches for the days at its edges (at most three Queries).
+   */
+  List<byte[]> coveringSketches(String store, FunnelStep step, DateRange range) {
+    Weeks.Cover cover = Weeks.cover(range.from(), range.to());
+    List<byte[]> out = new ArrayList<>();
+    if (cover.hasWeeks()) {
+      for (var item :
+          query(
+              b ->
+                  b.keyConditionExpression("pk = :pk AND sk BETWEEN :a AND :b")
+                      .expressionAttributeValues(
+                          Map.of(
+                              ":pk", AttributeValue.fromS(MetricKeys.sketchWeekPk(store, step)),
+                              ":a", AttributeValue.fromS(MetricKeys.weekSk(cover.firstWeek())),
+                              ":b", AttributeValue.fromS(MetricKeys.weekSk(cover.lastWeek())))))) {
+        AttributeValue h = item.get(MetricKeys.HLL);
+        if (h != null) {
+          out.add(h.b().asByteArray());
+        }
+      }
+    }
+    for (LocalDate[] edge : cover.edges()) {
+      out.addAll(sketches(store, step, new DateRange(edge[0], edge[1])));
+    }
+    return out;
   }
 
   /** Serialized HLL sketches of one funnel step, per day. */

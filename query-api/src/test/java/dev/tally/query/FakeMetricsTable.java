@@ -27,6 +27,11 @@ final class FakeMetricsTable {
     items.computeIfAbsent(pk, k -> new java.util.TreeMap<>()).put(sk, item);
   }
 
+  /** The stored item, or null. */
+  Map<String, AttributeValue> item(String pk, String sk) {
+    return items.getOrDefault(pk, java.util.Map.of()).get(sk);
+  }
+
   /** Adds numbers to the item (merging with what it holds, as several products share a bucket). */
   void putNumbers(String pk, String sk, Map<String, Long> numbers) {
     Map<String, AttributeValue> attrs = new HashMap<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.FunnelStep;
+import dev.tally.core.agg.Weeks;
 import dev.tally.core.store.InMemoryStoreRegistry;
 import dev.tally.core.store.Store;
 import dev.tally.dynamodb.MetricKeys;
@@ -55,6 +56,14 @@ class QueryServiceTest {
     Map<String, AttributeValue> attrs = new HashMap<>();
     attrs.put(MetricKeys.HLL, AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, List.of(ids)))));
     table.put(MetricKeys.sketchPk("shop", step), MetricKeys.daySk(day), attrs);
+    // As the aggregator does: the same ids also go into the week's roll-up sketch.
+    String weekPk = MetricKeys.sketchWeekPk("shop", step);
+    String weekSk = MetricKeys.weekSk(Weeks.start(day));
+    var week = table.item(weekPk, weekSk);
+    byte[] current = week == null ? null : week.get(MetricKeys.HLL).b().asByteArray();
+    Map<String, AttributeValue> weekly = new HashMap<>();
+    weekly.put(MetricKeys.HLL, AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(current, List.of(ids)))));
+    table.put(weekPk, weekSk, weekly);
   }
 
   private QueryResponse get(String pathAndQuery, String key) {
@@ -79,7 +88,9 @@ class QueryServiceTest {
   void funnel_sumsDailyDistinctCountersAcrossShards_andEstimatesRangeDistinctFromSketches() {
     table.queries = 0;
     JsonNode f = ok("/api/v1/funnel?from=2026-11-01&to=2026-11-15");
-    assertThat(table.queries).as("4 shard partitions + 5 sketch partitions").isEqualTo(9);
+    // 2026-11-01 is a Sunday: two whole weeks plus one edge day, so per step one weekly and one
+    // daily sketch Query.
+    assertThat(table.queries).as("4 shard partitions + 5 × (weekly + edge-day) sketch Queries").isEqualTo(14);
     JsonNode visited = f.at("/steps/0");
     assertThat(visited.path("step").asText()).isEqualTo("visited");
     assertThat(visited.path("userDays").asLong()).isEqualTo(6);

@@ -2,6 +2,7 @@ package dev.tally.aggregator.dynamodb;
 
 import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.Keys.StepDay;
+import dev.tally.core.agg.Weeks;
 import dev.tally.core.error.RetryableException;
 import dev.tally.dynamodb.MetricKeys;
 import java.time.Duration;
@@ -31,14 +32,24 @@ final class SketchWriter {
     this.maxAttempts = maxAttempts;
   }
 
+  /** Adds ids to each step-day's sketch and to the step's weekly roll-up of those days. */
   void add(String store, Map<StepDay, Set<String>> reached, WriteStats stats) {
+    Map<StepDay, Set<String>> weeks = new java.util.LinkedHashMap<>();
     for (var e : reached.entrySet()) {
-      add(store, e.getKey(), e.getValue(), stats);
+      StepDay day = e.getKey();
+      add(MetricKeys.sketchPk(store, day.step()), MetricKeys.daySk(day.day()), e.getValue(), stats);
+      weeks
+          .computeIfAbsent(new StepDay(Weeks.start(day.day()), day.step()), k -> new java.util.HashSet<>())
+          .addAll(e.getValue());
+    }
+    for (var e : weeks.entrySet()) {
+      StepDay week = e.getKey();
+      add(MetricKeys.sketchWeekPk(store, week.step()), MetricKeys.weekSk(week.day()), e.getValue(), stats);
     }
   }
 
-  private void add(String store, StepDay key, Set<String> ids, WriteStats stats) {
-    var k = DdbIo.key(MetricKeys.sketchPk(store, key.step()), MetricKeys.daySk(key.day()));
+  private void add(String pk, String sk, Set<String> ids, WriteStats stats) {
+    var k = DdbIo.key(pk, sk);
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         var item = ddb.getItem(b -> b.tableName(table).key(k).consistentRead(true)).item();
@@ -73,6 +84,6 @@ final class SketchWriter {
         throw DdbIo.unavailable(e);
       }
     }
-    throw new RetryableException("sketch_conflict", "sketch " + key + " kept changing", Duration.ofSeconds(1));
+    throw new RetryableException("sketch_conflict", "sketch " + pk + " " + sk + " kept changing", Duration.ofSeconds(1));
   }
 }

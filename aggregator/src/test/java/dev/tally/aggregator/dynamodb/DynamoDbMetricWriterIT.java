@@ -347,6 +347,20 @@ class DynamoDbMetricWriterIT {
           .key(DdbIo.key(MetricKeys.sketchPk("shop", step), "DAY#2025-03-19"))).item();
       long estimate = DistinctSketch.estimateUnion(List.of(item.get(MetricKeys.HLL).b().asByteArray()));
       assertThat(estimate).isEqualTo(devices.size());
+
+      // The week's roll-up holds every device of the week's days (2025-03-17 is that Monday).
+      Set<String> weekDevices = new HashSet<>();
+      for (RawEvent e : all) {
+        boolean reached = step == FunnelStep.VISITED || "Product Viewed".equals(e.name());
+        LocalDate day = LocalDate.ofInstant(e.at(), store.timezone());
+        if (e.isActivity() && reached && dev.tally.core.agg.Weeks.start(day).equals(LocalDate.of(2025, 3, 17))) {
+          weekDevices.add(e.deviceId());
+        }
+      }
+      var week = dynamo.client().getItem(b -> b.tableName(tables.metrics())
+          .key(DdbIo.key(MetricKeys.sketchWeekPk("shop", step), MetricKeys.weekSk(LocalDate.of(2025, 3, 17))))).item();
+      assertThat(DistinctSketch.estimateUnion(List.of(week.get(MetricKeys.HLL).b().asByteArray())))
+          .isEqualTo(weekDevices.size());
     }
   }
 

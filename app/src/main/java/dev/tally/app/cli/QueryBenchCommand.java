@@ -7,6 +7,7 @@ import dev.tally.app.sim.Workload;
 import dev.tally.core.agg.Aggregation;
 import dev.tally.core.agg.Deltas;
 import dev.tally.core.agg.DistinctSketch;
+import dev.tally.core.agg.Weeks;
 import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.agg.Keys;
 import dev.tally.core.agg.ResolvedEvent;
@@ -248,6 +249,12 @@ public final class QueryBenchCommand implements Callable<Integer> {
       counts.nonZero().forEach((c, v) -> add(item, MetricKeys.productAttribute(c.attribute(), k.productId()), v));
     });
     d.reached().forEach((k, ids) -> item(out, MetricKeys.sketchPk(s, k.step()), MetricKeys.daySk(k.day()))
+        .put(MetricKeys.HLL, AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, ids)))));
+    // The weekly roll-ups the aggregator keeps beside the daily sketches.
+    Map<Keys.StepDay, java.util.Set<String>> weeks = new HashMap<>();
+    d.reached().forEach((k, ids) -> weeks
+        .computeIfAbsent(new Keys.StepDay(Weeks.start(k.day()), k.step()), x -> new java.util.HashSet<>()).addAll(ids));
+    weeks.forEach((k, ids) -> item(out, MetricKeys.sketchWeekPk(s, k.step()), MetricKeys.weekSk(k.day()))
         .put(MetricKeys.HLL, AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, ids)))));
     links.forEach((anon, user) -> {
       item(out, MetricKeys.linksPk(s, user), MetricKeys.linkSk(anon));
