@@ -9,7 +9,10 @@ package dev.tally.aggregator;
  */
 public record AggregatorConfig(int shards, int maxItemsPerTransaction, int maxAttempts) {
   public AggregatorConfig {
-    if (shards < 1 || maxItemsPerTransaction < 4 || maxItemsPerTransaction > 100 || maxAttempts < 1) {
+    if (shards < 1
+        || maxItemsPerTransaction < 4
+        || maxItemsPerTransaction > 100
+        || maxAttempts < 1) {
       throw new IllegalArgumentException("invalid aggregator config");
     }
   }

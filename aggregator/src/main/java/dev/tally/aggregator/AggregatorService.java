@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies log entries to the metrics, whatever the transport (SQS poller, Lambda, Flink).
- * Entries of one call are merged per store, so more events share each write.
+ * Applies log entries to the metrics, whatever the transport (SQS poller, Lambda, Flink). Entries
+ * of one call are merged per store, so more events share each write.
  */
 public final class AggregatorService {
   private static final Logger LOG = LoggerFactory.getLogger(AggregatorService.class);
@@ -50,8 +50,13 @@ public final class AggregatorService {
       ApplyResult r = writer.apply(store(s.getKey()), s.getValue());
       LOG.debug(
           "store={} events={} counted={} alreadyCounted={} transactions={} writeUnits={} ms={}",
-          s.getKey(), s.getValue().size(), r.counted(), r.alreadyCounted(), r.transactions(),
-          r.writeUnits(), (System.nanoTime() - start) / 1_000_000);
+          s.getKey(),
+          s.getValue().size(),
+          r.counted(),
+          r.alreadyCounted(),
+          r.transactions(),
+          r.writeUnits(),
+          (System.nanoTime() - start) / 1_000_000);
       total = total.plus(r);
     }
     return total;
@@ -60,7 +65,10 @@ public final class AggregatorService {
   private Store store(String id) {
     Store s = storeCache.get(id);
     if (s == null) {
-      s = stores.find(id).orElseThrow(() -> new PoisonMessageException("unknown store '" + id + "'", null));
+      s =
+          stores
+              .find(id)
+              .orElseThrow(() -> new PoisonMessageException("unknown store '" + id + "'", null));
       storeCache.put(id, s);
     }
     return s;

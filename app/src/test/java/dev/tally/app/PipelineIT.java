@@ -8,7 +8,6 @@ import dev.tally.app.stack.DemoStore;
 import dev.tally.app.stack.EmbeddedStack;
 import dev.tally.app.stack.StackConfig;
 import dev.tally.core.event.Json;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,14 +41,23 @@ class PipelineIT {
     String day = LocalDate.now(ZoneOffset.UTC).toString();
     String body =
         "{\"userId\":\"skeleton-user\",\"event\":\"Product Viewed\",\"properties\":{\"product_id\":\"p1\"},"
-            + "\"timestamp\":\"" + Instant.now() + "\"}";
+            + "\"timestamp\":\""
+            + Instant.now()
+            + "\"}";
     assertThat(client.post("/v1/track", DemoStore.WRITE_KEY, body).statusCode()).isEqualTo(200);
-    assertThat(client.post("/v1/track", DemoStore.WRITE_KEY, body.replace("skeleton-user\"", "skeleton-user\",\"messageId\":\"m2\"")).statusCode())
+    assertThat(
+            client
+                .post(
+                    "/v1/track",
+                    DemoStore.WRITE_KEY,
+                    body.replace("skeleton-user\"", "skeleton-user\",\"messageId\":\"m2\""))
+                .statusCode())
         .isEqualTo(200);
     assertThat(stack.drain(Duration.ofSeconds(20))).isTrue();
 
     HttpResponse<String> r =
-        client.get("/api/v1/users/skeleton-user/metrics?from=" + day + "&to=" + day, DemoStore.READ_KEY);
+        client.get(
+            "/api/v1/users/skeleton-user/metrics?from=" + day + "&to=" + day, DemoStore.READ_KEY);
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode json = Json.mapper().readTree(r.body());
     assertThat(json.at("/days/0/productViews").asLong()).isEqualTo(2);
@@ -59,14 +67,16 @@ class PipelineIT {
 
   @Test
   void invalidJson_gets400NamingTheProblem_andTheServerKeepsServing() throws Exception {
-    HttpResponse<String> bad = client.post("/v1/track", DemoStore.WRITE_KEY, "{\"userId\": \"u\", ");
+    HttpResponse<String> bad =
+        client.post("/v1/track", DemoStore.WRITE_KEY, "{\"userId\": \"u\", ");
     assertThat(bad.statusCode()).isEqualTo(400);
     JsonNode err = Json.mapper().readTree(bad.body());
     assertThat(err.path("error").asText()).isEqualTo("malformed_json");
     assertThat(err.path("message").asText()).contains("not valid JSON").contains("line 1");
 
     HttpResponse<String> good =
-        client.post("/v1/track", DemoStore.WRITE_KEY, "{\"anonymousId\":\"a1\",\"event\":\"Cart Viewed\"}");
+        client.post(
+            "/v1/track", DemoStore.WRITE_KEY, "{\"anonymousId\":\"a1\",\"event\":\"Cart Viewed\"}");
     assertThat(good.statusCode()).isEqualTo(200);
   }
 
@@ -74,7 +84,9 @@ class PipelineIT {
   void healthz_answers200_onceQueueAndTablesExist() throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(stack.baseUri().resolve("/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+            .send(
+                HttpRequest.newBuilder(stack.baseUri().resolve("/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(stack.healthy()).isTrue();
   }
@@ -86,8 +98,9 @@ class PipelineIT {
             .send(
                 HttpRequest.newBuilder(stack.baseUri().resolve("/admin/v1/stores"))
                     .header("Authorization", "Bearer test-admin-token")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"id\":\"prints\",\"timezone\":\"Europe/Berlin\",\"allowedOrigins\":[\"https://prints.example\"]}"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"id\":\"prints\",\"timezone\":\"Europe/Berlin\",\"allowedOrigins\":[\"https://prints.example\"]}"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(201);
@@ -96,11 +109,16 @@ class PipelineIT {
     String readKey = keys.path("readKey").asText();
     assertThat(writeKey).startsWith("wk_");
 
-    assertThat(client.post("/v1/track", writeKey, "{\"userId\":\"x\",\"event\":\"Checkout Started\"}").statusCode()).isEqualTo(200);
+    assertThat(
+            client
+                .post("/v1/track", writeKey, "{\"userId\":\"x\",\"event\":\"Checkout Started\"}")
+                .statusCode())
+        .isEqualTo(200);
     assertThat(client.get("/api/v1/store", readKey).body()).contains("Europe/Berlin");
     // Keys do not cross over: a write key cannot read, a read key cannot write.
     assertThat(client.get("/api/v1/store", writeKey).statusCode()).isEqualTo(401);
-    assertThat(client.post("/v1/track", readKey, "{\"userId\":\"x\",\"event\":\"E\"}").statusCode()).isEqualTo(401);
+    assertThat(client.post("/v1/track", readKey, "{\"userId\":\"x\",\"event\":\"E\"}").statusCode())
+        .isEqualTo(401);
     // Only hashes are stored.
     var items = stack.dynamoDb().scan(b -> b.tableName(stack.tables().stores())).items();
     assertThat(items.toString()).doesNotContain(writeKey).doesNotContain(readKey);

@@ -4,6 +4,7 @@ package dev.tally.dynamodb;
 public final class Attr {
   public static final String PK = "pk";
   public static final String SK = "sk";
+
   /** Epoch seconds after which DynamoDB's TTL deletes the item. */
   public static final String EXPIRES_AT = "expiresAt";
 

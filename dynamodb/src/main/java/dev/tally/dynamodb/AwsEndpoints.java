@@ -13,15 +13,16 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Where AWS clients point: real AWS by default, or any endpoint given by {@code
- * AWS_ENDPOINT_URL} (LocalStack, DynamoDB Local, ElasticMQ). Read from the environment only in
- * {@code main} or a Lambda handler.
+ * Where AWS clients point: real AWS by default, or any endpoint given by {@code AWS_ENDPOINT_URL}
+ * (LocalStack, DynamoDB Local, ElasticMQ). Read from the environment only in {@code main} or a
+ * Lambda handler.
  */
 public record AwsEndpoints(Optional<URI> endpoint, Region region) {
 
   public static AwsEndpoints fromEnv(Map<String, String> env) {
     String url = env.get("AWS_ENDPOINT_URL");
-    String region = env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
+    String region =
+        env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
     return new AwsEndpoints(
         url == null || url.isBlank() ? Optional.empty() : Optional.of(URI.create(url)),
         Region.of(region));

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Counts the requests sent through a {@link DynamoDbClient}, per operation, so benchmarks and
- * tests can state what a call costs. Wraps any client (a dynamic proxy over the interface), so
- * it works for the embedded DynamoDB Local client and for real AWS alike.
+ * Counts the requests sent through a {@link DynamoDbClient}, per operation, so benchmarks and tests
+ * can state what a call costs. Wraps any client (a dynamic proxy over the interface), so it works
+ * for the embedded DynamoDB Local client and for real AWS alike.
  */
 public final class CountingDynamoDbClient {
   private final DynamoDbClient client;
@@ -29,7 +29,8 @@ public final class CountingDynamoDbClient {
                   }
                   // Builder-consumer overloads delegate to the request overload on the real
                   // client, but through the proxy each call is seen once, here.
-                  if (!method.getName().equals("close") && !method.getName().equals("serviceName")
+                  if (!method.getName().equals("close")
+                      && !method.getName().equals("serviceName")
                       && !method.getName().equals("serviceClientConfiguration")) {
                     counts.computeIfAbsent(method.getName(), k -> new LongAdder()).increment();
                   }

@@ -64,7 +64,8 @@ public final class DynamoDbDedupStore implements DedupStore {
         }
       }
     } catch (SdkException e) {
-      throw new RetryableException("dedup_unavailable", "dedup table unavailable", Duration.ofSeconds(1), e);
+      throw new RetryableException(
+          "dedup_unavailable", "dedup table unavailable", Duration.ofSeconds(1), e);
     }
     return out;
   }
@@ -77,7 +78,8 @@ public final class DynamoDbDedupStore implements DedupStore {
       Map<String, AttributeValue> item = new HashMap<>();
       item.put(Attr.PK, AttributeValue.fromS(storeId + "#" + id));
       item.put(Attr.EXPIRES_AT, AttributeValue.fromN(exp));
-      writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+      writes.add(
+          WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
     }
     try {
       for (int i = 0; i < writes.size(); i += 25) {
@@ -92,7 +94,8 @@ public final class DynamoDbDedupStore implements DedupStore {
         }
       }
     } catch (SdkException e) {
-      throw new RetryableException("dedup_unavailable", "dedup table unavailable", Duration.ofSeconds(1), e);
+      throw new RetryableException(
+          "dedup_unavailable", "dedup table unavailable", Duration.ofSeconds(1), e);
     }
   }
 }

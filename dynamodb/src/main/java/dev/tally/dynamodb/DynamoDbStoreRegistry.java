@@ -65,9 +65,9 @@ public final class DynamoDbStoreRegistry implements StoreRegistry {
     if (item == null) {
       return Optional.empty();
     }
-    List<String> origins = item.containsKey("allowedOrigins") ? item.get("allowedOrigins").ss() : List.of();
-    return Optional.of(
-        Store.of(storeId, str(item, "timezone"), str(item, "currency"), origins));
+    List<String> origins =
+        item.containsKey("allowedOrigins") ? item.get("allowedOrigins").ss() : List.of();
+    return Optional.of(Store.of(storeId, str(item, "timezone"), str(item, "currency"), origins));
   }
 
   @Override
@@ -89,7 +89,8 @@ public final class DynamoDbStoreRegistry implements StoreRegistry {
     } catch (TransactionCanceledException e) {
       throw new ValidationException("store_exists", "store '" + store.id() + "' already exists");
     } catch (SdkException e) {
-      throw new RetryableException("store_registry_unavailable", "stores table unavailable", Duration.ofSeconds(1), e);
+      throw new RetryableException(
+          "store_registry_unavailable", "stores table unavailable", Duration.ofSeconds(1), e);
     }
   }
 
@@ -101,7 +102,12 @@ public final class DynamoDbStoreRegistry implements StoreRegistry {
 
   private TransactWriteItem put(Map<String, AttributeValue> item) {
     return TransactWriteItem.builder()
-        .put(Put.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(pk)").build())
+        .put(
+            Put.builder()
+                .tableName(table)
+                .item(item)
+                .conditionExpression("attribute_not_exists(pk)")
+                .build())
         .build();
   }
 
@@ -110,7 +116,8 @@ public final class DynamoDbStoreRegistry implements StoreRegistry {
       var r = ddb.getItem(b -> b.tableName(table).key(Map.of(Attr.PK, s(pk))));
       return r.hasItem() ? r.item() : null;
     } catch (SdkException e) {
-      throw new RetryableException("store_registry_unavailable", "stores table unavailable", Duration.ofSeconds(1), e);
+      throw new RetryableException(
+          "store_registry_unavailable", "stores table unavailable", Duration.ofSeconds(1), e);
     }
   }
 
@@ -122,5 +129,4 @@ public final class DynamoDbStoreRegistry implements StoreRegistry {
   static AttributeValue s(String v) {
     return AttributeValue.fromS(v);
   }
-
 }

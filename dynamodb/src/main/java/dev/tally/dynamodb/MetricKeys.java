@@ -4,8 +4,8 @@ import dev.tally.core.agg.FunnelStep;
 import java.time.LocalDate;
 
 /**
- * The metrics table's key layout. Every partition key starts with the store id, so stores sharing
- * a table never mix. Ranges of days are one Query on a partition with {@code sk BETWEEN}.
+ * The metrics table's key layout. Every partition key starts with the store id, so stores sharing a
+ * table never mix. Ranges of days are one Query on a partition with {@code sk BETWEEN}.
  *
  * <pre>
  * person-day    {store}#USER#{uid}            DAY#{yyyy-mm-dd}   counters, firstSeen, lastSeen,
@@ -22,10 +22,13 @@ import java.time.LocalDate;
 public final class MetricKeys {
   /** Person-day: the funnel steps reached that day, as {@link FunnelStep} bits. */
   public static final String STEPS = "steps";
+
   /** Person-day: 8-byte hashes of message ids already counted (per-event exactly-once). */
   public static final String SEEN = "seen";
+
   /** Optimistic-concurrency version of person-day and sketch items. */
   public static final String VERSION = "ver";
+
   public static final String FIRST_SEEN = "firstSeen";
   public static final String LAST_SEEN = "lastSeen";
   public static final String HLL = "hll";
@@ -55,11 +58,11 @@ public final class MetricKeys {
   }
 
   /**
-   * Product counters of a day are spread over this many bucket items, one attribute per counter
-   * and product. Few items per day keep a batch's writes few (each chunk rewrites shared items)
-   * and a day's read small. Readers take whatever buckets a day has, so the number can change
-   * at any time; raise it for catalogs that sell many thousands of products a day, since an item
-   * grows by about 100 bytes per product sold that day.
+   * Product counters of a day are spread over this many bucket items, one attribute per counter and
+   * product. Few items per day keep a batch's writes few (each chunk rewrites shared items) and a
+   * day's read small. Readers take whatever buckets a day has, so the number can change at any
+   * time; raise it for catalogs that sell many thousands of products a day, since an item grows by
+   * about 100 bytes per product sold that day.
    */
   public static final int PRODUCT_BUCKETS = 16;
 
@@ -75,7 +78,9 @@ public final class MetricKeys {
   /** Splits a product attribute into {counter, productId}; null for any other attribute. */
   public static String[] parseProductAttribute(String attribute) {
     int colon = attribute.indexOf(':');
-    return colon <= 0 ? null : new String[] {attribute.substring(0, colon), attribute.substring(colon + 1)};
+    return colon <= 0
+        ? null
+        : new String[] {attribute.substring(0, colon), attribute.substring(colon + 1)};
   }
 
   public static String sketchPk(String store, FunnelStep step) {

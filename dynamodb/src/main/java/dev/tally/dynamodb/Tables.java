@@ -70,7 +70,9 @@ public final class Tables {
   private static void enableTtl(DynamoDbClient ddb, String table) {
     try {
       ddb.updateTimeToLive(
-          b -> b.tableName(table).timeToLiveSpecification(s -> s.enabled(true).attributeName(Attr.EXPIRES_AT)));
+          b ->
+              b.tableName(table)
+                  .timeToLiveSpecification(s -> s.enabled(true).attributeName(Attr.EXPIRES_AT)));
     } catch (software.amazon.awssdk.services.dynamodb.model.DynamoDbException e) {
       // Already enabled answers with a validation error; anything else is worth a warning.
       if (!String.valueOf(e.getMessage()).contains("already enabled")) {
@@ -80,6 +82,9 @@ public final class Tables {
   }
 
   private static AttributeDefinition attr(String name) {
-    return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    return AttributeDefinition.builder()
+        .attributeName(name)
+        .attributeType(ScalarAttributeType.S)
+        .build();
   }
 }

@@ -113,9 +113,11 @@ public final class ApiStack extends Stack {
     NagSuppressions.addResourceSuppressions(
         api,
         List.of(
-            Nag.suppress("AwsSolutions-APIG4", "Ingest checks the store's write key (Segment-style, in the body or Basic"
-                        + " auth) and query checks a bearer read key, both against the stores"
-                        + " table inside the Lambda.")),
+            Nag.suppress(
+                "AwsSolutions-APIG4",
+                "Ingest checks the store's write key (Segment-style, in the body or Basic"
+                    + " auth) and query checks a bearer read key, both against the stores"
+                    + " table inside the Lambda.")),
         true);
 
     CfnOutput.Builder.create(this, "ApiUrl").value(api.getApiEndpoint()).build();

@@ -56,7 +56,8 @@ public final class ArchiveStack extends Stack {
             .destination(
                 S3Bucket.Builder.create(bucket)
                     .dataOutputPrefix("events/!{timestamp:yyyy/MM/dd}/")
-                    .errorOutputPrefix("errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/")
+                    .errorOutputPrefix(
+                        "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/")
                     .compression(Compression.GZIP)
                     .bufferingInterval(Duration.minutes(5))
                     .bufferingSize(Size.mebibytes(64))
@@ -81,7 +82,8 @@ public final class ArchiveStack extends Stack {
                     "Action::s3:GetBucket*",
                     "Action::s3:GetObject*",
                     "Action::s3:List*",
-                    "Resource::<" + getLogicalId((CfnElement) bucket.getNode().getDefaultChild())
+                    "Resource::<"
+                        + getLogicalId((CfnElement) bucket.getNode().getDefaultChild())
                         + ".Arn>/*")),
             Nag.suppress(
                 "AwsSolutions-KDF1",

@@ -7,8 +7,8 @@ import software.constructs.Construct;
 
 /**
  * Optional ({@code -c demo=true}): the demo store's products and orders tables. The orders table
- * also holds the store's outbox items. Names are fixed by the demo store, so deploy this stack
- * once per account and region.
+ * also holds the store's outbox items. Names are fixed by the demo store, so deploy this stack once
+ * per account and region.
  */
 public final class DemoStoreStack extends Stack {
 

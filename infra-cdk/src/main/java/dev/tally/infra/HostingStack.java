@@ -32,14 +32,15 @@ import software.amazon.awscdk.services.s3.deployment.Source;
 import software.constructs.Construct;
 
 /**
- * A private S3 bucket behind CloudFront (origin access control) serving the dashboards under
- * {@code /dashboards/*} and the browser SDK under {@code /sdk/*}. The HTTP API is routed through
- * the same distribution so the dashboards call {@code /api/v1} on their own origin.
+ * A private S3 bucket behind CloudFront (origin access control) serving the dashboards under {@code
+ * /dashboards/*} and the browser SDK under {@code /sdk/*}. The HTTP API is routed through the same
+ * distribution so the dashboards call {@code /api/v1} on their own origin.
  */
 public final class HostingStack extends Stack {
 
   /** Files whose name carries an 8-hex content hash, e.g. {@code app.3f9a2b1c.js}. */
-  static final String HASHED_FILES = "*.[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].*";
+  static final String HASHED_FILES =
+      "*.[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].*";
 
   static final String IMMUTABLE = "public, max-age=31536000, immutable";
   static final String REVALIDATE = "public, max-age=60, must-revalidate";
@@ -187,9 +188,12 @@ public final class HostingStack extends Stack {
                                 "Action::s3:Abort*",
                                 // The CDK asset bucket; its name holds the region when known.
                                 RegexAppliesTo.builder()
-                                    .regex("/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-.*\\/\\*$/g")
+                                    .regex(
+                                        "/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-.*\\/\\*$/g")
                                     .build(),
-                                "Resource::<" + getLogicalId((CfnElement) bucket.getNode().getDefaultChild()) + ".Arn>/*",
+                                "Resource::<"
+                                    + getLogicalId((CfnElement) bucket.getNode().getDefaultChild())
+                                    + ".Arn>/*",
                                 "Resource::*"))),
                     true));
     NagSuppressions.addResourceSuppressions(

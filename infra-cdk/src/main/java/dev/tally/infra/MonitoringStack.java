@@ -25,12 +25,13 @@ import software.amazon.awscdk.services.sns.Topic;
 import software.constructs.Construct;
 
 /**
- * Alarms on what loses or delays data (DLQ depth, log age, Lambda errors, DynamoDB throttles),
- * all notifying one SNS topic, plus one dashboard.
+ * Alarms on what loses or delays data (DLQ depth, log age, Lambda errors, DynamoDB throttles), all
+ * notifying one SNS topic, plus one dashboard.
  */
 public final class MonitoringStack extends Stack {
 
   static final Duration PERIOD = Duration.minutes(5);
+
   /** Counters lag this far behind the newest event before someone is told. */
   static final Duration MAX_LOG_AGE = Duration.minutes(5);
 
@@ -60,8 +61,7 @@ public final class MonitoringStack extends Stack {
                 "Alarm notices carry no customer data, and encrypting a topic that CloudWatch"
                     + " publishes to needs a customer-managed KMS key with a monthly charge.")));
 
-    IMetric dlqDepth =
-        pipeline.deadLetters().metricApproximateNumberOfMessagesVisible(max());
+    IMetric dlqDepth = pipeline.deadLetters().metricApproximateNumberOfMessagesVisible(max());
     alarm("DeadLettersNotEmpty", dlqDepth, 1, "Poison events are waiting in the DLQ.");
 
     IMetric logAge =
@@ -108,10 +108,7 @@ public final class MonitoringStack extends Stack {
                         .title("Aggregator lag")
                         .left(List.of(logAge))
                         .build(),
-                    GraphWidget.Builder.create()
-                        .title("DLQ depth")
-                        .left(List.of(dlqDepth))
-                        .build(),
+                    GraphWidget.Builder.create().title("DLQ depth").left(List.of(dlqDepth)).build(),
                     GraphWidget.Builder.create()
                         .title("HTTP API requests and 5xx")
                         .left(List.of(api.api().metricCount(sum())))
@@ -120,10 +117,7 @@ public final class MonitoringStack extends Stack {
                 List.<IWidget>of(
                     GraphWidget.Builder.create()
                         .title("DynamoDB throttled events")
-                        .left(
-                            tables.entrySet().stream()
-                                .map(e -> throttles(e.getValue()))
-                                .toList())
+                        .left(tables.entrySet().stream().map(e -> throttles(e.getValue())).toList())
                         .build())))
         .build();
   }

@@ -14,8 +14,8 @@ final class Nag {
   }
 
   /**
-   * Suppresses rule {@code id} only for the listed findings: strings such as {@code
-   * "Resource::*"}, or a {@link io.github.cdklabs.cdknag.RegexAppliesTo}.
+   * Suppresses rule {@code id} only for the listed findings: strings such as {@code "Resource::*"},
+   * or a {@link io.github.cdklabs.cdknag.RegexAppliesTo}.
    */
   static NagPackSuppression suppress(String id, String reason, List<?> appliesTo) {
     return NagPackSuppression.builder()

@@ -63,7 +63,9 @@ public final class PipelineStack extends Stack {
     NagSuppressions.addResourceSuppressions(
         deadLetters,
         List.of(
-            Nag.suppress("AwsSolutions-SQS3", "This is the dead-letter queue; it has no DLQ of its own by design.")));
+            Nag.suppress(
+                "AwsSolutions-SQS3",
+                "This is the dead-letter queue; it has no DLQ of its own by design.")));
 
     if (config.log() == TallyStageConfig.EventLog.KINESIS) {
       stream =

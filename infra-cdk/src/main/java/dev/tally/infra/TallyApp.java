@@ -41,17 +41,21 @@ public final class TallyApp {
     DataStack data = new DataStack(app, config.stackName("Data"), props, config);
     PipelineStack pipeline =
         new PipelineStack(app, config.stackName("Pipeline"), props, config, data, artifacts);
-    ApiStack api = new ApiStack(app, config.stackName("Api"), props, config, data, pipeline, artifacts);
+    ApiStack api =
+        new ApiStack(app, config.stackName("Api"), props, config, data, pipeline, artifacts);
     HostingStack hosting =
         new HostingStack(app, config.stackName("Hosting"), props, config, api, artifacts);
     MonitoringStack monitoring =
-        new MonitoringStack(app, config.stackName("Monitoring"), props, config, data, pipeline, api);
+        new MonitoringStack(
+            app, config.stackName("Monitoring"), props, config, data, pipeline, api);
     ArchiveStack archive =
         config.archive()
             ? new ArchiveStack(app, config.stackName("Archive"), props, config, pipeline)
             : null;
     SearchStack search =
-        config.openSearch() ? new SearchStack(app, config.stackName("Search"), props, config) : null;
+        config.openSearch()
+            ? new SearchStack(app, config.stackName("Search"), props, config)
+            : null;
     DemoStoreStack demoStore =
         config.demoStore()
             ? new DemoStoreStack(app, config.stackName("DemoStore"), props, config)

@@ -93,8 +93,10 @@ class DefaultAppTest {
         "AWS::DynamoDB::Table",
         Match.objectLike(
             Map.of(
-                "BillingMode", "PAY_PER_REQUEST",
-                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true))),
+                "BillingMode",
+                "PAY_PER_REQUEST",
+                "PointInTimeRecoverySpecification",
+                Map.of("PointInTimeRecoveryEnabled", true))),
         3);
   }
 
@@ -104,9 +106,7 @@ class DefaultAppTest {
         "AWS::DynamoDB::Table",
         Map.of("DeletionPolicy", "Delete", "UpdateReplacePolicy", "Delete"));
     data.resourcePropertiesCountIs(
-        "AWS::DynamoDB::Table",
-        Match.objectLike(Map.of("DeletionProtectionEnabled", false)),
-        3);
+        "AWS::DynamoDB::Table", Match.objectLike(Map.of("DeletionProtectionEnabled", false)), 3);
   }
 
   @Test
@@ -125,20 +125,25 @@ class DefaultAppTest {
     pipeline.hasResourceProperties(
         "AWS::Lambda::EventSourceMapping",
         Map.of(
-            "BatchSize", 100,
-            "MaximumBatchingWindowInSeconds", 5,
-            "StartingPosition", "TRIM_HORIZON",
-            "BisectBatchOnFunctionError", true,
-            "MaximumRetryAttempts", 5,
-            "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+            "BatchSize",
+            100,
+            "MaximumBatchingWindowInSeconds",
+            5,
+            "StartingPosition",
+            "TRIM_HORIZON",
+            "BisectBatchOnFunctionError",
+            true,
+            "MaximumRetryAttempts",
+            5,
+            "FunctionResponseTypes",
+            List.of("ReportBatchItemFailures"),
             "DestinationConfig",
+            Map.of(
+                "OnFailure",
                 Map.of(
-                    "OnFailure",
+                    "Destination",
                     Map.of(
-                        "Destination",
-                        Map.of(
-                            "Fn::GetAtt",
-                            List.of(logicalId(pipeline, "AWS::SQS::Queue"), "Arn"))))));
+                        "Fn::GetAtt", List.of(logicalId(pipeline, "AWS::SQS::Queue"), "Arn"))))));
     // It invokes the SnapStart alias, not $LATEST.
     assertThat(pipeline.findResources("AWS::Lambda::EventSourceMapping").toString())
         .contains(":live");
@@ -151,10 +156,14 @@ class DefaultAppTest {
           "AWS::Lambda::Function",
           Match.objectLike(
               Map.of(
-                  "Runtime", "java21",
-                  "Architectures", List.of("arm64"),
-                  "MemorySize", 1024,
-                  "SnapStart", Map.of("ApplyOn", "PublishedVersions"))));
+                  "Runtime",
+                  "java21",
+                  "Architectures",
+                  List.of("arm64"),
+                  "MemorySize",
+                  1024,
+                  "SnapStart",
+                  Map.of("ApplyOn", "PublishedVersions"))));
       t.allResourcesProperties("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")));
     }
     pipeline.hasResourceProperties(
@@ -253,26 +262,24 @@ class DefaultAppTest {
     api.hasResourceProperties(
         "AWS::ApiGatewayV2::Api",
         Map.of(
-            "ProtocolType", "HTTP",
+            "ProtocolType",
+            "HTTP",
             "CorsConfiguration",
-                Match.objectLike(
-                    Map.of(
-                        "AllowOrigins", List.of("*"),
-                        "AllowHeaders", List.of("Authorization", "Content-Type")))));
-    api.hasResourceProperties(
-        "AWS::ApiGatewayV2::Route", Map.of("RouteKey", "POST /v1/{proxy+}"));
+            Match.objectLike(
+                Map.of(
+                    "AllowOrigins", List.of("*"),
+                    "AllowHeaders", List.of("Authorization", "Content-Type")))));
+    api.hasResourceProperties("AWS::ApiGatewayV2::Route", Map.of("RouteKey", "POST /v1/{proxy+}"));
     api.hasResourceProperties(
         "AWS::ApiGatewayV2::Route", Map.of("RouteKey", "GET /api/v1/{proxy+}"));
     api.hasResourceProperties(
         "AWS::ApiGatewayV2::Stage",
         Map.of(
             "StageName", "$default",
-            "DefaultRouteSettings",
-                Map.of("ThrottlingRateLimit", 50, "ThrottlingBurstLimit", 100),
+            "DefaultRouteSettings", Map.of("ThrottlingRateLimit", 50, "ThrottlingBurstLimit", 100),
             "AccessLogSettings", Match.objectLike(Map.of("Format", Match.anyValue()))));
     api.allResourcesProperties(
-        "AWS::ApiGatewayV2::Integration",
-        Match.objectLike(Map.of("PayloadFormatVersion", "2.0")));
+        "AWS::ApiGatewayV2::Integration", Match.objectLike(Map.of("PayloadFormatVersion", "2.0")));
   }
 
   @Test
@@ -297,9 +304,10 @@ class DefaultAppTest {
                     "DefaultCacheBehavior",
                         Match.objectLike(
                             Map.of(
-                                "ViewerProtocolPolicy", "redirect-to-https",
+                                "ViewerProtocolPolicy",
+                                "redirect-to-https",
                                 "FunctionAssociations",
-                                    List.of(Match.objectLike(Map.of("EventType", "viewer-request"))))),
+                                List.of(Match.objectLike(Map.of("EventType", "viewer-request"))))),
                     "CacheBehaviors",
                         List.of(
                             Match.objectLike(Map.of("PathPattern", "/api/*")),
@@ -346,11 +354,19 @@ class DefaultAppTest {
     monitoring.resourcePropertiesCountIs(
         "AWS::CloudWatch::Alarm",
         Match.objectLike(
-            Map.of("Metrics", Match.arrayWith(List.of(Match.objectLike(Map.of("Expression", Match.stringLikeRegexp(".*Reads.*Writes"))))))),
+            Map.of(
+                "Metrics",
+                Match.arrayWith(
+                    List.of(
+                        Match.objectLike(
+                            Map.of("Expression", Match.stringLikeRegexp(".*Reads.*Writes"))))))),
         3);
     monitoring.allResourcesProperties(
         "AWS::CloudWatch::Alarm",
-        Match.objectLike(Map.of("AlarmActions", List.of(Match.objectLike(Map.of("Ref", Match.stringLikeRegexp("Alarms.*")))))));
+        Match.objectLike(
+            Map.of(
+                "AlarmActions",
+                List.of(Match.objectLike(Map.of("Ref", Match.stringLikeRegexp("Alarms.*")))))));
     monitoring.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
   }
 

@@ -13,8 +13,8 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
- * {@code -c archive=true -c opensearch=true -c demo=true}: every optional stack on, synthesized
- * for a concrete account and region as {@code cdk synth} does with a profile.
+ * {@code -c archive=true -c opensearch=true -c demo=true}: every optional stack on, synthesized for
+ * a concrete account and region as {@code cdk synth} does with a profile.
  */
 class OptionalStacksTest {
 
@@ -46,15 +46,15 @@ class OptionalStacksTest {
         "AWS::KinesisFirehose::DeliveryStream",
         Map.of(
             "DeliveryStreamType", "KinesisStreamAsSource",
-            "KinesisStreamSourceConfiguration", Match.objectLike(Map.of("KinesisStreamARN", Match.anyValue())),
+            "KinesisStreamSourceConfiguration",
+                Match.objectLike(Map.of("KinesisStreamARN", Match.anyValue())),
             "ExtendedS3DestinationConfiguration",
                 Match.objectLike(
                     Map.of(
                         "Prefix", "events/!{timestamp:yyyy/MM/dd}/",
                         "CompressionFormat", "GZIP"))));
     archive.hasResourceProperties(
-        "AWS::S3::Bucket",
-        Match.objectLike(Map.of("LifecycleConfiguration", Match.anyValue())));
+        "AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration", Match.anyValue())));
   }
 
   @Test
@@ -76,8 +76,10 @@ class OptionalStacksTest {
     demo.hasResourceProperties(
         "AWS::DynamoDB::Table",
         Map.of(
-            "TableName", "tally-demo-products",
-            "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"))));
+            "TableName",
+            "tally-demo-products",
+            "KeySchema",
+            List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"))));
     demo.hasResourceProperties(
         "AWS::DynamoDB::Table",
         Map.of(
@@ -98,7 +100,8 @@ class OptionalStacksTest {
                 "CorsConfiguration",
                 Match.objectLike(
                     Map.of(
-                        "AllowOrigins", List.of("https://shop.example", "https://admin.example")))));
+                        "AllowOrigins",
+                        List.of("https://shop.example", "https://admin.example")))));
     assertThat(stacks.archive().getStackName()).isEqualTo("Tally-dev-Archive");
   }
 }

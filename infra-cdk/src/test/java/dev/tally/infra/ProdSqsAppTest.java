@@ -36,13 +36,16 @@ class ProdSqsAppTest {
   @Test
   void prodTables_areRetainedAndDeletionProtected() {
     data.allResources(
-        "AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain"));
+        "AWS::DynamoDB::Table",
+        Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain"));
     data.resourcePropertiesCountIs(
         "AWS::DynamoDB::Table",
         Match.objectLike(
             Map.of(
-                "DeletionProtectionEnabled", true,
-                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true))),
+                "DeletionProtectionEnabled",
+                true,
+                "PointInTimeRecoverySpecification",
+                Map.of("PointInTimeRecoveryEnabled", true))),
         3);
     assertThat(stacks.data().getStackName()).isEqualTo("Tally-prod-Data");
   }
@@ -52,8 +55,10 @@ class ProdSqsAppTest {
     pipeline.hasResource(
         "AWS::SQS::Queue",
         Map.of(
-            "DeletionPolicy", "Retain",
-            "Properties", Match.objectLike(Map.of("QueueName", "tally-prod-dlq"))));
+            "DeletionPolicy",
+            "Retain",
+            "Properties",
+            Match.objectLike(Map.of("QueueName", "tally-prod-dlq"))));
   }
 
   @Test
@@ -62,18 +67,19 @@ class ProdSqsAppTest {
     pipeline.hasResourceProperties(
         "AWS::SQS::Queue",
         Map.of(
-            "QueueName", "tally-prod-events",
-            "VisibilityTimeout", 360, // 6 x the aggregator's 60 s timeout
-            "SqsManagedSseEnabled", true,
+            "QueueName",
+            "tally-prod-events",
+            "VisibilityTimeout",
+            360, // 6 x the aggregator's 60 s timeout
+            "SqsManagedSseEnabled",
+            true,
             "RedrivePolicy",
-                Map.of(
-                    "deadLetterTargetArn",
-                        Map.of(
-                            "Fn::GetAtt",
-                            List.of(Match.stringLikeRegexp("DeadLetters.*"), "Arn")),
-                    "maxReceiveCount", 5)));
-    pipeline.hasResourceProperties(
-        "AWS::Lambda::Function", Map.of("Timeout", 60));
+            Map.of(
+                "deadLetterTargetArn",
+                Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("DeadLetters.*"), "Arn")),
+                "maxReceiveCount",
+                5)));
+    pipeline.hasResourceProperties("AWS::Lambda::Function", Map.of("Timeout", 60));
   }
 
   @Test

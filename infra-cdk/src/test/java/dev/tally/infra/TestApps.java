@@ -31,7 +31,8 @@ final class TestApps {
   static TallyArtifacts placeholders(Path root) {
     TallyArtifacts artifacts = TallyArtifacts.under(root);
     try {
-      for (Path jar : List.of(artifacts.ingestJar(), artifacts.aggregatorJar(), artifacts.queryJar())) {
+      for (Path jar :
+          List.of(artifacts.ingestJar(), artifacts.aggregatorJar(), artifacts.queryJar())) {
         Files.createDirectories(jar.getParent());
         try (OutputStream out = Files.newOutputStream(jar);
             ZipOutputStream zip = new ZipOutputStream(out)) {
@@ -60,7 +61,8 @@ final class TestApps {
   static TallyApp.Stacks build(Path root, Map<String, String> context, Environment environment) {
     TallyArtifacts artifacts = placeholders(root);
     Map<String, Object> ctx = new HashMap<>(context);
-    App app = new App(AppProps.builder().context(ctx).outdir(root.resolve("cdk.out").toString()).build());
+    App app =
+        new App(AppProps.builder().context(ctx).outdir(root.resolve("cdk.out").toString()).build());
     TallyStageConfig config = TallyStageConfig.fromContext(ctx::get, root);
     return TallyApp.build(app, config, artifacts, environment);
   }
@@ -68,7 +70,13 @@ final class TestApps {
   /** Every stack the app built. */
   static List<software.amazon.awscdk.Stack> all(TallyApp.Stacks s) {
     return Stream.of(
-            s.data(), s.pipeline(), s.api(), s.hosting(), s.monitoring(), s.archive(), s.search(),
+            s.data(),
+            s.pipeline(),
+            s.api(),
+            s.hosting(),
+            s.monitoring(),
+            s.archive(),
+            s.search(),
             s.demoStore())
         .filter(stack -> stack != null)
         .map(software.amazon.awscdk.Stack.class::cast)
@@ -93,7 +101,8 @@ final class TestApps {
   static List<Map<String, Object>> statementsOf(Template template, String roleIdPrefix) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Object resource : template.findResources("AWS::IAM::Policy").values()) {
-      Map<String, Object> props = (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
+      Map<String, Object> props =
+          (Map<String, Object>) ((Map<String, Object>) resource).get("Properties");
       List<Map<String, Object>> roles = (List<Map<String, Object>>) props.get("Roles");
       boolean attached =
           roles.stream().anyMatch(r -> String.valueOf(r.get("Ref")).startsWith(roleIdPrefix));

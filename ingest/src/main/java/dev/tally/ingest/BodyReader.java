@@ -47,9 +47,13 @@ final class BodyReader {
       String where =
           e.getLocation() == null
               ? ""
-              : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
       throw new ValidationException(
-          "malformed_json", "request body is not valid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+          "malformed_json",
+          "request body is not valid JSON" + where + ": " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new ValidationException("malformed_json", "request body could not be read");
     }
@@ -76,7 +80,9 @@ final class BodyReader {
     String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!type.equals("application/json") && !type.equals("text/plain")) {
       throw new UnsupportedMediaTypeException(
-          "Content-Type '" + type + "' is not supported; send application/json (or text/plain"
+          "Content-Type '"
+              + type
+              + "' is not supported; send application/json (or text/plain"
               + " JSON from navigator.sendBeacon)");
     }
     String lower = contentType.toLowerCase(Locale.ROOT);
@@ -84,7 +90,8 @@ final class BodyReader {
     if (cs >= 0) {
       String charset = lower.substring(cs + 8).split(";", 2)[0].trim().replace("\"", "");
       if (!charset.equals("utf-8") && !charset.equals("utf8")) {
-        throw new UnsupportedMediaTypeException("charset '" + charset + "' is not supported; use UTF-8");
+        throw new UnsupportedMediaTypeException(
+            "charset '" + charset + "' is not supported; use UTF-8");
       }
     }
   }
@@ -109,7 +116,8 @@ final class BodyReader {
       }
       return out.toByteArray();
     } catch (ZipException | java.io.EOFException e) {
-      throw new ValidationException("bad_gzip", "request body is not valid gzip: " + e.getMessage());
+      throw new ValidationException(
+          "bad_gzip", "request body is not valid gzip: " + e.getMessage());
     } catch (IOException e) {
       throw new ValidationException("bad_gzip", "request body could not be decompressed");
     }
@@ -129,7 +137,11 @@ final class BodyReader {
 
   private PayloadTooLargeException tooLarge(int size) {
     return new PayloadTooLargeException(
-        "request body is " + (size > maxBytes ? "over " : "") + maxBytes / 1024
-            + " KB; the limit is " + maxBytes / 1024 + " KB (send fewer events per batch)");
+        "request body is "
+            + (size > maxBytes ? "over " : "")
+            + maxBytes / 1024
+            + " KB; the limit is "
+            + maxBytes / 1024
+            + " KB (send fewer events per batch)");
   }
 }

@@ -35,10 +35,12 @@ public record IngestConfig(
   }
 
   public IngestConfig withRateLimit(long perSecond, long burst) {
-    return new IngestConfig(parse, maxRequestBytes, maxBatchEvents, perSecond, burst, unavailableRetryAfter);
+    return new IngestConfig(
+        parse, maxRequestBytes, maxBatchEvents, perSecond, burst, unavailableRetryAfter);
   }
 
   public IngestConfig withParse(ParseOptions parse) {
-    return new IngestConfig(parse, maxRequestBytes, maxBatchEvents, requestsPerSecond, burst, unavailableRetryAfter);
+    return new IngestConfig(
+        parse, maxRequestBytes, maxBatchEvents, requestsPerSecond, burst, unavailableRetryAfter);
   }
 }

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of {@link IngestService}, free of any server: a request becomes a complete answer
- * (status, headers, JSON body). The local server and the Lambda adapter only copy bytes in and
- * out, so they answer identically, CORS and {@code Retry-After} included.
+ * (status, headers, JSON body). The local server and the Lambda adapter only copy bytes in and out,
+ * so they answer identically, CORS and {@code Retry-After} included.
  *
  * <p>CORS: write keys are public by design, so preflights are answered for any origin. The real
  * call is refused (403, without {@code Access-Control-Allow-Origin}) when its store lists allowed
@@ -67,7 +67,10 @@ public final class IngestHttp {
     return new Answer(204, h, "");
   }
 
-  /** The endpoint a request path names: {@code /v1/track}, {@code /v1/import/}, {@code /prod/v1/batch}. */
+  /**
+   * The endpoint a request path names: {@code /v1/track}, {@code /v1/import/}, {@code
+   * /prod/v1/batch}.
+   */
   public static Optional<Endpoint> endpointOf(String path) {
     if (path == null) {
       return Optional.empty();

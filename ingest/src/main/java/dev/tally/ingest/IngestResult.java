@@ -3,8 +3,8 @@ package dev.tally.ingest;
 import java.util.List;
 
 /**
- * What a tracking call did: accepted events (duplicates included, as they are already counted),
- * how many of those were duplicates, and the rejected ones with reasons.
+ * What a tracking call did: accepted events (duplicates included, as they are already counted), how
+ * many of those were duplicates, and the rejected ones with reasons.
  */
 public record IngestResult(int accepted, int duplicates, List<Rejection> rejected, String storeId) {
 

@@ -68,8 +68,11 @@ public final class IngestService {
     Instant receivedAt = clock.instant();
     if (req.body().length > config.maxRequestBytes()) {
       throw new PayloadTooLargeException(
-          "request body is over " + config.maxRequestBytes() / 1024 + " KB; the limit is "
-              + config.maxRequestBytes() / 1024 + " KB (send fewer events per batch)");
+          "request body is over "
+              + config.maxRequestBytes() / 1024
+              + " KB; the limit is "
+              + config.maxRequestBytes() / 1024
+              + " KB (send fewer events per batch)");
     }
     JsonNode body;
     try {
@@ -79,7 +82,9 @@ public final class IngestService {
       throw e;
     }
     Store store = authenticate(req, body);
-    if (req.origin() != null && !store.allowedOrigins().isEmpty() && !store.allowsOrigin(req.origin())) {
+    if (req.origin() != null
+        && !store.allowedOrigins().isEmpty()
+        && !store.allowsOrigin(req.origin())) {
       throw AuthException.forbidden("origin " + req.origin() + " is not allowed for this store");
     }
     limiter.acquire(store.id());
@@ -105,7 +110,10 @@ public final class IngestService {
         JsonNode mid = call == null ? null : call.get("messageId");
         rejected.add(
             new IngestResult.Rejection(
-                i, mid != null && mid.isTextual() ? mid.textValue() : null, e.code(), e.getMessage()));
+                i,
+                mid != null && mid.isTextual() ? mid.textValue() : null,
+                e.code(),
+                e.getMessage()));
       }
     }
     if (valid.isEmpty()) {
@@ -154,7 +162,9 @@ public final class IngestService {
     if (key == null) {
       throw AuthException.missing("a write key (Basic auth user, or writeKey in the body)");
     }
-    return stores.findByKey(key, KeyKind.WRITE).orElseThrow(() -> AuthException.unknown("this write key"));
+    return stores
+        .findByKey(key, KeyKind.WRITE)
+        .orElseThrow(() -> AuthException.unknown("this write key"));
   }
 
   /** The user part of a Basic {@code Authorization} header; null when absent or not Basic. */
@@ -164,7 +174,9 @@ public final class IngestService {
     }
     try {
       String decoded =
-          new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+          new String(
+              Base64.getDecoder().decode(authorization.substring(6).trim()),
+              StandardCharsets.UTF_8);
       int colon = decoded.indexOf(':');
       String user = colon >= 0 ? decoded.substring(0, colon) : decoded;
       return user.isBlank() ? null : user;

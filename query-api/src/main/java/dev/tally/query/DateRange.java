@@ -14,11 +14,13 @@ public record DateRange(LocalDate from, LocalDate to) {
 
   public DateRange {
     if (from.isAfter(to)) {
-      throw new ValidationException("invalid_range", "from (" + from + ") is after to (" + to + ")");
+      throw new ValidationException(
+          "invalid_range", "from (" + from + ") is after to (" + to + ")");
     }
     if (ChronoUnit.DAYS.between(from, to) + 1 > MAX_DAYS) {
       throw new ValidationException(
-          "invalid_range", "the range is " + (ChronoUnit.DAYS.between(from, to) + 1) + " days; at most " + MAX_DAYS);
+          "invalid_range",
+          "the range is " + (ChronoUnit.DAYS.between(from, to) + 1) + " days; at most " + MAX_DAYS);
     }
   }
 
@@ -35,7 +37,8 @@ public record DateRange(LocalDate from, LocalDate to) {
     try {
       return LocalDate.parse(v);
     } catch (DateTimeParseException e) {
-      throw new ValidationException("invalid_range", name + " '" + v + "' is not a date (YYYY-MM-DD)");
+      throw new ValidationException(
+          "invalid_range", name + " '" + v + "' is not a date (YYYY-MM-DD)");
     }
   }
 

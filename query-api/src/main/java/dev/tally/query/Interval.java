@@ -31,7 +31,8 @@ public enum Interval {
         return i;
       }
     }
-    throw new ValidationException("invalid_interval", "interval '" + value + "' must be day, week or month");
+    throw new ValidationException(
+        "invalid_interval", "interval '" + value + "' must be day, week or month");
   }
 
   public String id() {

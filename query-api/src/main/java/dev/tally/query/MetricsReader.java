@@ -23,8 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * Reads the metrics table. Every method is a fixed number of Query calls on known partition
- * keys (one per shard, step or day), never a Scan, so its cost does not grow with raw events.
+ * Reads the metrics table. Every method is a fixed number of Query calls on known partition keys
+ * (one per shard, step or day), never a Scan, so its cost does not grow with raw events.
  */
 public final class MetricsReader {
   /** Bounded fan-out for per-day reads; daemon threads so it never holds a JVM open. */
@@ -60,10 +60,11 @@ public final class MetricsReader {
     Map<LocalDate, Map<String, Long>> out = new TreeMap<>();
     for (var part : parts) {
       join(part)
-          .forEach((day, attrs) -> {
-            Map<String, Long> sum = out.computeIfAbsent(day, d -> new HashMap<>());
-            attrs.forEach((a, v) -> sum.merge(a, v, Long::sum));
-          });
+          .forEach(
+              (day, attrs) -> {
+                Map<String, Long> sum = out.computeIfAbsent(day, d -> new HashMap<>());
+                attrs.forEach((a, v) -> sum.merge(a, v, Long::sum));
+              });
     }
     return out;
   }
@@ -72,7 +73,8 @@ public final class MetricsReader {
    * Estimated distinct people who reached each step over the range: the union of the step's daily
    * sketches, one Query per step, the steps read and merged side by side.
    */
-  public Map<FunnelStep, Long> distinctUsers(String store, List<FunnelStep> steps, DateRange range) {
+  public Map<FunnelStep, Long> distinctUsers(
+      String store, List<FunnelStep> steps, DateRange range) {
     Map<FunnelStep, CompletableFuture<Long>> futures = new java.util.EnumMap<>(FunnelStep.class);
     for (FunnelStep step : steps) {
       futures.put(
@@ -97,7 +99,9 @@ public final class MetricsReader {
                       b ->
                           b.keyConditionExpression("pk = :pk")
                               .expressionAttributeValues(
-                                  Map.of(":pk", AttributeValue.fromS(MetricKeys.productsPk(store, day))))),
+                                  Map.of(
+                                      ":pk",
+                                      AttributeValue.fromS(MetricKeys.productsPk(store, day))))),
               PARALLEL));
     }
     Map<String, Map<String, Long>> out = new HashMap<>();
@@ -129,8 +133,8 @@ public final class MetricsReader {
   }
 
   /**
-   * Sketches whose union is the step's distinct users over the range: weekly roll-ups for the
-   * whole weeks inside it and daily sketches for the days at its edges (at most three Queries).
+   * Sketches whose union is the step's distinct users over the range: weekly roll-ups for the whole
+   * weeks inside it and daily sketches for the days at its edges (at most three Queries).
    */
   List<byte[]> coveringSketches(String store, FunnelStep step, DateRange range) {
     Weeks.Cover cover = Weeks.cover(range.from(), range.to());
@@ -177,9 +181,13 @@ public final class MetricsReader {
   /** Anonymous ids linked to a user id (at most {@code limit}). */
   public List<String> linkedAnonymousIds(String store, String userId, int limit) {
     List<String> out = new ArrayList<>();
-    for (var item : query(b -> b.keyConditionExpression("pk = :pk")
-        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(MetricKeys.linksPk(store, userId))))
-        .limit(limit))) {
+    for (var item :
+        query(
+            b ->
+                b.keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(
+                        Map.of(":pk", AttributeValue.fromS(MetricKeys.linksPk(store, userId))))
+                    .limit(limit))) {
       out.add(item.get("sk").s().substring("ANON#".length()));
       if (out.size() >= limit) {
         break;
@@ -207,7 +215,8 @@ public final class MetricsReader {
                         ":b", AttributeValue.fromS(MetricKeys.daySk(range.to())))));
   }
 
-  private List<Map<String, AttributeValue>> query(java.util.function.Consumer<QueryRequest.Builder> spec) {
+  private List<Map<String, AttributeValue>> query(
+      java.util.function.Consumer<QueryRequest.Builder> spec) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     try {
@@ -223,10 +232,14 @@ public final class MetricsReader {
                   }
                 });
         items.addAll(r.items());
-        start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        start =
+            r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                ? r.lastEvaluatedKey()
+                : null;
       } while (start != null);
     } catch (SdkException e) {
-      throw new RetryableException("metrics_unavailable", "metrics table unavailable", Duration.ofSeconds(1), e);
+      throw new RetryableException(
+          "metrics_unavailable", "metrics table unavailable", Duration.ofSeconds(1), e);
     }
     return items;
   }

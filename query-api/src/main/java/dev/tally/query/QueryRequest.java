@@ -9,7 +9,8 @@ import java.util.Map;
  * @param query single-valued query parameters
  * @param authorization the raw {@code Authorization} header, or null
  */
-public record QueryRequest(String method, String path, Map<String, String> query, String authorization) {
+public record QueryRequest(
+    String method, String path, Map<String, String> query, String authorization) {
   public QueryRequest {
     query = query == null ? Map.of() : Map.copyOf(query);
   }

@@ -21,7 +21,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query API's logic and routing, free of any transport: the local server and the Lambda
- * adapter both call {@link #handle}. Authentication is the store's read key as a Bearer token.
+ * The query API's logic and routing, free of any transport: the local server and the Lambda adapter
+ * both call {@link #handle}. Authentication is the store's read key as a Bearer token.
  */
 public final class QueryService {
   private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
@@ -58,7 +57,8 @@ public final class QueryService {
       if (!"GET".equalsIgnoreCase(req.method())) {
         throw new NotFoundException("no such endpoint: " + req.method() + " " + req.path());
       }
-      String path = req.path().endsWith("/") ? req.path().substring(0, req.path().length() - 1) : req.path();
+      String path =
+          req.path().endsWith("/") ? req.path().substring(0, req.path().length() - 1) : req.path();
       if (path.equals("/api/v1/openapi.json")) {
         return QueryResponse.ok(openApi); // public: the contract, no data
       }
@@ -72,17 +72,23 @@ public final class QueryService {
         case "/api/v1/timeseries":
           return QueryResponse.ok(
               views.timeseries(
-                  store, SeriesMetric.parse(q.get("metric")), Interval.parse(q.get("interval")), DateRange.parse(q)));
+                  store,
+                  SeriesMetric.parse(q.get("metric")),
+                  Interval.parse(q.get("interval")),
+                  DateRange.parse(q)));
         case "/api/v1/products/top":
-          return QueryResponse.ok(views.topProducts(store, DateRange.parse(q), q.get("by"), q.get("limit")));
+          return QueryResponse.ok(
+              views.topProducts(store, DateRange.parse(q), q.get("by"), q.get("limit")));
         case "/api/v1/summary":
           return QueryResponse.ok(views.summary(store, DateRange.parse(q)));
         default:
           break;
       }
       if (path.startsWith("/api/v1/users/") && path.endsWith("/metrics")) {
-        String uid = URLDecoder.decode(
-            path.substring("/api/v1/users/".length(), path.length() - "/metrics".length()), StandardCharsets.UTF_8);
+        String uid =
+            URLDecoder.decode(
+                path.substring("/api/v1/users/".length(), path.length() - "/metrics".length()),
+                StandardCharsets.UTF_8);
         return QueryResponse.ok(userMetrics(store, uid, DateRange.parse(q)));
       }
       throw new NotFoundException("no such endpoint: GET " + req.path());
@@ -97,7 +103,10 @@ public final class QueryService {
    */
   private Store authorize(QueryRequest req) {
     String key = bearer(req.authorization());
-    Store store = stores.findByKey(key, KeyKind.READ).orElseThrow(() -> AuthException.unknown("this read key"));
+    Store store =
+        stores
+            .findByKey(key, KeyKind.READ)
+            .orElseThrow(() -> AuthException.unknown("this read key"));
     limiter.take(Keys.hash(key));
     String asked = req.query().get("store");
     if (asked != null && !Keys.sameHash(Keys.hash(asked), Keys.hash(store.id()))) {
@@ -153,12 +162,16 @@ public final class QueryService {
   /** Per-day metrics of one person; a user id's linked anonymous history is merged in. */
   ObjectNode userMetrics(Store store, String uid, DateRange range) {
     if (uid.isBlank() || uid.length() > EventHeader.MAX_ID_LENGTH) {
-      throw new dev.tally.core.error.ValidationException("invalid_uid", "uid must be 1-100 characters");
+      throw new dev.tally.core.error.ValidationException(
+          "invalid_uid", "uid must be 1-100 characters");
     }
     List<String> linked = reader.linkedAnonymousIds(store.id(), uid, MAX_LINKED_IDS);
-    Map<LocalDate, Map<String, Long>> merged = new HashMap<>(reader.userDays(store.id(), uid, range));
+    Map<LocalDate, Map<String, Long>> merged =
+        new HashMap<>(reader.userDays(store.id(), uid, range));
     for (String anon : linked) {
-      reader.userDays(store.id(), anon, range).forEach((day, attrs) -> mergeDay(merged, day, attrs));
+      reader
+          .userDays(store.id(), anon, range)
+          .forEach((day, attrs) -> mergeDay(merged, day, attrs));
     }
     ObjectNode out = Json.mapper().createObjectNode();
     out.put("uid", uid);
@@ -186,7 +199,9 @@ public final class QueryService {
     }
     ObjectNode t = out.putObject("totals");
     writeCounters(t, totals, store);
-    t.put("activeDays", merged.keySet().stream().filter(d -> merged.get(d).getOrDefault("events", 0L) > 0).count());
+    t.put(
+        "activeDays",
+        merged.keySet().stream().filter(d -> merged.get(d).getOrDefault("events", 0L) > 0).count());
     if (first != null) {
       t.put("firstSeen", Instant.ofEpochMilli(first).toString());
       t.put("lastSeen", Instant.ofEpochMilli(last).toString());
@@ -194,7 +209,8 @@ public final class QueryService {
     return out;
   }
 
-  private static void mergeDay(Map<LocalDate, Map<String, Long>> merged, LocalDate day, Map<String, Long> attrs) {
+  private static void mergeDay(
+      Map<LocalDate, Map<String, Long>> merged, LocalDate day, Map<String, Long> attrs) {
     Map<String, Long> target = new HashMap<>(merged.getOrDefault(day, Map.of()));
     attrs.forEach(
         (k, v) -> {
@@ -221,5 +237,4 @@ public final class QueryService {
     long net = attrs.getOrDefault("revenue", 0L) - attrs.getOrDefault("refunds", 0L);
     n.put("netRevenue", Money.format(net, store.currency()));
   }
-
 }

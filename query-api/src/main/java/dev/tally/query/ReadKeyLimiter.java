@@ -22,10 +22,15 @@ final class ReadKeyLimiter {
 
   /** Takes one request from the key's allowance, or throws {@link RateLimitedException}. */
   void take(String keyHash) {
-    ConsumptionProbe probe = buckets.computeIfAbsent(keyHash, k -> newBucket()).tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe probe =
+        buckets.computeIfAbsent(keyHash, k -> newBucket()).tryConsumeAndReturnRemaining(1);
     if (!probe.isConsumed()) {
       throw new RateLimitedException(
-          "more than " + config.requestsPerSecond() + " queries/s (burst " + config.burst() + ") for this read key",
+          "more than "
+              + config.requestsPerSecond()
+              + " queries/s (burst "
+              + config.burst()
+              + ") for this read key",
           Duration.ofNanos(probe.getNanosToWaitForRefill()));
     }
   }

@@ -30,7 +30,8 @@ public record SeriesMetric(String id, Counter counter, String unit) {
 
   public static SeriesMetric parse(String id) {
     if (id == null || id.isBlank()) {
-      throw new ValidationException("invalid_metric", "metric is required; one of " + String.join(", ", ids()));
+      throw new ValidationException(
+          "invalid_metric", "metric is required; one of " + String.join(", ", ids()));
     }
     for (Counter c : Counter.values()) {
       if (c.attribute().equals(id)) {

@@ -37,10 +37,13 @@ final class StoreViews {
     this.shards = shards;
   }
 
-  /** Funnel: exact user-days from the daily distinct counters, range-distinct users from sketches. */
+  /**
+   * Funnel: exact user-days from the daily distinct counters, range-distinct users from sketches.
+   */
   ObjectNode funnel(Store store, DateRange range) {
     Map<LocalDate, Map<String, Long>> days = reader.storeDays(store.id(), shards, range);
-    Map<FunnelStep, Long> distinct = reader.distinctUsers(store.id(), List.of(FunnelStep.values()), range);
+    Map<FunnelStep, Long> distinct =
+        reader.distinctUsers(store.id(), List.of(FunnelStep.values()), range);
     ObjectNode out = rangeNode(range);
     ArrayNode steps = out.putArray("steps");
     long firstUsers = 0;
@@ -75,7 +78,8 @@ final class StoreViews {
 
   /** One metric per day, ISO week or month; buckets at the ends are clipped to the range. */
   ObjectNode timeseries(Store store, SeriesMetric metric, Interval interval, DateRange range) {
-    TreeMap<LocalDate, Map<String, Long>> days = new TreeMap<>(reader.storeDays(store.id(), shards, range));
+    TreeMap<LocalDate, Map<String, Long>> days =
+        new TreeMap<>(reader.storeDays(store.id(), shards, range));
     // Distinct visitors of a longer bucket are a sketch union; a day's count is exact.
     Map<LocalDate, byte[]> visitedSketches =
         metric.id().equals(SeriesMetric.VISITORS) && interval != Interval.DAY
@@ -108,9 +112,19 @@ final class StoreViews {
         case SeriesMetric.NET_REVENUE ->
             p.put("value", Money.format(sum(in, "revenue") - sum(in, "refunds"), store.currency()));
         case SeriesMetric.AVERAGE_ORDER_VALUE ->
-            p.put("value", average(sum(in, "revenue"), sum(in, "ordersCompleted") - sum(in, "unconvertedOrders"), store).toPlainString());
+            p.put(
+                "value",
+                average(
+                        sum(in, "revenue"),
+                        sum(in, "ordersCompleted") - sum(in, "unconvertedOrders"),
+                        store)
+                    .toPlainString());
         case SeriesMetric.CONVERSION_RATE ->
-            p.put("value", ratio(sum(in, FunnelStep.COMPLETED_ORDER.attribute()), sum(in, FunnelStep.VISITED.attribute())));
+            p.put(
+                "value",
+                ratio(
+                    sum(in, FunnelStep.COMPLETED_ORDER.attribute()),
+                    sum(in, FunnelStep.VISITED.attribute())));
         case SeriesMetric.VISITORS -> {
           if (interval == Interval.DAY) {
             p.put("value", sum(in, FunnelStep.VISITED.attribute()));
@@ -132,13 +146,15 @@ final class StoreViews {
   ObjectNode topProducts(Store store, DateRange range, String by, String limitParam) {
     String sort = by == null || by.isBlank() ? "revenue" : by;
     if (!PRODUCT_SORTS.contains(sort)) {
-      throw new ValidationException("invalid_by", "by '" + by + "' must be one of " + String.join(", ", PRODUCT_SORTS));
+      throw new ValidationException(
+          "invalid_by", "by '" + by + "' must be one of " + String.join(", ", PRODUCT_SORTS));
     }
     int limit = limit(limitParam);
     List<Map.Entry<String, Map<String, Long>>> ranked =
         new ArrayList<>(reader.products(store.id(), range).entrySet());
     ranked.sort(
-        Comparator.comparing((Map.Entry<String, Map<String, Long>> e) -> e.getValue().getOrDefault(sort, 0L))
+        Comparator.comparing(
+                (Map.Entry<String, Map<String, Long>> e) -> e.getValue().getOrDefault(sort, 0L))
             .reversed()
             .thenComparing(Map.Entry::getKey));
     ObjectNode out = rangeNode(range);
@@ -172,7 +188,9 @@ final class StoreViews {
       n = -1;
     }
     if (n < 1 || n > MAX_PRODUCTS) {
-      throw new ValidationException("invalid_limit", "limit '" + value + "' must be a whole number from 1 to " + MAX_PRODUCTS);
+      throw new ValidationException(
+          "invalid_limit",
+          "limit '" + value + "' must be a whole number from 1 to " + MAX_PRODUCTS);
     }
     return n;
   }
@@ -188,9 +206,17 @@ final class StoreViews {
     out.put("currency", store.currency().getCurrencyCode());
     ObjectNode tiles = out.putObject("tiles");
     int digits = store.currency().getDefaultFractionDigits();
-    moneyTile(tiles, "revenue", BigDecimal.valueOf(now.revenue, digits), BigDecimal.valueOf(before.revenue, digits));
+    moneyTile(
+        tiles,
+        "revenue",
+        BigDecimal.valueOf(now.revenue, digits),
+        BigDecimal.valueOf(before.revenue, digits));
     countTile(tiles, "orders", now.orders, before.orders);
-    moneyTile(tiles, "aov", average(now.revenue, now.pricedOrders, store), average(before.revenue, before.pricedOrders, store));
+    moneyTile(
+        tiles,
+        "aov",
+        average(now.revenue, now.pricedOrders, store),
+        average(before.revenue, before.pricedOrders, store));
     countTile(tiles, "visitors", now.visitors, before.visitors);
     double conv = ratio(now.buyers, now.visitors);
     double prevConv = ratio(before.buyers, before.visitors);
@@ -207,7 +233,8 @@ final class StoreViews {
   private Period period(Store store, DateRange range) {
     Map<LocalDate, Map<String, Long>> days = reader.storeDays(store.id(), shards, range);
     Map<FunnelStep, Long> distinct =
-        reader.distinctUsers(store.id(), List.of(FunnelStep.VISITED, FunnelStep.COMPLETED_ORDER), range);
+        reader.distinctUsers(
+            store.id(), List.of(FunnelStep.VISITED, FunnelStep.COMPLETED_ORDER), range);
     return new Period(
         sum(days, "revenue"),
         sum(days, "ordersCompleted"),
@@ -216,7 +243,8 @@ final class StoreViews {
         distinct.get(FunnelStep.COMPLETED_ORDER));
   }
 
-  private static void moneyTile(ObjectNode tiles, String name, BigDecimal value, BigDecimal previous) {
+  private static void moneyTile(
+      ObjectNode tiles, String name, BigDecimal value, BigDecimal previous) {
     ObjectNode t = tiles.putObject(name);
     t.put("value", value.toPlainString());
     t.put("previous", previous.toPlainString());
@@ -235,7 +263,8 @@ final class StoreViews {
     if (previous.signum() == 0) {
       t.putNull("change");
     } else {
-      t.put("change", value.subtract(previous).divide(previous, MathContext.DECIMAL64).doubleValue());
+      t.put(
+          "change", value.subtract(previous).divide(previous, MathContext.DECIMAL64).doubleValue());
     }
   }
 
@@ -245,7 +274,8 @@ final class StoreViews {
     if (orders == 0) {
       return BigDecimal.valueOf(0, digits);
     }
-    return BigDecimal.valueOf(revenueMinor, digits).divide(BigDecimal.valueOf(orders), digits, RoundingMode.HALF_UP);
+    return BigDecimal.valueOf(revenueMinor, digits)
+        .divide(BigDecimal.valueOf(orders), digits, RoundingMode.HALF_UP);
   }
 
   /** part / whole, or 0 when whole is 0 (for values that are charted). */

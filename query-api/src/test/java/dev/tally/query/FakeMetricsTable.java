@@ -37,11 +37,12 @@ final class FakeMetricsTable {
     Map<String, AttributeValue> attrs = new HashMap<>();
     var existing = items.getOrDefault(pk, java.util.Map.of()).get(sk);
     if (existing != null) {
-      existing.forEach((k, v) -> {
-        if (!k.equals("pk") && !k.equals("sk")) {
-          attrs.put(k, v);
-        }
-      });
+      existing.forEach(
+          (k, v) -> {
+            if (!k.equals("pk") && !k.equals("sk")) {
+              attrs.put(k, v);
+            }
+          });
     }
     numbers.forEach((k, v) -> attrs.put(k, AttributeValue.fromN(Long.toString(v))));
     put(pk, sk, attrs);
@@ -76,11 +77,14 @@ final class FakeMetricsTable {
     String a = v.containsKey(":a") ? v.get(":a").s() : "";
     String b = v.containsKey(":b") ? v.get(":b").s() : "\uffff";
     List<Map<String, AttributeValue>> out = new ArrayList<>();
-    items.getOrDefault(pk, Map.of()).forEach((sk, item) -> {
-      if (sk.compareTo(a) >= 0 && sk.compareTo(b) <= 0) {
-        out.add(item);
-      }
-    });
+    items
+        .getOrDefault(pk, Map.of())
+        .forEach(
+            (sk, item) -> {
+              if (sk.compareTo(a) >= 0 && sk.compareTo(b) <= 0) {
+                out.add(item);
+              }
+            });
     return QueryResponse.builder().items(out).build();
   }
 }

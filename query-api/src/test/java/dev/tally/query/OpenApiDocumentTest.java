@@ -34,9 +34,16 @@ class OpenApiDocumentTest {
   @Test
   void document_describesEveryRoute_andTheMetricAndSortChoicesTheCodeAccepts() throws Exception {
     JsonNode paths = doc().path("paths");
-    assertThat(paths.fieldNames()).toIterable().containsExactlyInAnyOrder(
-        "/api/v1/store", "/api/v1/users/{uid}/metrics", "/api/v1/funnel", "/api/v1/timeseries",
-        "/api/v1/products/top", "/api/v1/summary", "/api/v1/openapi.json");
+    assertThat(paths.fieldNames())
+        .toIterable()
+        .containsExactlyInAnyOrder(
+            "/api/v1/store",
+            "/api/v1/users/{uid}/metrics",
+            "/api/v1/funnel",
+            "/api/v1/timeseries",
+            "/api/v1/products/top",
+            "/api/v1/summary",
+            "/api/v1/openapi.json");
     List<String> metrics = new ArrayList<>();
     for (JsonNode p : paths.at("/~1api~1v1~1timeseries/get/parameters")) {
       if (p.path("name").asText().equals("metric")) {
@@ -48,13 +55,15 @@ class OpenApiDocumentTest {
 
   private static void collectRefs(JsonNode n, List<String> out) {
     if (n.isObject()) {
-      n.fields().forEachRemaining(e -> {
-        if (e.getKey().equals("$ref")) {
-          out.add(e.getValue().asText());
-        } else {
-          collectRefs(e.getValue(), out);
-        }
-      });
+      n.fields()
+          .forEachRemaining(
+              e -> {
+                if (e.getKey().equals("$ref")) {
+                  out.add(e.getValue().asText());
+                } else {
+                  collectRefs(e.getValue(), out);
+                }
+              });
     } else if (n.isArray()) {
       n.forEach(c -> collectRefs(c, out));
     }

@@ -33,28 +33,74 @@ class QueryServiceTest {
     stores.create(Store.of("shop", "UTC", "USD", List.of()), "wk_shop", READ);
     stores.create(Store.of("other", "UTC", "EUR", List.of()), "wk_other", "rk_other");
     table = new FakeMetricsTable();
-    service = new QueryService(stores, new MetricsReader(table.client(), "metrics"), new QueryConfig(4, 1000, 1000));
+    service =
+        new QueryService(
+            stores, new MetricsReader(table.client(), "metrics"), new QueryConfig(4, 1000, 1000));
 
-    table.putNumbers(MetricKeys.storeShardPk("shop", 0), MetricKeys.daySk(MON),
-        Map.of("visited", 3L, "viewedProduct", 2L, "completedOrder", 1L, "revenue", 1250L, "refunds", 250L,
-            "ordersCompleted", 1L, "events", 10L));
-    table.putNumbers(MetricKeys.storeShardPk("shop", 1), MetricKeys.daySk(MON), Map.of("visited", 1L, "events", 2L));
-    table.putNumbers(MetricKeys.storeShardPk("shop", 0), MetricKeys.daySk(NEXT_MON),
-        Map.of("visited", 2L, "completedOrder", 1L, "revenue", 500L, "ordersCompleted", 1L, "events", 4L));
+    table.putNumbers(
+        MetricKeys.storeShardPk("shop", 0),
+        MetricKeys.daySk(MON),
+        Map.of(
+            "visited",
+            3L,
+            "viewedProduct",
+            2L,
+            "completedOrder",
+            1L,
+            "revenue",
+            1250L,
+            "refunds",
+            250L,
+            "ordersCompleted",
+            1L,
+            "events",
+            10L));
+    table.putNumbers(
+        MetricKeys.storeShardPk("shop", 1),
+        MetricKeys.daySk(MON),
+        Map.of("visited", 1L, "events", 2L));
+    table.putNumbers(
+        MetricKeys.storeShardPk("shop", 0),
+        MetricKeys.daySk(NEXT_MON),
+        Map.of(
+            "visited",
+            2L,
+            "completedOrder",
+            1L,
+            "revenue",
+            500L,
+            "ordersCompleted",
+            1L,
+            "events",
+            4L));
     sketch(FunnelStep.VISITED, MON, "a", "b", "c", "d");
     sketch(FunnelStep.VISITED, NEXT_MON, "a", "e");
     sketch(FunnelStep.COMPLETED_ORDER, MON, "a");
     sketch(FunnelStep.COMPLETED_ORDER, NEXT_MON, "e");
-    table.putNumbers(MetricKeys.productsPk("shop", MON), MetricKeys.productBucketSk("p1"), products("p1", Map.of("views", 5L, "units", 1L, "revenue", 1000L)));
-    table.putNumbers(MetricKeys.productsPk("shop", MON), MetricKeys.productBucketSk("p2"), products("p2", Map.of("views", 9L, "adds", 1L)));
-    table.putNumbers(MetricKeys.productsPk("shop", NEXT_MON), MetricKeys.productBucketSk("p1"), products("p1", Map.of("views", 1L, "units", 1L, "revenue", 500L)));
+    table.putNumbers(
+        MetricKeys.productsPk("shop", MON),
+        MetricKeys.productBucketSk("p1"),
+        products("p1", Map.of("views", 5L, "units", 1L, "revenue", 1000L)));
+    table.putNumbers(
+        MetricKeys.productsPk("shop", MON),
+        MetricKeys.productBucketSk("p2"),
+        products("p2", Map.of("views", 9L, "adds", 1L)));
+    table.putNumbers(
+        MetricKeys.productsPk("shop", NEXT_MON),
+        MetricKeys.productBucketSk("p1"),
+        products("p1", Map.of("views", 1L, "units", 1L, "revenue", 500L)));
     // Another store's numbers in the same table must never be read.
-    table.putNumbers(MetricKeys.storeShardPk("other", 0), MetricKeys.daySk(MON), Map.of("visited", 999L, "revenue", 999_999L));
+    table.putNumbers(
+        MetricKeys.storeShardPk("other", 0),
+        MetricKeys.daySk(MON),
+        Map.of("visited", 999L, "revenue", 999_999L));
   }
 
   private void sketch(FunnelStep step, LocalDate day, String... ids) {
     Map<String, AttributeValue> attrs = new HashMap<>();
-    attrs.put(MetricKeys.HLL, AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, List.of(ids)))));
+    attrs.put(
+        MetricKeys.HLL,
+        AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, List.of(ids)))));
     table.put(MetricKeys.sketchPk("shop", step), MetricKeys.daySk(day), attrs);
     // As the aggregator does: the same ids also go into the week's roll-up sketch.
     String weekPk = MetricKeys.sketchWeekPk("shop", step);
@@ -62,7 +108,9 @@ class QueryServiceTest {
     var week = table.item(weekPk, weekSk);
     byte[] current = week == null ? null : week.get(MetricKeys.HLL).b().asByteArray();
     Map<String, AttributeValue> weekly = new HashMap<>();
-    weekly.put(MetricKeys.HLL, AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(current, List.of(ids)))));
+    weekly.put(
+        MetricKeys.HLL,
+        AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(current, List.of(ids)))));
     table.put(weekPk, weekSk, weekly);
   }
 
@@ -75,7 +123,8 @@ class QueryServiceTest {
         q.put(p[0], p.length > 1 ? p[1] : "");
       }
     }
-    return service.handle(new QueryRequest("GET", parts[0], q, key == null ? null : "Bearer " + key));
+    return service.handle(
+        new QueryRequest("GET", parts[0], q, key == null ? null : "Bearer " + key));
   }
 
   private JsonNode ok(String pathAndQuery) {
@@ -90,7 +139,9 @@ class QueryServiceTest {
     JsonNode f = ok("/api/v1/funnel?from=2026-11-01&to=2026-11-15");
     // 2026-11-01 is a Sunday: two whole weeks plus one edge day, so per step one weekly and one
     // daily sketch Query.
-    assertThat(table.queries).as("4 shard partitions + 5 × (weekly + edge-day) sketch Queries").isEqualTo(14);
+    assertThat(table.queries)
+        .as("4 shard partitions + 5 × (weekly + edge-day) sketch Queries")
+        .isEqualTo(14);
     JsonNode visited = f.at("/steps/0");
     assertThat(visited.path("step").asText()).isEqualTo("visited");
     assertThat(visited.path("userDays").asLong()).isEqualTo(6);
@@ -106,7 +157,9 @@ class QueryServiceTest {
     assertThat(ordered.path("step").asText()).isEqualTo("completedOrder");
     assertThat(ordered.path("users").asLong()).isEqualTo(2);
     assertThat(ordered.path("conversionFromStart").asDouble()).isEqualTo(0.4);
-    assertThat(ordered.path("conversionFromPrevious").isNull()).as("previous step had 0 users").isTrue();
+    assertThat(ordered.path("conversionFromPrevious").isNull())
+        .as("previous step had 0 users")
+        .isTrue();
   }
 
   @Test
@@ -119,7 +172,8 @@ class QueryServiceTest {
 
   @Test
   void weeklyTimeseries_startsWeeksOnMonday_clipsToTheRange_andWritesMoneyAsStrings() {
-    JsonNode t = ok("/api/v1/timeseries?metric=revenue&interval=week&from=2026-11-01&to=2026-11-10");
+    JsonNode t =
+        ok("/api/v1/timeseries?metric=revenue&interval=week&from=2026-11-01&to=2026-11-10");
     assertThat(t.path("unit").asText()).isEqualTo("money");
     assertThat(t.path("currency").asText()).isEqualTo("USD");
     assertThat(t.path("points")).hasSize(3);
@@ -133,17 +187,31 @@ class QueryServiceTest {
 
   @Test
   void derivedMetrics_followTheirDefinitions() {
-    assertThat(ok("/api/v1/timeseries?metric=netRevenue&from=2026-11-02&to=2026-11-02").at("/points/0/value").asText())
+    assertThat(
+            ok("/api/v1/timeseries?metric=netRevenue&from=2026-11-02&to=2026-11-02")
+                .at("/points/0/value")
+                .asText())
         .isEqualTo("10.00");
-    assertThat(ok("/api/v1/timeseries?metric=averageOrderValue&interval=month&from=2026-11-01&to=2026-11-30")
-        .at("/points/0/value").asText()).isEqualTo("8.75");
+    assertThat(
+            ok("/api/v1/timeseries?metric=averageOrderValue&interval=month&from=2026-11-01&to=2026-11-30")
+                .at("/points/0/value")
+                .asText())
+        .isEqualTo("8.75");
     JsonNode conv = ok("/api/v1/timeseries?metric=conversionRate&from=2026-11-02&to=2026-11-02");
     assertThat(conv.path("unit").asText()).isEqualTo("ratio");
     assertThat(conv.at("/points/0/value").asDouble()).isEqualTo(0.25);
-    assertThat(ok("/api/v1/timeseries?metric=visitors&from=2026-11-02&to=2026-11-02").at("/points/0/value").asLong())
-        .as("a day's visitors: the exact daily counter").isEqualTo(4);
-    assertThat(ok("/api/v1/timeseries?metric=visitors&interval=month&from=2026-11-01&to=2026-11-30")
-        .at("/points/0/value").asLong()).as("a month's visitors: the sketch union").isEqualTo(5);
+    assertThat(
+            ok("/api/v1/timeseries?metric=visitors&from=2026-11-02&to=2026-11-02")
+                .at("/points/0/value")
+                .asLong())
+        .as("a day's visitors: the exact daily counter")
+        .isEqualTo(4);
+    assertThat(
+            ok("/api/v1/timeseries?metric=visitors&interval=month&from=2026-11-01&to=2026-11-30")
+                .at("/points/0/value")
+                .asLong())
+        .as("a month's visitors: the sketch union")
+        .isEqualTo(5);
     JsonNode days = ok("/api/v1/timeseries?metric=events&from=2026-11-01&to=2026-11-03");
     assertThat(days.path("points")).hasSize(3);
     assertThat(days.at("/points/0/value").asLong()).isZero();
@@ -192,9 +260,13 @@ class QueryServiceTest {
     assertBad("/api/v1/products/top?from=2026-11-01&to=2026-11-02&limit=101", "from 1 to 100");
     assertBad("/api/v1/products/top?from=2026-11-01&to=2026-11-02&limit=ten", "limit 'ten'");
     assertBad("/api/v1/products/top?from=2026-11-01&to=2026-11-02&by=price", "by 'price'");
-    assertBad("/api/v1/timeseries?metric=bogus&from=2026-11-01&to=2026-11-02", "metric 'bogus' is unknown");
+    assertBad(
+        "/api/v1/timeseries?metric=bogus&from=2026-11-01&to=2026-11-02",
+        "metric 'bogus' is unknown");
     assertBad("/api/v1/timeseries?from=2026-11-01&to=2026-11-02", "metric is required");
-    assertBad("/api/v1/timeseries?metric=events&interval=year&from=2026-11-01&to=2026-11-02", "interval 'year'");
+    assertBad(
+        "/api/v1/timeseries?metric=events&interval=year&from=2026-11-01&to=2026-11-02",
+        "interval 'year'");
     assertThat(table.queries).isZero();
   }
 
@@ -209,8 +281,10 @@ class QueryServiceTest {
     QueryResponse none = get("/api/v1/store", null);
     assertThat(none.status()).isEqualTo(401);
     assertThat(none.headers()).containsKey("WWW-Authenticate");
-    assertThat(get("/api/v1/funnel?from=2026-11-01&to=2026-11-02", "rk_nope").status()).isEqualTo(401);
-    assertThat(get("/api/v1/funnel?from=2026-11-01&to=2026-11-02", "wk_shop").status()).isEqualTo(401);
+    assertThat(get("/api/v1/funnel?from=2026-11-01&to=2026-11-02", "rk_nope").status())
+        .isEqualTo(401);
+    assertThat(get("/api/v1/funnel?from=2026-11-01&to=2026-11-02", "wk_shop").status())
+        .isEqualTo(401);
     QueryResponse doc = get("/api/v1/openapi.json", null);
     assertThat(doc.status()).isEqualTo(200);
     assertThat(doc.body().path("openapi").asText()).isEqualTo("3.1.0");
@@ -229,20 +303,27 @@ class QueryServiceTest {
 
   @Test
   void eachReadKey_isRateLimited_with429AndRetryAfter() {
-    service = new QueryService(stores, new MetricsReader(table.client(), "metrics"), new QueryConfig(4, 1, 5));
+    service =
+        new QueryService(
+            stores, new MetricsReader(table.client(), "metrics"), new QueryConfig(4, 1, 5));
     for (int i = 0; i < 5; i++) {
       assertThat(get("/api/v1/store", READ).status()).isEqualTo(200);
     }
     QueryResponse limited = get("/api/v1/store", READ);
     assertThat(limited.status()).isEqualTo(429);
     assertThat(limited.headers().get("Retry-After")).matches("[1-9][0-9]*");
-    assertThat(get("/api/v1/store", "rk_other").status()).as("another key has its own bucket").isEqualTo(200);
+    assertThat(get("/api/v1/store", "rk_other").status())
+        .as("another key has its own bucket")
+        .isEqualTo(200);
   }
 
   @Test
   void unknownPaths_get404() {
     assertThat(get("/api/v1/nope", READ).status()).isEqualTo(404);
-    assertThat(service.handle(new QueryRequest("POST", "/api/v1/store", Map.of(), "Bearer " + READ)).status())
+    assertThat(
+            service
+                .handle(new QueryRequest("POST", "/api/v1/store", Map.of(), "Bearer " + READ))
+                .status())
         .isEqualTo(404);
   }
 

@@ -43,7 +43,8 @@ public final class Catalog {
   private Catalog() {}
 
   private static void add(String title, String artist, String price, int stock) {
-    String id = title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    String id =
+        title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     PRODUCTS.put(id, new Product(id, title, artist, new BigDecimal(price), stock));
   }
 
@@ -67,9 +68,11 @@ public final class Catalog {
     int written = 0;
     for (Product p : PRODUCTS.values()) {
       try {
-        dynamo.putItem(b -> b.tableName(config.productsTable())
-            .item(StoreItems.productItem(p))
-            .conditionExpression("attribute_not_exists(" + StoreItems.PK + ")"));
+        dynamo.putItem(
+            b ->
+                b.tableName(config.productsTable())
+                    .item(StoreItems.productItem(p))
+                    .conditionExpression("attribute_not_exists(" + StoreItems.PK + ")"));
         written++;
       } catch (ConditionalCheckFailedException alreadySeeded) {
         // keep the live stock

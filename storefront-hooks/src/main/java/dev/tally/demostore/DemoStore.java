@@ -21,11 +21,12 @@ public final class DemoStore {
   /** Starts a relay that sends the store's order events to Tally; close it on shutdown. */
   public static OutboxRelay startRelay(DynamoDbClient dynamo, DemoStoreConfig config) {
     Clock clock = Clock.systemUTC();
-    OutboxRelay relay = new OutboxRelay(
-        new DynamoDbOutbox(dynamo, config.ordersTable(), clock),
-        HttpEventSender.create(TallyEndpoint.of(config.tallyEndpoint(), config.writeKey())),
-        OutboxConfig.defaults(config.ordersTable()),
-        clock);
+    OutboxRelay relay =
+        new OutboxRelay(
+            new DynamoDbOutbox(dynamo, config.ordersTable(), clock),
+            HttpEventSender.create(TallyEndpoint.of(config.tallyEndpoint(), config.writeKey())),
+            OutboxConfig.defaults(config.ordersTable()),
+            clock);
     relay.start();
     return relay;
   }

@@ -6,12 +6,15 @@ import java.util.Objects;
 /**
  * What the demo store needs from the app that hosts it.
  *
- * @param productsTable table of products ({@code pk=PRODUCT#<id>}, {@code sk=PRODUCT}, {@code stock})
+ * @param productsTable table of products ({@code pk=PRODUCT#<id>}, {@code sk=PRODUCT}, {@code
+ *     stock})
  * @param ordersTable table of orders ({@code pk=ORDER#<id>}, {@code sk=ORDER}) and of their outbox
  * @param tallyEndpoint Tally's API root, where the outbox relay posts {@code /v1/batch}
- * @param writeKey write key of the store's source in Tally (the demo pages use {@link #DEMO_WRITE_KEY})
+ * @param writeKey write key of the store's source in Tally (the demo pages use {@link
+ *     #DEMO_WRITE_KEY})
  */
-public record DemoStoreConfig(String productsTable, String ordersTable, URI tallyEndpoint, String writeKey) {
+public record DemoStoreConfig(
+    String productsTable, String ordersTable, URI tallyEndpoint, String writeKey) {
   /** The write key the demo pages send with. */
   public static final String DEMO_WRITE_KEY = "demo_write_key";
 

@@ -34,17 +34,20 @@ public final class DemoStoreRoutes {
 
   /** Adds the store's routes, static pages and exception mapping to a Javalin 7 config. */
   public void register(JavalinConfig config) {
-    config.staticFiles.add(sf -> {
-      sf.hostedPath = "/store";
-      sf.directory = "/store";
-      sf.location = Location.CLASSPATH;
-    });
-    config.staticFiles.add(sf -> {
-      sf.hostedPath = "/sdk";
-      sf.directory = "/sdk";
-      sf.location = Location.CLASSPATH;
-      sf.headers = Map.of("Cache-Control", "public, max-age=300", "Access-Control-Allow-Origin", "*");
-    });
+    config.staticFiles.add(
+        sf -> {
+          sf.hostedPath = "/store";
+          sf.directory = "/store";
+          sf.location = Location.CLASSPATH;
+        });
+    config.staticFiles.add(
+        sf -> {
+          sf.hostedPath = "/sdk";
+          sf.directory = "/sdk";
+          sf.location = Location.CLASSPATH;
+          sf.headers =
+              Map.of("Cache-Control", "public, max-age=300", "Access-Control-Allow-Origin", "*");
+        });
     config.routes.get("/store/api/products", this::listProducts);
     config.routes.get("/store/api/products/{id}", this::getProduct);
     config.routes.get("/store/api/products/{id}/image.svg", this::productImage);
@@ -54,16 +57,20 @@ public final class DemoStoreRoutes {
     // The one place that maps store failures to HTTP statuses.
     config.routes.exception(InvalidOrderException.class, (e, ctx) -> error(ctx, 400, e));
     config.routes.exception(NotFoundException.class, (e, ctx) -> error(ctx, 404, e));
-    config.routes.exception(OutOfStockException.class, (e, ctx) -> {
-      ObjectNode body = JSON.createObjectNode();
-      body.put("error", e.getMessage());
-      body.put("productId", e.productId()); // lets the page point at the line to fix
-      json(ctx, 409, body);
-    });
-    config.routes.exception(StoreBusyException.class, (e, ctx) -> {
-      ctx.header("Retry-After", "1");
-      error(ctx, 503, e);
-    });
+    config.routes.exception(
+        OutOfStockException.class,
+        (e, ctx) -> {
+          ObjectNode body = JSON.createObjectNode();
+          body.put("error", e.getMessage());
+          body.put("productId", e.productId()); // lets the page point at the line to fix
+          json(ctx, 409, body);
+        });
+    config.routes.exception(
+        StoreBusyException.class,
+        (e, ctx) -> {
+          ctx.header("Retry-After", "1");
+          error(ctx, 503, e);
+        });
   }
 
   private void listProducts(Context ctx) {
@@ -111,7 +118,8 @@ public final class DemoStoreRoutes {
     for (JsonNode item : items) {
       JsonNode q = item.path("quantity");
       if (!item.path("productId").isTextual() || !q.isIntegralNumber() || !q.canConvertToInt()) {
-        throw new InvalidOrderException("each item needs a string productId and an integer quantity");
+        throw new InvalidOrderException(
+            "each item needs a string productId and an integer quantity");
       }
       list.add(new OrderRequest.Item(item.get("productId").asText(), q.asInt()));
     }

@@ -24,14 +24,28 @@ public final class DemoStoreTables {
     for (String name : names) {
       if (!exists(dynamo, name)) {
         try {
-          dynamo.createTable(b -> b.tableName(name)
-              .billingMode(BillingMode.PAY_PER_REQUEST)
-              .keySchema(
-                  KeySchemaElement.builder().attributeName(StoreItems.PK).keyType(KeyType.HASH).build(),
-                  KeySchemaElement.builder().attributeName(StoreItems.SK).keyType(KeyType.RANGE).build())
-              .attributeDefinitions(
-                  AttributeDefinition.builder().attributeName(StoreItems.PK).attributeType(ScalarAttributeType.S).build(),
-                  AttributeDefinition.builder().attributeName(StoreItems.SK).attributeType(ScalarAttributeType.S).build()));
+          dynamo.createTable(
+              b ->
+                  b.tableName(name)
+                      .billingMode(BillingMode.PAY_PER_REQUEST)
+                      .keySchema(
+                          KeySchemaElement.builder()
+                              .attributeName(StoreItems.PK)
+                              .keyType(KeyType.HASH)
+                              .build(),
+                          KeySchemaElement.builder()
+                              .attributeName(StoreItems.SK)
+                              .keyType(KeyType.RANGE)
+                              .build())
+                      .attributeDefinitions(
+                          AttributeDefinition.builder()
+                              .attributeName(StoreItems.PK)
+                              .attributeType(ScalarAttributeType.S)
+                              .build(),
+                          AttributeDefinition.builder()
+                              .attributeName(StoreItems.SK)
+                              .attributeType(ScalarAttributeType.S)
+                              .build()));
         } catch (ResourceInUseException createdConcurrently) {
           // another instance won the race; fine
         }

@@ -30,7 +30,8 @@ public record Order(
   }
 
   /** One line: the catalog's unit price at the time of the order times the quantity. */
-  public record Line(String productId, String sku, String title, BigDecimal unitPrice, int quantity) {
+  public record Line(
+      String productId, String sku, String title, BigDecimal unitPrice, int quantity) {
     public Line {
       Objects.requireNonNull(productId, "productId cannot be null");
       unitPrice = cents(Objects.requireNonNull(unitPrice, "unitPrice cannot be null"));

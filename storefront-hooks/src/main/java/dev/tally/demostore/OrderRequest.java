@@ -3,12 +3,13 @@ package dev.tally.demostore;
 import java.util.List;
 
 /**
- * What a shopper asks for at checkout: product ids and quantities only. Prices are looked up on
- * the server.
+ * What a shopper asks for at checkout: product ids and quantities only. Prices are looked up on the
+ * server.
  */
 public record OrderRequest(String userId, String anonymousId, List<Item> items) {
   /** Most lines one order may hold (a DynamoDB transaction holds at most 100 writes). */
   public static final int MAX_LINES = 50;
+
   /** Most units of one product per order. */
   public static final int MAX_QUANTITY = 99;
 

@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 public final class OrdersService {
   /** All prices of the demo store are in this currency. */
   public static final String CURRENCY = "USD";
+
   private static final int MAX_ATTEMPTS = 4;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ID_CHARS = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
@@ -50,7 +51,8 @@ public final class OrdersService {
     return new OrdersService(dynamo, config, clock, OrdersService::randomOrderId);
   }
 
-  public OrdersService(DynamoDbClient dynamo, DemoStoreConfig config, Clock clock, Supplier<String> orderIds) {
+  public OrdersService(
+      DynamoDbClient dynamo, DemoStoreConfig config, Clock clock, Supplier<String> orderIds) {
     this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -72,12 +74,15 @@ public final class OrdersService {
       Order order = newOrder(request, wanted);
       List<TransactWriteItem> writes = new ArrayList<>();
       wanted.forEach((product, qty) -> writes.add(decrementStock(product, qty)));
-      writes.add(TransactWriteItem.builder().put(Put.builder()
-              .tableName(config.ordersTable())
-              .item(StoreItems.orderItem(order))
-              .conditionExpression("attribute_not_exists(" + StoreItems.PK + ")")
-              .build())
-          .build());
+      writes.add(
+          TransactWriteItem.builder()
+              .put(
+                  Put.builder()
+                      .tableName(config.ordersTable())
+                      .item(StoreItems.orderItem(order))
+                      .conditionExpression("attribute_not_exists(" + StoreItems.PK + ")")
+                      .build())
+              .build());
       writes.add(outbox.enqueue(completedEvent(order)));
       try {
         dynamo.transactWriteItems(b -> b.transactItems(writes));
@@ -107,8 +112,10 @@ public final class OrdersService {
   public Map<String, Integer> stockLevels() {
     List<Map<String, AttributeValue>> keys =
         Catalog.all().stream().map(p -> StoreItems.productKey(p.id())).toList();
-    Map<String, KeysAndAttributes> request = Map.of(config.productsTable(),
-        KeysAndAttributes.builder().keys(keys).projectionExpression("pk, stock").build());
+    Map<String, KeysAndAttributes> request =
+        Map.of(
+            config.productsTable(),
+            KeysAndAttributes.builder().keys(keys).projectionExpression("pk, stock").build());
     Map<String, Integer> stock = new HashMap<>();
     while (!request.isEmpty()) {
       Map<String, KeysAndAttributes> pending = request;
@@ -123,7 +130,8 @@ public final class OrdersService {
 
   /** Current stock of one product (0 if it was never seeded). */
   public int stockOf(String productId) {
-    Map<String, AttributeValue> item = read(config.productsTable(), StoreItems.productKey(productId));
+    Map<String, AttributeValue> item =
+        read(config.productsTable(), StoreItems.productKey(productId));
     return item.isEmpty() ? 0 : StoreItems.stockOf(item);
   }
 
@@ -137,8 +145,9 @@ public final class OrdersService {
   private static Map<Product, Integer> priced(OrderRequest request) {
     Map<Product, Integer> wanted = new LinkedHashMap<>();
     for (OrderRequest.Item item : request.items()) {
-      Product p = Catalog.find(item.productId())
-          .orElseThrow(() -> new InvalidOrderException("unknown product: " + item.productId()));
+      Product p =
+          Catalog.find(item.productId())
+              .orElseThrow(() -> new InvalidOrderException("unknown product: " + item.productId()));
       wanted.merge(p, item.quantity(), Integer::sum);
     }
     return wanted;
@@ -147,32 +156,53 @@ public final class OrdersService {
   private Order newOrder(OrderRequest request, Map<Product, Integer> wanted) {
     List<Order.Line> lines = new ArrayList<>();
     wanted.forEach((p, q) -> lines.add(new Order.Line(p.id(), p.sku(), p.title(), p.price(), q)));
-    BigDecimal total = lines.stream()
-        .map(Order.Line::lineTotal)
-        .reduce(BigDecimal.ZERO, BigDecimal::add)
-        .setScale(2, RoundingMode.HALF_UP);
-    return new Order(orderIds.get(), request.userId(), request.anonymousId(), lines, total, CURRENCY, clock.instant());
+    BigDecimal total =
+        lines.stream()
+            .map(Order.Line::lineTotal)
+            .reduce(BigDecimal.ZERO, BigDecimal::add)
+            .setScale(2, RoundingMode.HALF_UP);
+    return new Order(
+        orderIds.get(),
+        request.userId(),
+        request.anonymousId(),
+        lines,
+        total,
+        CURRENCY,
+        clock.instant());
   }
 
   private static OrderEvent completedEvent(Order order) {
-    List<OrderLine> products = order.lines().stream()
-        .map(l -> new OrderLine(l.productId(), l.sku(), l.unitPrice(), l.quantity()))
-        .toList();
-    return new OrderEvent(OrderEventKind.COMPLETED, order.orderId(), order.userId(), order.anonymousId(),
-        order.total(), order.total(), order.currency(), products, order.createdAt());
+    List<OrderLine> products =
+        order.lines().stream()
+            .map(l -> new OrderLine(l.productId(), l.sku(), l.unitPrice(), l.quantity()))
+            .toList();
+    return new OrderEvent(
+        OrderEventKind.COMPLETED,
+        order.orderId(),
+        order.userId(),
+        order.anonymousId(),
+        order.total(),
+        order.total(),
+        order.currency(),
+        products,
+        order.createdAt());
   }
 
   private TransactWriteItem decrementStock(Product product, int quantity) {
-    return TransactWriteItem.builder().update(Update.builder()
-            .tableName(config.productsTable())
-            .key(StoreItems.productKey(product.id()))
-            .updateExpression("SET #stock = #stock - :q")
-            .conditionExpression("attribute_exists(#pk) AND #stock >= :q")
-            .expressionAttributeNames(Map.of("#stock", StoreItems.STOCK, "#pk", StoreItems.PK))
-            .expressionAttributeValues(Map.of(":q", AttributeValue.fromN(Integer.toString(quantity))))
-            // The failed item comes back with the cancellation, so we can say how many are left.
-            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-            .build())
+    return TransactWriteItem.builder()
+        .update(
+            Update.builder()
+                .tableName(config.productsTable())
+                .key(StoreItems.productKey(product.id()))
+                .updateExpression("SET #stock = #stock - :q")
+                .conditionExpression("attribute_exists(#pk) AND #stock >= :q")
+                .expressionAttributeNames(Map.of("#stock", StoreItems.STOCK, "#pk", StoreItems.PK))
+                .expressionAttributeValues(
+                    Map.of(":q", AttributeValue.fromN(Integer.toString(quantity))))
+                // The failed item comes back with the cancellation, so we can say how many are
+                // left.
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build())
         .build();
   }
 

@@ -5,8 +5,17 @@ public final class OutOfStockException extends StoreException {
   private final String productId;
 
   public OutOfStockException(Product product, int requested, int available) {
-    super("Out of stock: '" + product.title() + "' (" + product.id() + ") has " + available
-        + " left, " + requested + " requested", null);
+    super(
+        "Out of stock: '"
+            + product.title()
+            + "' ("
+            + product.id()
+            + ") has "
+            + available
+            + " left, "
+            + requested
+            + " requested",
+        null);
     this.productId = product.id();
   }
 

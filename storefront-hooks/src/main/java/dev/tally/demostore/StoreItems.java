@@ -57,27 +57,36 @@ final class StoreItems {
     item.put("currency", s(o.currency()));
     item.put("createdAt", s(o.createdAt().toString()));
     item.put("status", s("PLACED"));
-    item.put("lines", AttributeValue.fromL(o.lines().stream()
-        .map(l -> AttributeValue.fromM(Map.of(
-            "productId", s(l.productId()),
-            "sku", s(l.sku()),
-            "title", s(l.title()),
-            "unitPrice", n(l.unitPrice().toPlainString()),
-            "quantity", n(Integer.toString(l.quantity())))))
-        .toList()));
+    item.put(
+        "lines",
+        AttributeValue.fromL(
+            o.lines().stream()
+                .map(
+                    l ->
+                        AttributeValue.fromM(
+                            Map.of(
+                                "productId", s(l.productId()),
+                                "sku", s(l.sku()),
+                                "title", s(l.title()),
+                                "unitPrice", n(l.unitPrice().toPlainString()),
+                                "quantity", n(Integer.toString(l.quantity())))))
+                .toList()));
     return item;
   }
 
   static Order orderFrom(Map<String, AttributeValue> item) {
-    List<Order.Line> lines = item.get("lines").l().stream()
-        .map(AttributeValue::m)
-        .map(m -> new Order.Line(
-            m.get("productId").s(),
-            m.get("sku").s(),
-            m.get("title").s(),
-            new BigDecimal(m.get("unitPrice").n()),
-            Integer.parseInt(m.get("quantity").n())))
-        .toList();
+    List<Order.Line> lines =
+        item.get("lines").l().stream()
+            .map(AttributeValue::m)
+            .map(
+                m ->
+                    new Order.Line(
+                        m.get("productId").s(),
+                        m.get("sku").s(),
+                        m.get("title").s(),
+                        new BigDecimal(m.get("unitPrice").n()),
+                        Integer.parseInt(m.get("quantity").n())))
+            .toList();
     return new Order(
         item.get("orderId").s(),
         item.containsKey("userId") ? item.get("userId").s() : null,

@@ -18,9 +18,9 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * The transactional outbox on DynamoDB. Pending items live under {@code pk=OUTBOX} with
- * {@code sk=<createdAt>#<orderId>#<kind>}, so a Query (never a Scan) reads them oldest first.
- * Items Tally rejected for good move to {@code pk=OUTBOX#FAILED} with the error.
+ * The transactional outbox on DynamoDB. Pending items live under {@code pk=OUTBOX} with {@code
+ * sk=<createdAt>#<orderId>#<kind>}, so a Query (never a Scan) reads them oldest first. Items Tally
+ * rejected for good move to {@code pk=OUTBOX#FAILED} with the error.
  */
 public final class DynamoDbOutbox {
   public static final String PK = "pk";
@@ -33,7 +33,8 @@ public final class DynamoDbOutbox {
   static final String ERROR = "error";
   static final String FAILED_AT = "failedAt";
 
-  // Fixed width so that lexicographic order of sort keys is time order (Instant.toString trims zeros).
+  // Fixed width so that lexicographic order of sort keys is time order (Instant.toString trims
+  // zeros).
   private static final DateTimeFormatter SORTABLE =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final Logger LOG = LoggerFactory.getLogger(DynamoDbOutbox.class);
@@ -49,11 +50,12 @@ public final class DynamoDbOutbox {
   }
 
   /**
-   * The write to put in the same {@code TransactWriteItems} as the business change (the order),
-   * so that the event exists if and only if the change committed.
+   * The write to put in the same {@code TransactWriteItems} as the business change (the order), so
+   * that the event exists if and only if the change committed.
    */
   public TransactWriteItem enqueue(OrderEvent event) {
-    String sk = SORTABLE.format(clock.instant()) + "#" + event.orderId() + "#" + event.kind().idSuffix();
+    String sk =
+        SORTABLE.format(clock.instant()) + "#" + event.orderId() + "#" + event.kind().idSuffix();
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(PK, s(PENDING_PK));
     item.put(SK, s(sk));
@@ -61,24 +63,26 @@ public final class DynamoDbOutbox {
     item.put(PAYLOAD, s(OrderEventJson.toJson(event)));
     item.put(STATUS, s("PENDING"));
     return TransactWriteItem.builder()
-        .put(Put.builder()
-            .tableName(table)
-            .item(item)
-            .conditionExpression("attribute_not_exists(" + PK + ")")
-            .build())
+        .put(
+            Put.builder()
+                .tableName(table)
+                .item(item)
+                .conditionExpression("attribute_not_exists(" + PK + ")")
+                .build())
         .build();
   }
 
   /** Up to {@code limit} pending items, oldest first. Unreadable items are moved to failed. */
   public List<OutboxEntry> pending(int limit) {
-    QueryRequest query = QueryRequest.builder()
-        .tableName(table)
-        .keyConditionExpression("#pk = :pk")
-        .expressionAttributeNames(Map.of("#pk", PK))
-        .expressionAttributeValues(Map.of(":pk", s(PENDING_PK)))
-        .consistentRead(true) // a just-committed order must be visible to the next poll
-        .limit(limit)
-        .build();
+    QueryRequest query =
+        QueryRequest.builder()
+            .tableName(table)
+            .keyConditionExpression("#pk = :pk")
+            .expressionAttributeNames(Map.of("#pk", PK))
+            .expressionAttributeValues(Map.of(":pk", s(PENDING_PK)))
+            .consistentRead(true) // a just-committed order must be visible to the next poll
+            .limit(limit)
+            .build();
     List<OutboxEntry> entries = new ArrayList<>();
     for (Map<String, AttributeValue> item : dynamo.query(query).items()) {
       String sk = item.get(SK).s();
@@ -105,11 +109,14 @@ public final class DynamoDbOutbox {
 
   /** Items that failed for good, oldest first, for an operator to inspect. */
   public List<Map<String, AttributeValue>> failed(int limit) {
-    return dynamo.query(b -> b.tableName(table)
-            .keyConditionExpression("#pk = :pk")
-            .expressionAttributeNames(Map.of("#pk", PK))
-            .expressionAttributeValues(Map.of(":pk", s(FAILED_PK)))
-            .limit(limit))
+    return dynamo
+        .query(
+            b ->
+                b.tableName(table)
+                    .keyConditionExpression("#pk = :pk")
+                    .expressionAttributeNames(Map.of("#pk", PK))
+                    .expressionAttributeValues(Map.of(":pk", s(FAILED_PK)))
+                    .limit(limit))
         .items();
   }
 
@@ -122,11 +129,15 @@ public final class DynamoDbOutbox {
     item.put(STATUS, s("FAILED"));
     item.put(ERROR, s(error == null || error.isEmpty() ? "unknown error" : error));
     item.put(FAILED_AT, s(clock.instant().toString()));
-    dynamo.transactWriteItems(b -> b.transactItems(
-        TransactWriteItem.builder()
-            .delete(Delete.builder().tableName(table).key(key(PENDING_PK, sk)).build())
-            .build(),
-        TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build()));
+    dynamo.transactWriteItems(
+        b ->
+            b.transactItems(
+                TransactWriteItem.builder()
+                    .delete(Delete.builder().tableName(table).key(key(PENDING_PK, sk)).build())
+                    .build(),
+                TransactWriteItem.builder()
+                    .put(Put.builder().tableName(table).item(item).build())
+                    .build()));
   }
 
   private static Map<String, AttributeValue> key(String pk, String sk) {

@@ -25,8 +25,7 @@ public final class HttpEventSender implements EventSender {
 
   /** A sender with its own HTTP client and the system clock. */
   public static HttpEventSender create(TallyEndpoint endpoint) {
-    HttpClient client =
-        HttpClient.newBuilder().connectTimeout(endpoint.requestTimeout()).build();
+    HttpClient client = HttpClient.newBuilder().connectTimeout(endpoint.requestTimeout()).build();
     return new HttpEventSender(client, endpoint, Clock.systemUTC());
   }
 
@@ -36,8 +35,7 @@ public final class HttpEventSender implements EventSender {
     this.clock = Objects.requireNonNull(clock, "clock");
     String credentials = endpoint.writeKey() + ":";
     this.authorization =
-        "Basic "
-            + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+        "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -50,8 +48,9 @@ public final class HttpEventSender implements EventSender {
             .timeout(endpoint.requestTimeout())
             .header("Content-Type", "application/json")
             .header("Authorization", authorization)
-            .POST(HttpRequest.BodyPublishers.ofString(
-                OrderEventJson.toBatchBody(events, clock.instant())))
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    OrderEventJson.toBatchBody(events, clock.instant())))
             .build();
     HttpResponse<String> response;
     try {
@@ -72,7 +71,8 @@ public final class HttpEventSender implements EventSender {
     }
     String detail = "Tally answered HTTP " + status + ": " + abbreviate(response.body());
     if (status == 429 || status == 503) {
-      Duration after = response.headers().firstValue("Retry-After").map(this::retryAfter).orElse(null);
+      Duration after =
+          response.headers().firstValue("Retry-After").map(this::retryAfter).orElse(null);
       throw new RetryableSendException(detail, after, null);
     }
     if (status >= 400 && status < 500) {

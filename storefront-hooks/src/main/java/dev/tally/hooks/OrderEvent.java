@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * An authoritative order event computed by the store's back end. Its messageId is deterministic,
- * so every resend of the same event is deduplicated by Tally's ingest.
+ * An authoritative order event computed by the store's back end. Its messageId is deterministic, so
+ * every resend of the same event is deduplicated by Tally's ingest.
  *
  * @param revenue the amount this event moves, as computed by the server (for refunds and
  *     cancellations: the amount given back, as a positive number)
@@ -41,11 +41,14 @@ public record OrderEvent(
     Objects.requireNonNull(revenue, "revenue cannot be null");
     Objects.requireNonNull(total, "total cannot be null");
     if (currency == null || !CURRENCY.matcher(currency).matches()) {
-      throw new IllegalArgumentException("currency must be an ISO 4217 code like USD, was " + currency);
+      throw new IllegalArgumentException(
+          "currency must be an ISO 4217 code like USD, was " + currency);
     }
     products = List.copyOf(Objects.requireNonNull(products, "products cannot be null"));
     // Milliseconds, like every Segment library: some ISO parsers reject nanosecond fractions.
-    timestamp = Objects.requireNonNull(timestamp, "timestamp cannot be null").truncatedTo(ChronoUnit.MILLIS);
+    timestamp =
+        Objects.requireNonNull(timestamp, "timestamp cannot be null")
+            .truncatedTo(ChronoUnit.MILLIS);
   }
 
   /** {@code order-<orderId>-<kind>}: the same for every resend of this event. */

@@ -6,15 +6,19 @@ import java.util.Objects;
 /**
  * Settings of the DynamoDB outbox and its relay. Start from {@link #defaults(String)}.
  *
- * @param tableName the table that holds the outbox items (usually the orders table: the outbox
- *     item must be written in the same transaction as the order); keys {@code pk}/{@code sk}
+ * @param tableName the table that holds the outbox items (usually the orders table: the outbox item
+ *     must be written in the same transaction as the order); keys {@code pk}/{@code sk}
  * @param batchSize events per poll and per {@code /v1/batch} request; default 25
  * @param pollInterval delay between polls; default 500 ms
  * @param initialBackoff first pause after a retryable failure, doubled per failure; default 1 s
  * @param maxBackoff longest pause between retries; default 60 s
  */
 public record OutboxConfig(
-    String tableName, int batchSize, Duration pollInterval, Duration initialBackoff, Duration maxBackoff) {
+    String tableName,
+    int batchSize,
+    Duration pollInterval,
+    Duration initialBackoff,
+    Duration maxBackoff) {
 
   public OutboxConfig {
     tableName = Checks.notBlank(tableName, "tableName");

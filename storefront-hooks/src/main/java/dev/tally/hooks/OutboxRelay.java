@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class OutboxRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int MAX_BATCHES_PER_TICK = 20;
+
   /** How long {@link #close()} lets an in-flight batch finish before interrupting it. */
   public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
@@ -89,7 +90,10 @@ public final class OutboxRelay implements AutoCloseable {
   }
 
   private void fail(OutboxEntry entry, PermanentSendException e) {
-    LOG.error("Tally rejected {} for good, keeping it as failed: {}", entry.event().messageId(), e.getMessage());
+    LOG.error(
+        "Tally rejected {} for good, keeping it as failed: {}",
+        entry.event().messageId(),
+        e.getMessage());
     outbox.markFailed(entry, e.getMessage());
   }
 
@@ -100,7 +104,11 @@ public final class OutboxRelay implements AutoCloseable {
       delay = config.maxBackoff();
     }
     pausedUntil = clock.instant().plus(delay);
-    LOG.warn("sending to Tally failed (attempt {}), retrying in {}: {}", failures, delay, e.getMessage());
+    LOG.warn(
+        "sending to Tally failed (attempt {}), retrying in {}: {}",
+        failures,
+        delay,
+        e.getMessage());
   }
 
   private Duration exponentialDelay() {
@@ -115,11 +123,13 @@ public final class OutboxRelay implements AutoCloseable {
       if (scheduler != null) {
         throw new IllegalStateException("relay already started");
       }
-      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "tally-outbox-relay");
-        t.setDaemon(true);
-        return t;
-      });
+      scheduler =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "tally-outbox-relay");
+                t.setDaemon(true);
+                return t;
+              });
       long ms = config.pollInterval().toMillis();
       scheduler.scheduleWithFixedDelay(this::tick, 0, ms, TimeUnit.MILLISECONDS);
     }

@@ -14,11 +14,16 @@ class CatalogTest {
   void catalog_has24PrintsWithUniqueIdsAndCentPrices() {
     assertThat(Catalog.all()).hasSize(24);
     assertThat(Catalog.all().stream().map(Product::id).collect(Collectors.toSet())).hasSize(24);
-    assertThat(Catalog.all()).allSatisfy(p -> {
-      assertThat(p.price().scale()).isEqualTo(2);
-      assertThat(p.initialStock()).isPositive();
-    });
-    assertThat(Catalog.find("night-garden")).get().extracting(Product::title).isEqualTo("Night Garden");
+    assertThat(Catalog.all())
+        .allSatisfy(
+            p -> {
+              assertThat(p.price().scale()).isEqualTo(2);
+              assertThat(p.initialStock()).isPositive();
+            });
+    assertThat(Catalog.find("night-garden"))
+        .get()
+        .extracting(Product::title)
+        .isEqualTo("Night Garden");
     assertThat(Catalog.find("last-light-lisbon")).isPresent();
     assertThat(Catalog.find("nope")).isEmpty();
   }
@@ -37,8 +42,10 @@ class CatalogTest {
   void artwork_isWellFormedSvg_withAnAccessibleTitle() throws Exception {
     for (Product p : Catalog.all()) {
       String svg = ArtworkSvg.render(p);
-      var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-          .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+      var doc =
+          DocumentBuilderFactory.newInstance()
+              .newDocumentBuilder()
+              .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
       assertThat(doc.getDocumentElement().getTagName()).isEqualTo("svg");
       assertThat(doc.getElementsByTagName("title").item(0).getTextContent()).contains(p.artist());
     }

@@ -36,7 +36,9 @@ class DemoStoreRoutesIT {
   void startStore() throws Exception {
     ingest = new TallyIngestStub();
     String suffix = Long.toHexString(System.nanoTime());
-    config = new DemoStoreConfig("products-" + suffix, "orders-" + suffix, ingest.baseUri(), "demo_write_key");
+    config =
+        new DemoStoreConfig(
+            "products-" + suffix, "orders-" + suffix, ingest.baseUri(), "demo_write_key");
     DemoStore.setUp(ddb.client(), config);
     DemoStoreRoutes routes = new DemoStoreRoutes(ddb.client(), config);
     app = Javalin.create(routes::register).start("127.0.0.1", 0);
@@ -50,13 +52,18 @@ class DemoStoreRoutesIT {
   }
 
   HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -77,14 +84,18 @@ class DemoStoreRoutesIT {
   void productImage_isServedAsSvg() throws Exception {
     HttpResponse<String> res = get("/store/api/products/night-garden/image.svg");
     assertThat(res.statusCode()).isEqualTo(200);
-    assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("image/svg+xml"));
+    assertThat(res.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("image/svg+xml"));
     assertThat(res.body()).startsWith("<svg");
   }
 
   @Test
-  void postOrder_returns201WithServerTotal_ignoringClientPrices_andCanBeReadBack() throws Exception {
-    HttpResponse<String> res = post("/store/api/orders",
-        "{\"userId\":\"ada\",\"anonymousId\":\"anon-9\",\"items\":[{\"productId\":\"small-comet\",\"quantity\":2,\"price\":0.01}]}");
+  void postOrder_returns201WithServerTotal_ignoringClientPrices_andCanBeReadBack()
+      throws Exception {
+    HttpResponse<String> res =
+        post(
+            "/store/api/orders",
+            "{\"userId\":\"ada\",\"anonymousId\":\"anon-9\",\"items\":[{\"productId\":\"small-comet\",\"quantity\":2,\"price\":0.01}]}");
     assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
     JsonNode order = JSON.readTree(res.body());
     assertThat(order.get("total").decimalValue()).isEqualByComparingTo("48.00");
@@ -98,8 +109,10 @@ class DemoStoreRoutesIT {
 
   @Test
   void outOfStockOrder_is409NamingTheProduct() throws Exception {
-    HttpResponse<String> res = post("/store/api/orders",
-        "{\"anonymousId\":\"a\",\"items\":[{\"productId\":\"iron-bloom\",\"quantity\":5}]}");
+    HttpResponse<String> res =
+        post(
+            "/store/api/orders",
+            "{\"anonymousId\":\"a\",\"items\":[{\"productId\":\"iron-bloom\",\"quantity\":5}]}");
     assertThat(res.statusCode()).isEqualTo(409);
     JsonNode body = JSON.readTree(res.body());
     assertThat(body.get("productId").asText()).isEqualTo("iron-bloom");
@@ -109,9 +122,14 @@ class DemoStoreRoutesIT {
   @Test
   void badOrders_are400() throws Exception {
     assertThat(post("/store/api/orders", "{oops").statusCode()).isEqualTo(400);
-    assertThat(post("/store/api/orders", "{\"anonymousId\":\"a\",\"items\":[{\"productId\":\"nope\",\"quantity\":1}]}")
-        .statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(post("/store/api/orders", "{\"items\":[]}").body()).get("error").asText())
+    assertThat(
+            post(
+                    "/store/api/orders",
+                    "{\"anonymousId\":\"a\",\"items\":[{\"productId\":\"nope\",\"quantity\":1}]}")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(
+            JSON.readTree(post("/store/api/orders", "{\"items\":[]}").body()).get("error").asText())
         .isNotBlank();
   }
 
@@ -124,20 +142,33 @@ class DemoStoreRoutesIT {
     HttpResponse<String> sdk = get("/sdk/tally.min.js");
     assertThat(sdk.statusCode()).isEqualTo(200);
     assertThat(sdk.body()).startsWith("var Tally=");
-    for (String page : new String[] {"product.html", "cart.html", "checkout.html", "confirmation.html", "signin.html", "store.css", "store.js"}) {
+    for (String page :
+        new String[] {
+          "product.html",
+          "cart.html",
+          "checkout.html",
+          "confirmation.html",
+          "signin.html",
+          "store.css",
+          "store.js"
+        }) {
       assertThat(get("/store/" + page).statusCode()).as(page).isEqualTo(200);
     }
   }
 
   @Test
   void orderPlacedOverHttp_reachesTallyOnceWithServerRevenue() throws Exception {
-    HttpResponse<String> res = post("/store/api/orders",
-        "{\"anonymousId\":\"anon-7\",\"items\":[{\"productId\":\"saffron-tide\",\"quantity\":3}]}");
+    HttpResponse<String> res =
+        post(
+            "/store/api/orders",
+            "{\"anonymousId\":\"anon-7\",\"items\":[{\"productId\":\"saffron-tide\",\"quantity\":3}]}");
     String orderId = JSON.readTree(res.body()).get("orderId").asText();
-    OutboxRelay relay = new OutboxRelay(
-        new DynamoDbOutbox(ddb.client(), config.ordersTable(), Clock.systemUTC()),
-        HttpEventSender.create(TallyEndpoint.of(config.tallyEndpoint(), config.writeKey())),
-        OutboxConfig.defaults(config.ordersTable()), Clock.systemUTC());
+    OutboxRelay relay =
+        new OutboxRelay(
+            new DynamoDbOutbox(ddb.client(), config.ordersTable(), Clock.systemUTC()),
+            HttpEventSender.create(TallyEndpoint.of(config.tallyEndpoint(), config.writeKey())),
+            OutboxConfig.defaults(config.ordersTable()),
+            Clock.systemUTC());
 
     assertThat(relay.relayOnce()).isEqualTo(1);
     assertThat(relay.relayOnce()).isZero();

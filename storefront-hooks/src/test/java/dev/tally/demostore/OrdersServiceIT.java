@@ -31,7 +31,9 @@ class OrdersServiceIT {
   @BeforeEach
   void freshTables() {
     String suffix = Long.toHexString(System.nanoTime());
-    config = new DemoStoreConfig("products-" + suffix, "orders-" + suffix, URI.create("http://127.0.0.1:1"), "wk");
+    config =
+        new DemoStoreConfig(
+            "products-" + suffix, "orders-" + suffix, URI.create("http://127.0.0.1:1"), "wk");
     DemoStoreTables.createIfMissing(ddb.client(), config);
     assertThat(Catalog.seedIfEmpty(ddb.client(), config)).isEqualTo(24);
     orders = OrdersService.create(ddb.client(), config, Clock.systemUTC());
@@ -53,9 +55,15 @@ class OrdersServiceIT {
   void placingAnOrder_decrementsStock_writesOrderAndItsOutboxEvent_atServerPrices() {
     Product harbour = Catalog.find("harbour-at-dusk").orElseThrow();
     Product comet = Catalog.find("small-comet").orElseThrow();
-    Order order = orders.placeOrder(new OrderRequest("ada", "anon-1", List.of(
-        new OrderRequest.Item(harbour.id(), 2), new OrderRequest.Item(comet.id(), 1),
-        new OrderRequest.Item(harbour.id(), 1))));
+    Order order =
+        orders.placeOrder(
+            new OrderRequest(
+                "ada",
+                "anon-1",
+                List.of(
+                    new OrderRequest.Item(harbour.id(), 2),
+                    new OrderRequest.Item(comet.id(), 1),
+                    new OrderRequest.Item(harbour.id(), 1))));
 
     assertThat(order.total()).isEqualByComparingTo("168.00"); // 3 x 48.00 + 24.00
     assertThat(order.lines()).hasSize(2);
@@ -77,11 +85,17 @@ class OrdersServiceIT {
   void outOfStockOrder_isRefusedNamingTheProduct_andLeavesEverythingUntouched() {
     Product iron = Catalog.find("iron-bloom").orElseThrow(); // 4 in stock
     Product comet = Catalog.find("small-comet").orElseThrow();
-    OrderRequest tooMany = new OrderRequest(null, "anon-1", List.of(
-        new OrderRequest.Item(comet.id(), 1), new OrderRequest.Item(iron.id(), iron.initialStock() + 1)));
+    OrderRequest tooMany =
+        new OrderRequest(
+            null,
+            "anon-1",
+            List.of(
+                new OrderRequest.Item(comet.id(), 1),
+                new OrderRequest.Item(iron.id(), iron.initialStock() + 1)));
 
     assertThatThrownBy(() -> orders.placeOrder(tooMany))
-        .isInstanceOfSatisfying(OutOfStockException.class, e -> assertThat(e.productId()).isEqualTo(iron.id()))
+        .isInstanceOfSatisfying(
+            OutOfStockException.class, e -> assertThat(e.productId()).isEqualTo(iron.id()))
         .hasMessageContaining("Iron Bloom")
         .hasMessageContaining("has 4 left, 5 requested");
 
@@ -101,10 +115,19 @@ class OrdersServiceIT {
   @Test
   void concurrentOrdersForTheLastUnit_exactlyOneSucceeds() throws Exception {
     String id = "night-garden";
-    ddb.client().updateItem(b -> b.tableName(config.productsTable())
-        .key(java.util.Map.of("pk", AttributeValue.fromS("PRODUCT#" + id), "sk", AttributeValue.fromS("PRODUCT")))
-        .updateExpression("SET stock = :one")
-        .expressionAttributeValues(java.util.Map.of(":one", AttributeValue.fromN("1"))));
+    ddb.client()
+        .updateItem(
+            b ->
+                b.tableName(config.productsTable())
+                    .key(
+                        java.util.Map.of(
+                            "pk",
+                            AttributeValue.fromS("PRODUCT#" + id),
+                            "sk",
+                            AttributeValue.fromS("PRODUCT")))
+                    .updateExpression("SET stock = :one")
+                    .expressionAttributeValues(
+                        java.util.Map.of(":one", AttributeValue.fromN("1"))));
 
     int buyers = 8;
     CountDownLatch go = new CountDownLatch(1);
@@ -113,15 +136,16 @@ class OrdersServiceIT {
     List<Future<Order>> results = new ArrayList<>();
     try {
       for (int i = 0; i < buyers; i++) {
-        Callable<Order> buy = () -> {
-          go.await();
-          try {
-            return orders.placeOrder(request(id, 1));
-          } catch (OutOfStockException e) {
-            outOfStock.incrementAndGet();
-            return null;
-          }
-        };
+        Callable<Order> buy =
+            () -> {
+              go.await();
+              try {
+                return orders.placeOrder(request(id, 1));
+              } catch (OutOfStockException e) {
+                outOfStock.incrementAndGet();
+                return null;
+              }
+            };
         results.add(pool.submit(buy));
       }
       go.countDown();
@@ -145,7 +169,8 @@ class OrdersServiceIT {
   void seeding_twice_neverResetsLiveStock() {
     orders.placeOrder(request("quiet-orchard", 3));
     assertThat(Catalog.seedIfEmpty(ddb.client(), config)).isZero();
-    assertThat(orders.stockOf("quiet-orchard")).isEqualTo(Catalog.find("quiet-orchard").orElseThrow().initialStock() - 3);
+    assertThat(orders.stockOf("quiet-orchard"))
+        .isEqualTo(Catalog.find("quiet-orchard").orElseThrow().initialStock() - 3);
     assertThat(orders.stockLevels()).hasSize(24).containsEntry("quiet-orchard", 17);
   }
 }

@@ -23,7 +23,9 @@ class HttpEventSenderIT {
   void start() throws Exception {
     ingest = new TallyIngestStub();
     Clock clock = Clock.fixed(OrderEventTest.AT, ZoneOffset.UTC);
-    sender = new HttpEventSender(HttpClient.newHttpClient(), TallyEndpoint.of(ingest.baseUri(), "wk_live"), clock);
+    sender =
+        new HttpEventSender(
+            HttpClient.newHttpClient(), TallyEndpoint.of(ingest.baseUri(), "wk_live"), clock);
   }
 
   @AfterEach
@@ -43,7 +45,8 @@ class HttpEventSenderIT {
   void tooManyRequests_isRetryable_withRetryAfter() {
     ingest.script(new Answer(429, "7"));
     assertThatThrownBy(() -> sender.send(List.of(OrderEventTest.completed("o1", "1.00"))))
-        .isInstanceOfSatisfying(RetryableSendException.class,
+        .isInstanceOfSatisfying(
+            RetryableSendException.class,
             e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(7)));
   }
 
@@ -51,7 +54,8 @@ class HttpEventSenderIT {
   void serviceUnavailable_withHttpDate_isRetryableUntilThatDate() {
     ingest.script(new Answer(503, "Sat, 01 Mar 2025 10:16:00 GMT"));
     assertThatThrownBy(() -> sender.send(List.of(OrderEventTest.completed("o1", "1.00"))))
-        .isInstanceOfSatisfying(RetryableSendException.class,
+        .isInstanceOfSatisfying(
+            RetryableSendException.class,
             e -> assertThat(e.retryAfter()).contains(Duration.ofMillis(29_880)));
   }
 
@@ -59,7 +63,8 @@ class HttpEventSenderIT {
   void badRequest_isPermanent_andCarriesStatus() {
     ingest.script(new Answer(400, null));
     assertThatThrownBy(() -> sender.send(List.of(OrderEventTest.completed("o1", "1.00"))))
-        .isInstanceOfSatisfying(PermanentSendException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .isInstanceOfSatisfying(
+            PermanentSendException.class, e -> assertThat(e.status()).isEqualTo(400))
         .hasMessageContaining("HTTP 400");
   }
 
@@ -67,15 +72,17 @@ class HttpEventSenderIT {
   void serverError_isRetryable_withoutRetryAfter() {
     ingest.script(new Answer(500, null));
     assertThatThrownBy(() -> sender.send(List.of(OrderEventTest.completed("o1", "1.00"))))
-        .isInstanceOfSatisfying(RetryableSendException.class, e -> assertThat(e.retryAfter()).isEmpty());
+        .isInstanceOfSatisfying(
+            RetryableSendException.class, e -> assertThat(e.retryAfter()).isEmpty());
   }
 
   @Test
   void unreachableTally_isRetryable() {
     int port = ingest.baseUri().getPort();
     ingest.close();
-    HttpEventSender dead = HttpEventSender.create(
-        new TallyEndpoint(URI.create("http://127.0.0.1:" + port), "k", Duration.ofSeconds(2)));
+    HttpEventSender dead =
+        HttpEventSender.create(
+            new TallyEndpoint(URI.create("http://127.0.0.1:" + port), "k", Duration.ofSeconds(2)));
     assertThatThrownBy(() -> dead.send(List.of(OrderEventTest.completed("o1", "1.00"))))
         .isInstanceOf(RetryableSendException.class);
   }

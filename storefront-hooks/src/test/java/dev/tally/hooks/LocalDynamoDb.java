@@ -40,14 +40,22 @@ public final class LocalDynamoDb implements BeforeAllCallback, AfterAllCallback 
   /** Creates a uniquely named table keyed by string pk/sk and returns its name. */
   public String freshTable(String prefix) {
     String name = prefix + "-" + UUID.randomUUID();
-    client.createTable(b -> b.tableName(name)
-        .billingMode(BillingMode.PAY_PER_REQUEST)
-        .keySchema(
-            KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-            KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
-        .attributeDefinitions(
-            AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-            AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build()));
+    client.createTable(
+        b ->
+            b.tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(
+                    KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+                    KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())
+                .attributeDefinitions(
+                    AttributeDefinition.builder()
+                        .attributeName("pk")
+                        .attributeType(ScalarAttributeType.S)
+                        .build(),
+                    AttributeDefinition.builder()
+                        .attributeName("sk")
+                        .attributeType(ScalarAttributeType.S)
+                        .build()));
     return name;
   }
 }

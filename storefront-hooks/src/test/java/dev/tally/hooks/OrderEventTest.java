@@ -14,41 +14,89 @@ class OrderEventTest {
   static final Instant AT = Instant.parse("2025-03-01T10:15:30.120Z");
 
   static OrderEvent completed(String orderId, String revenue) {
-    return new OrderEvent(OrderEventKind.COMPLETED, orderId, "user-1", "anon-1",
-        new BigDecimal(revenue), new BigDecimal(revenue), "USD",
-        List.of(new OrderLine("harbour-at-dusk", "PRINT-HARBOUR-AT-DUSK", new BigDecimal(revenue), 1)), AT);
+    return new OrderEvent(
+        OrderEventKind.COMPLETED,
+        orderId,
+        "user-1",
+        "anon-1",
+        new BigDecimal(revenue),
+        new BigDecimal(revenue),
+        "USD",
+        List.of(
+            new OrderLine("harbour-at-dusk", "PRINT-HARBOUR-AT-DUSK", new BigDecimal(revenue), 1)),
+        AT);
   }
 
   @Test
   void messageId_isDeterministicPerOrderAndKind() {
     assertThat(completed("o-42", "12.50").messageId()).isEqualTo("order-o-42-completed");
-    OrderEvent refund = new OrderEvent(OrderEventKind.REFUNDED, "o-42", null, "anon", BigDecimal.ONE,
-        BigDecimal.ONE, "USD", List.of(), AT);
+    OrderEvent refund =
+        new OrderEvent(
+            OrderEventKind.REFUNDED,
+            "o-42",
+            null,
+            "anon",
+            BigDecimal.ONE,
+            BigDecimal.ONE,
+            "USD",
+            List.of(),
+            AT);
     assertThat(refund.messageId()).isEqualTo("order-o-42-refunded");
     assertThat(OrderEventKind.CANCELLED.eventName()).isEqualTo("Order Cancelled");
   }
 
   @Test
   void event_withoutAnyIdentity_isRejected() {
-    assertThatThrownBy(() -> new OrderEvent(OrderEventKind.COMPLETED, "o1", " ", null, BigDecimal.ONE,
-            BigDecimal.ONE, "USD", List.of(), AT))
+    assertThatThrownBy(
+            () ->
+                new OrderEvent(
+                    OrderEventKind.COMPLETED,
+                    "o1",
+                    " ",
+                    null,
+                    BigDecimal.ONE,
+                    BigDecimal.ONE,
+                    "USD",
+                    List.of(),
+                    AT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("userId or anonymousId");
   }
 
   @Test
   void event_withBadCurrencyOrBlankOrderId_isRejected() {
-    assertThatThrownBy(() -> new OrderEvent(OrderEventKind.COMPLETED, "o1", "u", null, BigDecimal.ONE,
-            BigDecimal.ONE, "usd", List.of(), AT))
+    assertThatThrownBy(
+            () ->
+                new OrderEvent(
+                    OrderEventKind.COMPLETED,
+                    "o1",
+                    "u",
+                    null,
+                    BigDecimal.ONE,
+                    BigDecimal.ONE,
+                    "usd",
+                    List.of(),
+                    AT))
         .hasMessageContaining("currency");
-    assertThatThrownBy(() -> new OrderEvent(OrderEventKind.COMPLETED, "", "u", null, BigDecimal.ONE,
-            BigDecimal.ONE, "USD", List.of(), AT))
+    assertThatThrownBy(
+            () ->
+                new OrderEvent(
+                    OrderEventKind.COMPLETED,
+                    "",
+                    "u",
+                    null,
+                    BigDecimal.ONE,
+                    BigDecimal.ONE,
+                    "USD",
+                    List.of(),
+                    AT))
         .hasMessageContaining("orderId cannot be null or empty");
   }
 
   @Test
   void orderLine_withZeroQuantity_isRejected() {
-    assertThatThrownBy(() -> new OrderLine("p", "s", BigDecimal.ONE, 0)).hasMessageContaining("quantity");
+    assertThatThrownBy(() -> new OrderLine("p", "s", BigDecimal.ONE, 0))
+        .hasMessageContaining("quantity");
   }
 
   @Test
@@ -70,8 +118,17 @@ class OrderEventTest {
 
   @Test
   void timestamp_isKeptToTheMillisecond() {
-    OrderEvent e = new OrderEvent(OrderEventKind.COMPLETED, "o1", "u", null, BigDecimal.ONE, BigDecimal.ONE, "USD",
-        List.of(), Instant.parse("2025-03-01T10:15:30.123456789Z"));
+    OrderEvent e =
+        new OrderEvent(
+            OrderEventKind.COMPLETED,
+            "o1",
+            "u",
+            null,
+            BigDecimal.ONE,
+            BigDecimal.ONE,
+            "USD",
+            List.of(),
+            Instant.parse("2025-03-01T10:15:30.123456789Z"));
     assertThat(e.timestamp()).isEqualTo(Instant.parse("2025-03-01T10:15:30.123Z"));
   }
 
@@ -85,13 +142,17 @@ class OrderEventTest {
   void unreadablePayload_isReportedAsIllegalArgument() {
     assertThatThrownBy(() -> OrderEventJson.fromJson("{\"event\":\"Order Completed\"}"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> OrderEventJson.fromJson("not json")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OrderEventJson.fromJson("not json"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void batchBody_wrapsEventsWithSentAt() throws Exception {
-    JsonNode body = new ObjectMapper().readTree(
-        OrderEventJson.toBatchBody(List.of(completed("a", "1.00"), completed("b", "2.00")), AT));
+    JsonNode body =
+        new ObjectMapper()
+            .readTree(
+                OrderEventJson.toBatchBody(
+                    List.of(completed("a", "1.00"), completed("b", "2.00")), AT));
     assertThat(body.get("batch")).hasSize(2);
     assertThat(body.get("sentAt").asText()).isEqualTo("2025-03-01T10:15:30.120Z");
   }
@@ -101,7 +162,8 @@ class OrderEventTest {
     OutboxConfig c = OutboxConfig.defaults("orders");
     assertThat(c.batchSize()).isEqualTo(25);
     assertThat(c.pollInterval().toMillis()).isEqualTo(500);
-    assertThatThrownBy(() -> new OutboxConfig("t", 0, c.pollInterval(), c.initialBackoff(), c.maxBackoff()))
+    assertThatThrownBy(
+            () -> new OutboxConfig("t", 0, c.pollInterval(), c.initialBackoff(), c.maxBackoff()))
         .hasMessageContaining("batchSize");
   }
 
@@ -109,6 +171,7 @@ class OrderEventTest {
   void endpoint_buildsBatchUri_andRejectsNonHttp() {
     assertThat(TallyEndpoint.of(java.net.URI.create("http://h:1/"), "k").batchUri().toString())
         .isEqualTo("http://h:1/v1/batch");
-    assertThatThrownBy(() -> TallyEndpoint.of(java.net.URI.create("ftp://h"), "k")).hasMessageContaining("http");
+    assertThatThrownBy(() -> TallyEndpoint.of(java.net.URI.create("ftp://h"), "k"))
+        .hasMessageContaining("http");
   }
 }

@@ -37,7 +37,9 @@ class OutboxRelayIT {
     table = ddb.freshTable("orders");
     outbox = new DynamoDbOutbox(ddb.client(), table, clock);
     config = OutboxConfig.defaults(table).withPollInterval(Duration.ofMillis(50));
-    http = new HttpEventSender(HttpClient.newHttpClient(), TallyEndpoint.of(ingest.baseUri(), "wk"), clock);
+    http =
+        new HttpEventSender(
+            HttpClient.newHttpClient(), TallyEndpoint.of(ingest.baseUri(), "wk"), clock);
   }
 
   @AfterEach
@@ -47,15 +49,33 @@ class OutboxRelayIT {
 
   /** What a store does at checkout: the order and its event in one transaction. */
   void commitOrder(String orderId, String revenue) {
-    OrderEvent event = new OrderEvent(OrderEventKind.COMPLETED, orderId, "ada", "anon-1",
-        new BigDecimal(revenue), new BigDecimal(revenue), "USD",
-        List.of(new OrderLine("p1", "SKU-P1", new BigDecimal(revenue), 1)), clock.instant());
-    Map<String, AttributeValue> order = Map.of(
-        "pk", AttributeValue.fromS("ORDER#" + orderId), "sk", AttributeValue.fromS("ORDER"),
-        "total", AttributeValue.fromN(revenue));
-    ddb.client().transactWriteItems(b -> b.transactItems(
-        TransactWriteItem.builder().put(Put.builder().tableName(table).item(order).build()).build(),
-        outbox.enqueue(event)));
+    OrderEvent event =
+        new OrderEvent(
+            OrderEventKind.COMPLETED,
+            orderId,
+            "ada",
+            "anon-1",
+            new BigDecimal(revenue),
+            new BigDecimal(revenue),
+            "USD",
+            List.of(new OrderLine("p1", "SKU-P1", new BigDecimal(revenue), 1)),
+            clock.instant());
+    Map<String, AttributeValue> order =
+        Map.of(
+            "pk",
+            AttributeValue.fromS("ORDER#" + orderId),
+            "sk",
+            AttributeValue.fromS("ORDER"),
+            "total",
+            AttributeValue.fromN(revenue));
+    ddb.client()
+        .transactWriteItems(
+            b ->
+                b.transactItems(
+                    TransactWriteItem.builder()
+                        .put(Put.builder().tableName(table).item(order).build())
+                        .build(),
+                    outbox.enqueue(event)));
   }
 
   OutboxRelay relay(EventSender sender) {
@@ -66,15 +86,16 @@ class OutboxRelayIT {
   void relayKilledBeforeSending_newRelaySendsTheOrderExactlyOnce() throws Exception {
     commitOrder("o-1001", "12.50");
     CountDownLatch sending = new CountDownLatch(1);
-    EventSender hangs = events -> {
-      sending.countDown();
-      try {
-        new CountDownLatch(1).await(); // stuck until the relay is killed
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RetryableSendException("killed", null, e);
-      }
-    };
+    EventSender hangs =
+        events -> {
+          sending.countDown();
+          try {
+            new CountDownLatch(1).await(); // stuck until the relay is killed
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableSendException("killed", null, e);
+          }
+        };
     OutboxRelay first = relay(hangs);
     first.start();
     assertThat(sending.await(10, TimeUnit.SECONDS)).isTrue();
@@ -96,17 +117,24 @@ class OutboxRelayIT {
   @Test
   void relayDyingAfterSendBeforeDelete_resendIsDeduplicatedByMessageId() {
     commitOrder("o-2002", "40.00");
-    EventSender sendsThenDies = events -> {
-      http.send(events);
-      throw new IllegalStateException("simulated crash before the outbox item is deleted");
-    };
-    assertThatThrownBy(() -> relay(sendsThenDies).relayOnce()).hasMessageContaining("simulated crash");
+    EventSender sendsThenDies =
+        events -> {
+          http.send(events);
+          throw new IllegalStateException("simulated crash before the outbox item is deleted");
+        };
+    assertThatThrownBy(() -> relay(sendsThenDies).relayOnce())
+        .hasMessageContaining("simulated crash");
 
     assertThat(relay(http).relayOnce()).isEqualTo(1);
 
     assertThat(ingest.bodies()).hasSize(2);
     assertThat(ingest.uniqueEvents()).containsOnlyKeys("order-o-2002-completed");
-    assertThat(ingest.uniqueEvents().get("order-o-2002-completed").at("/properties/revenue").decimalValue())
+    assertThat(
+            ingest
+                .uniqueEvents()
+                .get("order-o-2002-completed")
+                .at("/properties/revenue")
+                .decimalValue())
         .isEqualByComparingTo("40.00");
     assertThat(outbox.pending(10)).isEmpty();
   }
@@ -118,7 +146,8 @@ class OutboxRelayIT {
       commitOrder("o-3003", "9.99");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       // Wait for the delete too: closing between send and delete would (rightly) leave it pending.
-      while ((ingest.uniqueEvents().isEmpty() || !outbox.pending(1).isEmpty()) && System.nanoTime() < deadline) {
+      while ((ingest.uniqueEvents().isEmpty() || !outbox.pending(1).isEmpty())
+          && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
     }
@@ -185,6 +214,8 @@ class OutboxRelayIT {
     clock.set(Instant.parse("2025-03-01T10:00:01Z"));
     commitOrder("third", "1.00");
 
-    assertThat(outbox.pending(10)).extracting(e -> e.event().orderId()).containsExactly("first", "second", "third");
+    assertThat(outbox.pending(10))
+        .extracting(e -> e.event().orderId())
+        .containsExactly("first", "second", "third");
   }
 }

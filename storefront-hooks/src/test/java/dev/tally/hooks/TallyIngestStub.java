@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * A real HTTP receiver on 127.0.0.1 that stands in for Tally's ingest: records every body and,
- * like ingest, keeps each messageId only once. Scripted statuses let tests play 429/503/400.
+ * A real HTTP receiver on 127.0.0.1 that stands in for Tally's ingest: records every body and, like
+ * ingest, keeps each messageId only once. Scripted statuses let tests play 429/503/400.
  */
 public final class TallyIngestStub implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,27 +33,31 @@ public final class TallyIngestStub implements AutoCloseable {
 
   public TallyIngestStub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/v1/batch", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      Answer answer = script.isEmpty() ? new Answer(200, null) : script.poll();
-      synchronized (this) {
-        bodies.add(body);
-        authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (answer.status() / 100 == 2) {
-          for (JsonNode event : JSON.readTree(body).path("batch")) {
-            unique.putIfAbsent(event.path("messageId").asText(), event); // ingest's 24 h dedup
+    server.createContext(
+        "/v1/batch",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          Answer answer = script.isEmpty() ? new Answer(200, null) : script.poll();
+          synchronized (this) {
+            bodies.add(body);
+            authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            if (answer.status() / 100 == 2) {
+              for (JsonNode event : JSON.readTree(body).path("batch")) {
+                unique.putIfAbsent(event.path("messageId").asText(), event); // ingest's 24 h dedup
+              }
+            }
           }
-        }
-      }
-      if (answer.retryAfter() != null) {
-        exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
-      }
-      byte[] reply = (answer.status() / 100 == 2 ? "{\"success\":true}" : "{\"error\":\"scripted\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(answer.status(), reply.length);
-      exchange.getResponseBody().write(reply);
-      exchange.close();
-    });
+          if (answer.retryAfter() != null) {
+            exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
+          }
+          byte[] reply =
+              (answer.status() / 100 == 2 ? "{\"success\":true}" : "{\"error\":\"scripted\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(answer.status(), reply.length);
+          exchange.getResponseBody().write(reply);
+          exchange.close();
+        });
     server.start();
   }
 

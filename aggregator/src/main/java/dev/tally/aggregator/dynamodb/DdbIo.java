@@ -57,7 +57,8 @@ final class DdbIo {
   }
 
   static RetryableException unavailable(SdkException e) {
-    return new RetryableException("metrics_unavailable", "DynamoDB: " + e.getMessage(), Duration.ofSeconds(1), e);
+    return new RetryableException(
+        "metrics_unavailable", "DynamoDB: " + e.getMessage(), Duration.ofSeconds(1), e);
   }
 
   static void backoff(int attempt) {

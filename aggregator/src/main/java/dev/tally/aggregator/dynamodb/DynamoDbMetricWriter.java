@@ -6,8 +6,8 @@ import dev.tally.aggregator.MetricWriter;
 import dev.tally.core.agg.Aggregation;
 import dev.tally.core.agg.Counter;
 import dev.tally.core.agg.Deltas;
-import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.agg.FunnelState;
+import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.agg.Keys;
 import dev.tally.core.agg.OrderMath;
 import dev.tally.core.agg.ProductCounter;
@@ -50,12 +50,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * Writes metrics to the metrics table with an exactly-once effect per message id.
  *
  * <p>How: events are cut into chunks that touch at most 100 items. For each chunk the person-day
- * items are read (strongly consistent); events whose message-id hash is already in their
- * device-day item's {@code seen} set are dropped; the rest are aggregated by the pure core and
- * written in one TransactWriteItems that also adds their hashes to {@code seen}, guarded by the
- * items' versions. A redelivered or half-applied batch therefore finds its counted events marked
- * and counts only the rest; a concurrent writer makes the version check fail and the chunk is
- * recomputed. Links and HLL sketches are idempotent and written first.
+ * items are read (strongly consistent); events whose message-id hash is already in their device-day
+ * item's {@code seen} set are dropped; the rest are aggregated by the pure core and written in one
+ * TransactWriteItems that also adds their hashes to {@code seen}, guarded by the items' versions. A
+ * redelivered or half-applied batch therefore finds its counted events marked and counts only the
+ * rest; a concurrent writer makes the version check fail and the chunk is recomputed. Links and HLL
+ * sketches are idempotent and written first.
  */
 public final class DynamoDbMetricWriter implements MetricWriter {
   private static final Logger LOG = LoggerFactory.getLogger(DynamoDbMetricWriter.class);
@@ -97,7 +97,11 @@ public final class DynamoDbMetricWriter implements MetricWriter {
       result = result.plus(applyChunk(store, aggregation, chunk, stats));
     }
     return new ApplyResult(
-        result.counted(), result.alreadyCounted(), result.transactions(), stats.requests, stats.units);
+        result.counted(),
+        result.alreadyCounted(),
+        result.transactions(),
+        stats.requests,
+        stats.units);
   }
 
   private static ResolvedEvent resolve(Event e, Map<String, String> linked) {
@@ -143,8 +147,11 @@ public final class DynamoDbMetricWriter implements MetricWriter {
     Set<String> s = new LinkedHashSet<>();
     s.add(DdbIo.id(MetricKeys.userPk(store.id(), r.uid()), sk));
     s.add(DdbIo.id(MetricKeys.userPk(store.id(), h.deviceId()), sk));
-    s.add(DdbIo.id(MetricKeys.storeShardPk(store.id(), Keys.shardOf(r.uid(), config.shards())), sk));
-    s.add(DdbIo.id(MetricKeys.storeShardPk(store.id(), Keys.shardOf(h.deviceId(), config.shards())), sk));
+    s.add(
+        DdbIo.id(MetricKeys.storeShardPk(store.id(), Keys.shardOf(r.uid(), config.shards())), sk));
+    s.add(
+        DdbIo.id(
+            MetricKeys.storeShardPk(store.id(), Keys.shardOf(h.deviceId(), config.shards())), sk));
     if (r.event() instanceof TrackEvent t) {
       Props p = t.properties();
       String id = OrderMath.productId(p.toJson());
@@ -156,7 +163,8 @@ public final class DynamoDbMetricWriter implements MetricWriter {
         for (var prod : products) {
           String pid = OrderMath.productId(prod);
           if (pid != null) {
-            s.add(DdbIo.id(MetricKeys.productsPk(store.id(), day), MetricKeys.productBucketSk(pid)));
+            s.add(
+                DdbIo.id(MetricKeys.productsPk(store.id(), day), MetricKeys.productBucketSk(pid)));
           }
         }
       }
@@ -205,7 +213,9 @@ public final class DynamoDbMetricWriter implements MetricWriter {
       }
     }
     throw new RetryableException(
-        "write_conflict", "metrics kept changing under a chunk; it will be retried", Duration.ofSeconds(1));
+        "write_conflict",
+        "metrics kept changing under a chunk; it will be retried",
+        Duration.ofSeconds(1));
   }
 
   private static boolean retryable(TransactionCanceledException e) {
@@ -257,9 +267,13 @@ public final class DynamoDbMetricWriter implements MetricWriter {
               int reached = FunnelStep.toBits(steps);
               int fresh = FunnelState.newSteps(p.steps(), reached);
               if (fresh != 0) {
-                u.set(MetricKeys.STEPS, AttributeValue.fromN(Integer.toString(p.steps() | reached)));
+                u.set(
+                    MetricKeys.STEPS, AttributeValue.fromN(Integer.toString(p.steps() | reached)));
                 ItemUpdate shard =
-                    plain(out, MetricKeys.storeShardPk(s, Keys.shardOf(key.id(), config.shards())), sk);
+                    plain(
+                        out,
+                        MetricKeys.storeShardPk(s, Keys.shardOf(key.id(), config.shards())),
+                        sk);
                 for (FunnelStep step : FunnelStep.fromBits(fresh)) {
                   shard.add(step.attribute(), 1);
                 }
@@ -335,7 +349,8 @@ public final class DynamoDbMetricWriter implements MetricWriter {
   /** First 8 bytes of SHA-256 of the message id: the per-event exactly-once mark. */
   static long hash(String messageId) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
       return ByteBuffer.wrap(d).getLong();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

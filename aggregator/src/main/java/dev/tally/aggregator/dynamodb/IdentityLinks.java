@@ -80,9 +80,12 @@ final class IdentityLinks {
             .tableName(table)
             .item(
                 Map.of(
-                    "pk", AttributeValue.fromS(MetricKeys.aliasPk(store, anon)),
-                    "sk", AttributeValue.fromS(MetricKeys.ALIAS_SK),
-                    MetricKeys.USER_ID, AttributeValue.fromS(userId)))
+                    "pk",
+                    AttributeValue.fromS(MetricKeys.aliasPk(store, anon)),
+                    "sk",
+                    AttributeValue.fromS(MetricKeys.ALIAS_SK),
+                    MetricKeys.USER_ID,
+                    AttributeValue.fromS(userId)))
             .conditionExpression("attribute_not_exists(pk)")
             .build();
     Put reverse =
@@ -115,7 +118,10 @@ final class IdentityLinks {
               .item();
       if (item == null || !item.containsKey(MetricKeys.USER_ID)) {
         throw new RetryableException(
-            "link_conflict", "linking " + anon + " was refused: " + e.cancellationReasons(), Duration.ofSeconds(1), e);
+            "link_conflict",
+            "linking " + anon + " was refused: " + e.cancellationReasons(),
+            Duration.ofSeconds(1),
+            e);
       }
       return item.get(MetricKeys.USER_ID).s();
     } catch (SdkException e) {

@@ -85,7 +85,9 @@ final class ItemUpdate {
       expr.append("ADD ").append(String.join(", ", addClauses));
     }
     if (!setClauses.isEmpty()) {
-      expr.append(expr.length() > 0 ? " " : "").append("SET ").append(String.join(", ", setClauses));
+      expr.append(expr.length() > 0 ? " " : "")
+          .append("SET ")
+          .append(String.join(", ", setClauses));
     }
     Update.Builder b =
         Update.builder()

@@ -17,9 +17,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
- * Adds device ids to the per store-day-step HLL sketches. A sketch ignores ids it already holds,
- * so this runs before the counters and is simply repeated on redelivery. Writes are skipped when
- * the sketch would not change; concurrent writers are serialized by a version condition.
+ * Adds device ids to the per store-day-step HLL sketches. A sketch ignores ids it already holds, so
+ * this runs before the counters and is simply repeated on redelivery. Writes are skipped when the
+ * sketch would not change; concurrent writers are serialized by a version condition.
  */
 final class SketchWriter {
   private final DynamoDbClient ddb;
@@ -39,12 +39,17 @@ final class SketchWriter {
       StepDay day = e.getKey();
       add(MetricKeys.sketchPk(store, day.step()), MetricKeys.daySk(day.day()), e.getValue(), stats);
       weeks
-          .computeIfAbsent(new StepDay(Weeks.start(day.day()), day.step()), k -> new java.util.HashSet<>())
+          .computeIfAbsent(
+              new StepDay(Weeks.start(day.day()), day.step()), k -> new java.util.HashSet<>())
           .addAll(e.getValue());
     }
     for (var e : weeks.entrySet()) {
       StepDay week = e.getKey();
-      add(MetricKeys.sketchWeekPk(store, week.step()), MetricKeys.weekSk(week.day()), e.getValue(), stats);
+      add(
+          MetricKeys.sketchWeekPk(store, week.step()),
+          MetricKeys.weekSk(week.day()),
+          e.getValue(),
+          stats);
     }
   }
 
@@ -53,7 +58,10 @@ final class SketchWriter {
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         var item = ddb.getItem(b -> b.tableName(table).key(k).consistentRead(true)).item();
-        byte[] current = item != null && item.containsKey(MetricKeys.HLL) ? item.get(MetricKeys.HLL).b().asByteArray() : null;
+        byte[] current =
+            item != null && item.containsKey(MetricKeys.HLL)
+                ? item.get(MetricKeys.HLL).b().asByteArray()
+                : null;
         byte[] next = DistinctSketch.add(current, ids);
         if (current != null && java.util.Arrays.equals(current, next)) {
           return;
@@ -84,6 +92,7 @@ final class SketchWriter {
         throw DdbIo.unavailable(e);
       }
     }
-    throw new RetryableException("sketch_conflict", "sketch " + pk + " " + sk + " kept changing", Duration.ofSeconds(1));
+    throw new RetryableException(
+        "sketch_conflict", "sketch " + pk + " " + sk + " kept changing", Duration.ofSeconds(1));
   }
 }

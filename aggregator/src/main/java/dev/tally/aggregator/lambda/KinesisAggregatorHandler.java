@@ -11,7 +11,8 @@ import java.util.List;
  * Lambda entry point for the Kinesis log. A batch holds one shard's records in order, so only the
  * first record to retry is reported; Lambda resumes the shard from it.
  */
-public final class KinesisAggregatorHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
+public final class KinesisAggregatorHandler
+    implements RequestHandler<KinesisEvent, StreamsEventResponse> {
   private final LogBatch batch;
 
   public KinesisAggregatorHandler() {
@@ -26,10 +27,14 @@ public final class KinesisAggregatorHandler implements RequestHandler<KinesisEve
   public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
     List<LogBatch.Record> records =
         event.getRecords().stream()
-            .map(r -> new LogBatch.Record(r.getKinesis().getSequenceNumber(), bytes(r.getKinesis().getData())))
+            .map(
+                r ->
+                    new LogBatch.Record(
+                        r.getKinesis().getSequenceNumber(), bytes(r.getKinesis().getData())))
             .toList();
     List<StreamsEventResponse.BatchItemFailure> failures =
-        batch.applyOrdered(records).map(StreamsEventResponse.BatchItemFailure::new).stream().toList();
+        batch.applyOrdered(records).map(StreamsEventResponse.BatchItemFailure::new).stream()
+            .toList();
     return new StreamsEventResponse(failures);
   }
 

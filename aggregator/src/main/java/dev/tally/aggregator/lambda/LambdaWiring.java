@@ -24,7 +24,8 @@ final class LambdaWiring {
     TableNames tables = TableNames.fromEnv(env);
     AwsEndpoints aws = AwsEndpoints.fromEnv(env);
     DynamoDbClient ddb = aws.dynamoDb();
-    SqsClient sqs = aws.configure(SqsClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
+    SqsClient sqs =
+        aws.configure(SqsClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
     AggregatorService service =
         new AggregatorService(
             new DynamoDbStoreRegistry(ddb, tables.stores()),

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies one Lambda batch of raw log records, whatever the transport: poison records go to the
- * dead letters (and count as done), the rest are applied together as one coalesced write. Any
- * other failure is transient: those records are handed back for retry, which is safe because
- * applying is exactly-once per event.
+ * dead letters (and count as done), the rest are applied together as one coalesced write. Any other
+ * failure is transient: those records are handed back for retry, which is safe because applying is
+ * exactly-once per event.
  */
 public final class LogBatch {
   private static final Logger LOG = LoggerFactory.getLogger(LogBatch.class);
@@ -91,7 +91,8 @@ public final class LogBatch {
         LOG.error("poison record {} kept as a dead letter: {}", r.id(), poison.getMessage());
         return Optional.empty();
       } catch (RuntimeException e) {
-        LOG.warn("poison record {} could not be dead-lettered, will retry: {}", r.id(), e.toString());
+        LOG.warn(
+            "poison record {} could not be dead-lettered, will retry: {}", r.id(), e.toString());
         return null;
       }
     } catch (RuntimeException e) {
@@ -108,7 +109,8 @@ public final class LogBatch {
       service.apply(entries);
       return true;
     } catch (RuntimeException e) {
-      LOG.warn("applying {} log entries failed, they will be retried: {}", entries.size(), e.toString());
+      LOG.warn(
+          "applying {} log entries failed, they will be retried: {}", entries.size(), e.toString());
       return false;
     }
   }

@@ -23,9 +23,14 @@ public final class SqsAggregatorHandler implements RequestHandler<SQSEvent, SQSB
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
     List<LogBatch.Record> records =
         event.getRecords().stream()
-            .map(m -> new LogBatch.Record(m.getMessageId(), m.getBody().getBytes(StandardCharsets.UTF_8)))
+            .map(
+                m ->
+                    new LogBatch.Record(
+                        m.getMessageId(), m.getBody().getBytes(StandardCharsets.UTF_8)))
             .toList();
     return new SQSBatchResponse(
-        batch.applyUnordered(records).stream().map(SQSBatchResponse.BatchItemFailure::new).toList());
+        batch.applyUnordered(records).stream()
+            .map(SQSBatchResponse.BatchItemFailure::new)
+            .toList());
   }
 }

@@ -11,8 +11,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * Dead letters on an SQS queue: the body as received (Base64 when it is not text SQS accepts),
- * with {@code error}, {@code source} and {@code encoding} message attributes.
+ * Dead letters on an SQS queue: the body as received (Base64 when it is not text SQS accepts), with
+ * {@code error}, {@code source} and {@code encoding} message attributes.
  */
 public final class SqsDeadLetters implements DeadLetters {
   private final SqsClient sqs;
@@ -34,7 +34,8 @@ public final class SqsDeadLetters implements DeadLetters {
                 .messageBody(payload.isEmpty() ? "(empty)" : payload)
                 .messageAttributes(
                     Map.of(
-                        "error", attr(reason.length() > 1_000 ? reason.substring(0, 1_000) : reason),
+                        "error",
+                            attr(reason.length() > 1_000 ? reason.substring(0, 1_000) : reason),
                         "source", attr(sourceId),
                         "encoding", attr(encoding))));
   }

@@ -1,8 +1,8 @@
 package dev.tally.aggregator.sqs;
 
 import dev.tally.aggregator.AggregatorService;
-import dev.tally.aggregator.DeadLetters;
 import dev.tally.aggregator.ApplyResult;
+import dev.tally.aggregator.DeadLetters;
 import dev.tally.aggregator.PoisonMessageException;
 import dev.tally.core.event.LogEntry;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +71,10 @@ public final class SqsPoller implements AutoCloseable {
   public ApplyResult pollOnce(Duration wait) {
     List<Message> messages =
         sqs.receiveMessage(
-                b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds((int) wait.toSeconds()))
+                b ->
+                    b.queueUrl(queueUrl)
+                        .maxNumberOfMessages(10)
+                        .waitTimeSeconds((int) wait.toSeconds()))
             .messages();
     if (messages.isEmpty()) {
       return ApplyResult.empty();

@@ -86,7 +86,8 @@ class DynamoDbMetricWriterIT {
   }
 
   private void assertMatchesOracle(List<List<RawEvent>> batchesInFirstProcessingOrder) {
-    assertThat(stored()).isEqualTo(Oracle.expected(batchesInFirstProcessingOrder, store.timezone()));
+    assertThat(stored())
+        .isEqualTo(Oracle.expected(batchesInFirstProcessingOrder, store.timezone()));
   }
 
   private static List<List<RawEvent>> split(List<RawEvent> all, int size) {
@@ -122,7 +123,8 @@ class DynamoDbMetricWriterIT {
     // Each new identity link is one transaction of its own; the counter transactions follow.
     int links = Oracle.links(List.of(all)).size();
     AtomicInteger calls = new AtomicInteger();
-    DynamoDbMetricWriter crashing = writer(dynamo.crashingAfter("transactWriteItems", links + 3, calls), 12);
+    DynamoDbMetricWriter crashing =
+        writer(dynamo.crashingAfter("transactWriteItems", links + 3, calls), 12);
     assertThatThrownBy(() -> apply(crashing, all)).isInstanceOf(LocalDynamoDb.Crash.class);
     Map<String, Map<String, Long>> partial = stored();
     assertThat(partial).isNotEmpty();
@@ -141,10 +143,12 @@ class DynamoDbMetricWriterIT {
     List<RawEvent> all = events.randomMix(new Random(3), 120, 20, 3, NOW);
     Set<String> writes = Set.of("putItem", "updateItem", "transactWriteItems", "batchWriteItem");
     List<String> expectedLinks = new ArrayList<>();
-    Oracle.links(List.of(all)).forEach((anon, user) -> {
-      expectedLinks.add(anon + "→" + user);
-      expectedLinks.add("via-user:" + anon + "→" + user);
-    });
+    Oracle.links(List.of(all))
+        .forEach(
+            (anon, user) -> {
+              expectedLinks.add(anon + "→" + user);
+              expectedLinks.add("via-user:" + anon + "→" + user);
+            });
     Collections.sort(expectedLinks);
     int crashes = 0;
     for (int k = 0; ; k++) {
@@ -157,7 +161,8 @@ class DynamoDbMetricWriterIT {
       }
       apply(writer(dynamo.client(), 16), all);
       assertMatchesOracle(List.of(all));
-      assertThat(MetricTable.links(dynamo.client(), tables.metrics(), store.id())).isEqualTo(expectedLinks);
+      assertThat(MetricTable.links(dynamo.client(), tables.metrics(), store.id()))
+          .isEqualTo(expectedLinks);
       if (calls.get() <= k) {
         break; // the whole batch fit in k writes: every crash point has been tried
       }
@@ -169,7 +174,9 @@ class DynamoDbMetricWriterIT {
   void duplicateMessageIdAcrossBatches_isCountedOnce() {
     Instant t = NOW.minusSeconds(600);
     RawEvent view = events.product("a1", null, "Product Viewed", "p1", t);
-    RawEvent order = events.order("a1", "u1", "Order Completed", t.plusSeconds(60), new Object[] {"p1", "19.99", 2});
+    RawEvent order =
+        events.order(
+            "a1", "u1", "Order Completed", t.plusSeconds(60), new Object[] {"p1", "19.99", 2});
     List<RawEvent> first = List.of(view, events.page("a1", null, t.minusSeconds(5)), order);
     List<RawEvent> second = List.of(events.page("a2", null, t), order, view);
     List<RawEvent> third = List.of(view, view, order, events.page("a2", null, t.plusSeconds(1)));
@@ -182,13 +189,16 @@ class DynamoDbMetricWriterIT {
     assertThat(r3.counted()).isEqualTo(1);
     assertThat(r3.alreadyCounted()).isEqualTo(3);
     assertMatchesOracle(List.of(first, second, third));
-    assertThat(stored().get("USER|u1|2025-03-20")).containsEntry("revenue", 3998L).containsEntry("ordersCompleted", 1L);
+    assertThat(stored().get("USER|u1|2025-03-20"))
+        .containsEntry("revenue", 3998L)
+        .containsEntry("ordersCompleted", 1L);
   }
 
   @Test
   void lateEvents_tenDaysOld_landOnTheirOwnDay_exactlyOnce() {
     List<RawEvent> today = events.randomMix(new Random(4), 100, 15, 1, NOW);
-    List<RawEvent> late = events.randomMix(new Random(5), 100, 15, 1, NOW.minus(Duration.ofDays(10)));
+    List<RawEvent> late =
+        events.randomMix(new Random(5), 100, 15, 1, NOW.minus(Duration.ofDays(10)));
     DynamoDbMetricWriter w = writer();
     apply(w, today);
     apply(w, late);
@@ -207,34 +217,54 @@ class DynamoDbMetricWriterIT {
     for (String who : List.of("a1", "a2", "a3")) {
       batch.add(events.product(who, null, "Product Viewed", "p1", midnight.minusMillis(1)));
       // A client clock three hours fast: the parser must correct it before bucketing.
-      batch.add(events.product(who, null, "Product Added", "p1", midnight).withSkew(Duration.ofHours(3)));
-      batch.add(events.order(who, null, "Order Completed", midnight.plusSeconds(30), new Object[] {"p1", "5.00", 1}));
+      batch.add(
+          events.product(who, null, "Product Added", "p1", midnight).withSkew(Duration.ofHours(3)));
+      batch.add(
+          events.order(
+              who,
+              null,
+              "Order Completed",
+              midnight.plusSeconds(30),
+              new Object[] {"p1", "5.00", 1}));
     }
     apply(writer(), batch);
     assertMatchesOracle(List.of(batch));
     Map<String, Map<String, Long>> s = stored();
-    assertThat(s.get("STORE|2025-03-19")).containsEntry("productViews", 3L).containsEntry("visited", 3L)
+    assertThat(s.get("STORE|2025-03-19"))
+        .containsEntry("productViews", 3L)
+        .containsEntry("visited", 3L)
         .doesNotContainKey("productsAdded");
-    assertThat(s.get("STORE|2025-03-20")).containsEntry("productsAdded", 3L).containsEntry("visited", 3L)
-        .containsEntry("completedOrder", 3L).containsEntry("revenue", 1500L);
+    assertThat(s.get("STORE|2025-03-20"))
+        .containsEntry("productsAdded", 3L)
+        .containsEntry("visited", 3L)
+        .containsEntry("completedOrder", 3L)
+        .containsEntry("revenue", 1500L);
   }
 
   @Test
   void anonymousThenIdentified_countsUnderTheUserOnceLinked_andOnceInTheDaysFunnel() {
     Instant t = NOW.minusSeconds(3_600);
-    List<RawEvent> browsing = List.of(
-        events.page("anon-1", null, t),
-        events.product("anon-1", null, "Product Viewed", "p1", t.plusSeconds(10)),
-        events.product("anon-1", null, "Product Added", "p1", t.plusSeconds(20)));
+    List<RawEvent> browsing =
+        List.of(
+            events.page("anon-1", null, t),
+            events.product("anon-1", null, "Product Viewed", "p1", t.plusSeconds(10)),
+            events.product("anon-1", null, "Product Added", "p1", t.plusSeconds(20)));
     List<RawEvent> signIn = List.of(events.identify("anon-1", "alice", t.plusSeconds(30)));
-    List<RawEvent> afterLink = List.of(
-        events.track("anon-1", null, "Checkout Started", null, t.plusSeconds(40)),
-        events.order("anon-1", "alice", "Order Completed", t.plusSeconds(50), new Object[] {"p1", "10.00", 1}),
-        events.page(null, "alice", t.plusSeconds(60)));
+    List<RawEvent> afterLink =
+        List.of(
+            events.track("anon-1", null, "Checkout Started", null, t.plusSeconds(40)),
+            events.order(
+                "anon-1",
+                "alice",
+                "Order Completed",
+                t.plusSeconds(50),
+                new Object[] {"p1", "10.00", 1}),
+            events.page(null, "alice", t.plusSeconds(60)));
     // A second device, aliased afterwards, with the link and its events in one batch.
-    List<RawEvent> otherDevice = List.of(
-        events.page("anon-2", null, t.plusSeconds(70)),
-        events.alias("anon-2", "alice", t.plusSeconds(80)));
+    List<RawEvent> otherDevice =
+        List.of(
+            events.page("anon-2", null, t.plusSeconds(70)),
+            events.alias("anon-2", "alice", t.plusSeconds(80)));
     DynamoDbMetricWriter w = writer();
     apply(w, browsing);
     apply(w, signIn);
@@ -247,21 +277,40 @@ class DynamoDbMetricWriterIT {
     assertThat(s.get("USER|anon-1|" + day)).containsEntry("events", 3L);
     // After the link, the anonymous-only checkout counts under alice, as does the other device.
     assertThat(s.get("USER|alice|" + day))
-        .containsEntry("events", 4L).containsEntry("checkoutsStarted", 1L).containsEntry("revenue", 1000L);
+        .containsEntry("events", 4L)
+        .containsEntry("checkoutsStarted", 1L)
+        .containsEntry("revenue", 1000L);
     // One device (anon-1) went through the whole funnel; anon-2 and alice's server call visited.
     assertThat(s.get("STORE|" + day))
-        .containsEntry("visited", 3L).containsEntry("addedToCart", 1L).containsEntry("completedOrder", 1L);
+        .containsEntry("visited", 3L)
+        .containsEntry("addedToCart", 1L)
+        .containsEntry("completedOrder", 1L);
     // The query side finds alice's anonymous ids through the LINKS partition.
-    var links = dynamo.client().query(b -> b.tableName(tables.metrics()).keyConditionExpression("pk = :p")
-        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(MetricKeys.linksPk("shop", "alice"))))).items();
-    assertThat(links).extracting(i -> i.get("sk").s()).containsExactlyInAnyOrder("ANON#anon-1", "ANON#anon-2");
+    var links =
+        dynamo
+            .client()
+            .query(
+                b ->
+                    b.tableName(tables.metrics())
+                        .keyConditionExpression("pk = :p")
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":p", AttributeValue.fromS(MetricKeys.linksPk("shop", "alice")))))
+            .items();
+    assertThat(links)
+        .extracting(i -> i.get("sk").s())
+        .containsExactlyInAnyOrder("ANON#anon-1", "ANON#anon-2");
   }
 
   @Test
   void firstLinkWins_aLaterSignInAsSomeoneElseDoesNotMoveTheDevice() {
     Instant t = NOW.minusSeconds(600);
-    List<RawEvent> b1 = List.of(events.identify("shared", "bob", t), events.page("shared", null, t.plusSeconds(1)));
-    List<RawEvent> b2 = List.of(events.identify("shared", "carol", t.plusSeconds(2)), events.page("shared", null, t.plusSeconds(3)));
+    List<RawEvent> b1 =
+        List.of(events.identify("shared", "bob", t), events.page("shared", null, t.plusSeconds(1)));
+    List<RawEvent> b2 =
+        List.of(
+            events.identify("shared", "carol", t.plusSeconds(2)),
+            events.page("shared", null, t.plusSeconds(3)));
     DynamoDbMetricWriter w = writer();
     apply(w, b1);
     apply(w, b2);
@@ -272,16 +321,27 @@ class DynamoDbMetricWriterIT {
   @Test
   void refundsAndCancellations_addToRefunds() {
     Instant t = NOW.minusSeconds(600);
-    List<RawEvent> batch = List.of(
-        events.order(null, "u1", "Order Completed", t, new Object[] {"p1", "30.00", 2}, new Object[] {"p2", "0.99", 1}),
-        events.order(null, "u1", "Order Refunded", t.plusSeconds(60), new Object[] {"p1", "30.00", 1}),
-        events.order(null, "u2", "Order Cancelled", t.plusSeconds(90), new Object[] {"p2", "0.99", 3}));
+    List<RawEvent> batch =
+        List.of(
+            events.order(
+                null,
+                "u1",
+                "Order Completed",
+                t,
+                new Object[] {"p1", "30.00", 2},
+                new Object[] {"p2", "0.99", 1}),
+            events.order(
+                null, "u1", "Order Refunded", t.plusSeconds(60), new Object[] {"p1", "30.00", 1}),
+            events.order(
+                null, "u2", "Order Cancelled", t.plusSeconds(90), new Object[] {"p2", "0.99", 3}));
     apply(writer(), batch);
     apply(writer(), batch);
     assertMatchesOracle(List.of(batch));
     assertThat(stored().get("STORE|2025-03-20"))
-        .containsEntry("revenue", 6099L).containsEntry("refunds", 3297L)
-        .containsEntry("ordersRefunded", 1L).containsEntry("ordersCancelled", 1L);
+        .containsEntry("revenue", 6099L)
+        .containsEntry("refunds", 3297L)
+        .containsEntry("ordersRefunded", 1L)
+        .containsEntry("ordersCancelled", 1L);
   }
 
   @Test
@@ -339,13 +399,22 @@ class DynamoDbMetricWriterIT {
       Set<String> devices = new HashSet<>();
       for (RawEvent e : all) {
         boolean reached = step == FunnelStep.VISITED || "Product Viewed".equals(e.name());
-        if (e.isActivity() && reached && LocalDate.ofInstant(e.at(), store.timezone()).equals(LocalDate.of(2025, 3, 19))) {
+        if (e.isActivity()
+            && reached
+            && LocalDate.ofInstant(e.at(), store.timezone()).equals(LocalDate.of(2025, 3, 19))) {
           devices.add(e.deviceId());
         }
       }
-      var item = dynamo.client().getItem(b -> b.tableName(tables.metrics())
-          .key(DdbIo.key(MetricKeys.sketchPk("shop", step), "DAY#2025-03-19"))).item();
-      long estimate = DistinctSketch.estimateUnion(List.of(item.get(MetricKeys.HLL).b().asByteArray()));
+      var item =
+          dynamo
+              .client()
+              .getItem(
+                  b ->
+                      b.tableName(tables.metrics())
+                          .key(DdbIo.key(MetricKeys.sketchPk("shop", step), "DAY#2025-03-19")))
+              .item();
+      long estimate =
+          DistinctSketch.estimateUnion(List.of(item.get(MetricKeys.HLL).b().asByteArray()));
       assertThat(estimate).isEqualTo(devices.size());
 
       // The week's roll-up holds every device of the week's days (2025-03-17 is that Monday).
@@ -353,12 +422,23 @@ class DynamoDbMetricWriterIT {
       for (RawEvent e : all) {
         boolean reached = step == FunnelStep.VISITED || "Product Viewed".equals(e.name());
         LocalDate day = LocalDate.ofInstant(e.at(), store.timezone());
-        if (e.isActivity() && reached && dev.tally.core.agg.Weeks.start(day).equals(LocalDate.of(2025, 3, 17))) {
+        if (e.isActivity()
+            && reached
+            && dev.tally.core.agg.Weeks.start(day).equals(LocalDate.of(2025, 3, 17))) {
           weekDevices.add(e.deviceId());
         }
       }
-      var week = dynamo.client().getItem(b -> b.tableName(tables.metrics())
-          .key(DdbIo.key(MetricKeys.sketchWeekPk("shop", step), MetricKeys.weekSk(LocalDate.of(2025, 3, 17))))).item();
+      var week =
+          dynamo
+              .client()
+              .getItem(
+                  b ->
+                      b.tableName(tables.metrics())
+                          .key(
+                              DdbIo.key(
+                                  MetricKeys.sketchWeekPk("shop", step),
+                                  MetricKeys.weekSk(LocalDate.of(2025, 3, 17)))))
+              .item();
       assertThat(DistinctSketch.estimateUnion(List.of(week.get(MetricKeys.HLL).b().asByteArray())))
           .isEqualTo(weekDevices.size());
     }
@@ -371,11 +451,17 @@ class DynamoDbMetricWriterIT {
             DynamoDbClient.class.getClassLoader(),
             new Class<?>[] {DynamoDbClient.class},
             (proxy, m, args) -> {
-              if (m.getName().equals("transactWriteItems") && args[0] instanceof java.util.function.Consumer<?> c) {
+              if (m.getName().equals("transactWriteItems")
+                  && args[0] instanceof java.util.function.Consumer<?> c) {
                 @SuppressWarnings("unchecked")
                 var mutation = (java.util.function.Consumer<TransactWriteItemsRequest.Builder>) c;
-                args = new Object[] {TransactWriteItemsRequest.builder().applyMutation(mutation).build()};
-                m = DynamoDbClient.class.getMethod("transactWriteItems", TransactWriteItemsRequest.class);
+                args =
+                    new Object[] {
+                      TransactWriteItemsRequest.builder().applyMutation(mutation).build()
+                    };
+                m =
+                    DynamoDbClient.class.getMethod(
+                        "transactWriteItems", TransactWriteItemsRequest.class);
               }
               Object r;
               try {

@@ -35,7 +35,8 @@ class LambdaHandlersTest {
     @Override
     public ApplyResult apply(Store store, List<Event> events) {
       if (failing) {
-        throw new RetryableException("metrics_unavailable", "DynamoDB is throttling", Duration.ofSeconds(1));
+        throw new RetryableException(
+            "metrics_unavailable", "DynamoDB is throttling", Duration.ofSeconds(1));
       }
       calls.add(events);
       return new ApplyResult(events.size(), 0, 1, 1, 2);
@@ -69,17 +70,27 @@ class LambdaHandlersTest {
 
   @Test
   void sqsBatch_appliesGoodRecordsInOneWrite_andDeadLettersPoisonAsDone() {
-    SQSBatchResponse r = new SqsAggregatorHandler(batch).handleRequest(EventLoader.loadSQSEvent("sqs_event.json"), null);
+    SQSBatchResponse r =
+        new SqsAggregatorHandler(batch)
+            .handleRequest(EventLoader.loadSQSEvent("sqs_event.json"), null);
     assertThat(r.getBatchItemFailures()).isEmpty();
     assertThat(writer.calls).hasSize(1);
-    assertThat(writer.calls.get(0)).extracting(Event::messageId).containsExactly("m-1", "m-2", "m-3");
-    assertThat(deadLetters.kept).singleElement().asString().startsWith(SQS_POISON).contains("unknown format version");
+    assertThat(writer.calls.get(0))
+        .extracting(Event::messageId)
+        .containsExactly("m-1", "m-2", "m-3");
+    assertThat(deadLetters.kept)
+        .singleElement()
+        .asString()
+        .startsWith(SQS_POISON)
+        .contains("unknown format version");
   }
 
   @Test
   void sqsBatch_transientWriteFailure_reportsEveryGoodRecordAsFailed_butNotThePoison() {
     writer.failing = true;
-    SQSBatchResponse r = new SqsAggregatorHandler(batch).handleRequest(EventLoader.loadSQSEvent("sqs_event.json"), null);
+    SQSBatchResponse r =
+        new SqsAggregatorHandler(batch)
+            .handleRequest(EventLoader.loadSQSEvent("sqs_event.json"), null);
     assertThat(r.getBatchItemFailures())
         .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
         .containsExactlyInAnyOrder(SQS_GOOD_1, SQS_GOOD_2);
@@ -89,7 +100,9 @@ class LambdaHandlersTest {
   @Test
   void sqsBatch_poisonThatCannotBeDeadLettered_isRetried() {
     deadLetters.failing = true;
-    SQSBatchResponse r = new SqsAggregatorHandler(batch).handleRequest(EventLoader.loadSQSEvent("sqs_event.json"), null);
+    SQSBatchResponse r =
+        new SqsAggregatorHandler(batch)
+            .handleRequest(EventLoader.loadSQSEvent("sqs_event.json"), null);
     assertThat(r.getBatchItemFailures())
         .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
         .containsExactly(SQS_POISON);
@@ -99,31 +112,44 @@ class LambdaHandlersTest {
   @Test
   void kinesisBatch_deadLettersBinaryPoison_andAppliesTheRestInOrder() {
     StreamsEventResponse r =
-        new KinesisAggregatorHandler(batch).handleRequest(EventLoader.loadKinesisEvent("kinesis_event.json"), null);
+        new KinesisAggregatorHandler(batch)
+            .handleRequest(EventLoader.loadKinesisEvent("kinesis_event.json"), null);
     assertThat(r.getBatchItemFailures()).isEmpty();
-    assertThat(writer.calls).singleElement().satisfies(c -> assertThat(c).extracting(Event::messageId).containsExactly("m-1", "m-2", "m-3"));
-    assertThat(deadLetters.kept).singleElement().asString().startsWith(KIN_POISON).contains("undecodable");
+    assertThat(writer.calls)
+        .singleElement()
+        .satisfies(
+            c -> assertThat(c).extracting(Event::messageId).containsExactly("m-1", "m-2", "m-3"));
+    assertThat(deadLetters.kept)
+        .singleElement()
+        .asString()
+        .startsWith(KIN_POISON)
+        .contains("undecodable");
   }
 
   @Test
   void kinesisBatch_transientWriteFailure_reportsTheFirstRecordSoTheShardResumesThere() {
     writer.failing = true;
     StreamsEventResponse r =
-        new KinesisAggregatorHandler(batch).handleRequest(EventLoader.loadKinesisEvent("kinesis_event.json"), null);
+        new KinesisAggregatorHandler(batch)
+            .handleRequest(EventLoader.loadKinesisEvent("kinesis_event.json"), null);
     assertThat(r.getBatchItemFailures())
         .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
         .containsExactly(KIN_GOOD_1);
   }
 
   @Test
-  void kinesisBatch_poisonThatCannotBeDeadLettered_stopsTheShardThere_afterApplyingWhatCameBefore() {
+  void
+      kinesisBatch_poisonThatCannotBeDeadLettered_stopsTheShardThere_afterApplyingWhatCameBefore() {
     deadLetters.failing = true;
     StreamsEventResponse r =
-        new KinesisAggregatorHandler(batch).handleRequest(EventLoader.loadKinesisEvent("kinesis_event.json"), null);
+        new KinesisAggregatorHandler(batch)
+            .handleRequest(EventLoader.loadKinesisEvent("kinesis_event.json"), null);
     assertThat(r.getBatchItemFailures())
         .extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
         .containsExactly(KIN_POISON);
     // Only the record before the poison was applied; the one after it waits for the retry.
-    assertThat(writer.calls).singleElement().satisfies(c -> assertThat(c).extracting(Event::messageId).containsExactly("m-1", "m-2"));
+    assertThat(writer.calls)
+        .singleElement()
+        .satisfies(c -> assertThat(c).extracting(Event::messageId).containsExactly("m-1", "m-2"));
   }
 }

@@ -37,7 +37,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** The poller on ElasticMQ and DynamoDB Local: a crash before the delete means redelivery, counted once. */
+/**
+ * The poller on ElasticMQ and DynamoDB Local: a crash before the delete means redelivery, counted
+ * once.
+ */
 class SqsPollerIT {
   static LocalDynamoDb dynamo;
   static SQSRestServer server;
@@ -49,8 +52,11 @@ class SqsPollerIT {
     dynamo = new LocalDynamoDb();
     server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
     int port = server.waitUntilStarted().localAddress().getPort();
-    sqs = AwsEndpoints.local(URI.create("http://127.0.0.1:" + port)).configure(SqsClient.builder())
-        .httpClient(UrlConnectionHttpClient.create()).build();
+    sqs =
+        AwsEndpoints.local(URI.create("http://127.0.0.1:" + port))
+            .configure(SqsClient.builder())
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
   }
 
   @AfterAll
@@ -63,32 +69,47 @@ class SqsPollerIT {
   @Test
   void crashAfterWritingBeforeDeleting_redeliversTheMessages_andCountsThemOnce() {
     TableNames tables = dynamo.freshTables();
-    String q = sqs.createQueue(b -> b.queueName("events-" + UUID.randomUUID())
-        .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"))).queueUrl();
+    String q =
+        sqs.createQueue(
+                b ->
+                    b.queueName("events-" + UUID.randomUUID())
+                        .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1")))
+            .queueUrl();
     String dlq = sqs.createQueue(b -> b.queueName("dlq-" + UUID.randomUUID())).queueUrl();
-    List<RawEvent> raw = new Events("sq").randomMix(new Random(11), 150, 20, 2, Instant.parse("2025-03-20T12:00:00Z"));
+    List<RawEvent> raw =
+        new Events("sq")
+            .randomMix(new Random(11), 150, 20, 2, Instant.parse("2025-03-20T12:00:00Z"));
     List<List<RawEvent>> messages = new ArrayList<>();
     for (int i = 0; i < raw.size(); i += 30) {
       List<RawEvent> part = raw.subList(i, Math.min(raw.size(), i + 30));
       messages.add(part);
-      LogEntry e = new LogEntry(UUID.randomUUID().toString(), "shop", part.stream().map(RawEvent::toEvent).toList());
+      LogEntry e =
+          new LogEntry(
+              UUID.randomUUID().toString(), "shop", part.stream().map(RawEvent::toEvent).toList());
       sqs.sendMessage(b -> b.queueUrl(q).messageBody(EventCodec.encodeToString(e)));
     }
-    sqs.sendMessage(b -> b.queueUrl(q).messageBody("{\"v\":1,\"id\":\"x\",\"storeId\":\"no-such-store\",\"events\":[]}"));
+    sqs.sendMessage(
+        b ->
+            b.queueUrl(q)
+                .messageBody("{\"v\":1,\"id\":\"x\",\"storeId\":\"no-such-store\",\"events\":[]}"));
 
     InMemoryStoreRegistry stores = new InMemoryStoreRegistry();
     stores.create(store, "wk", "rk");
-    MetricWriter real = new DynamoDbMetricWriter(dynamo.client(), tables.metrics(), AggregatorConfig.defaults());
+    MetricWriter real =
+        new DynamoDbMetricWriter(dynamo.client(), tables.metrics(), AggregatorConfig.defaults());
     boolean[] crash = {true};
-    MetricWriter crashingAfterWrite = (s, events) -> {
-      ApplyResult r = real.apply(s, events);
-      if (crash[0]) {
-        throw new IllegalStateException("process died after writing, before deleting");
-      }
-      return r;
-    };
-    SqsPoller poller = new SqsPoller(sqs, q, dlq, new AggregatorService(stores, crashingAfterWrite));
-    assertThatThrownBy(() -> poller.pollOnce(Duration.ofSeconds(1))).hasMessageContaining("process died");
+    MetricWriter crashingAfterWrite =
+        (s, events) -> {
+          ApplyResult r = real.apply(s, events);
+          if (crash[0]) {
+            throw new IllegalStateException("process died after writing, before deleting");
+          }
+          return r;
+        };
+    SqsPoller poller =
+        new SqsPoller(sqs, q, dlq, new AggregatorService(stores, crashingAfterWrite));
+    assertThatThrownBy(() -> poller.pollOnce(Duration.ofSeconds(1)))
+        .hasMessageContaining("process died");
 
     crash[0] = false;
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -98,15 +119,31 @@ class SqsPollerIT {
     assertThat(empty(q)).isTrue();
     assertThat(MetricTable.read(dynamo.client(), tables.metrics(), "shop"))
         .isEqualTo(Oracle.expected(List.of(raw), store.timezone()));
-    var dead = sqs.receiveMessage(b -> b.queueUrl(dlq).messageAttributeNames("All")
-        .messageSystemAttributeNames(MessageSystemAttributeName.ALL).waitTimeSeconds(1)).messages();
-    assertThat(dead).singleElement().satisfies(m ->
-        assertThat(m.messageAttributes().get("error").stringValue()).contains("undecodable log message"));
+    var dead =
+        sqs.receiveMessage(
+                b ->
+                    b.queueUrl(dlq)
+                        .messageAttributeNames("All")
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                        .waitTimeSeconds(1))
+            .messages();
+    assertThat(dead)
+        .singleElement()
+        .satisfies(
+            m ->
+                assertThat(m.messageAttributes().get("error").stringValue())
+                    .contains("undecodable log message"));
   }
 
   private static boolean empty(String q) {
-    var a = sqs.getQueueAttributes(b -> b.queueUrl(q).attributeNames(
-        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+    var a =
+        sqs.getQueueAttributes(
+                b ->
+                    b.queueUrl(q)
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes();
     return a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES).equals("0")
         && a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE).equals("0");
   }

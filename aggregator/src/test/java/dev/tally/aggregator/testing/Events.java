@@ -33,13 +33,18 @@ public final class Events {
   }
 
   public RawEvent product(String anon, String user, String event, String productId, Instant at) {
-    ObjectNode p = Json.mapper().createObjectNode().put("product_id", productId).put("price", new BigDecimal("12.50"));
+    ObjectNode p =
+        Json.mapper()
+            .createObjectNode()
+            .put("product_id", productId)
+            .put("price", new BigDecimal("12.50"));
     return track(anon, user, event, p, at);
   }
 
   /** An order of {@code lines} as {productId, price, quantity} with a revenue property. */
   public RawEvent order(String anon, String user, String event, Instant at, Object[]... lines) {
-    ObjectNode p = Json.mapper().createObjectNode().put("order_id", nextId()).put("currency", "USD");
+    ObjectNode p =
+        Json.mapper().createObjectNode().put("order_id", nextId()).put("currency", "USD");
     var arr = p.putArray("products");
     BigDecimal total = BigDecimal.ZERO;
     for (Object[] l : lines) {
@@ -62,9 +67,17 @@ public final class Events {
   }
 
   private static final String[] TRACKS = {
-    "Product Viewed", "Product Added", "Product Removed", "Cart Viewed", "Checkout Started",
-    "Order Completed", "Order Refunded", "Order Cancelled", "Products Searched",
-    "Product List Viewed", "Newsletter Joined"
+    "Product Viewed",
+    "Product Added",
+    "Product Removed",
+    "Cart Viewed",
+    "Checkout Started",
+    "Order Completed",
+    "Order Refunded",
+    "Order Cancelled",
+    "Products Searched",
+    "Product List Viewed",
+    "Newsletter Joined"
   };
 
   /**
@@ -92,11 +105,21 @@ public final class Events {
         e =
             switch (name) {
               case "Order Completed", "Order Refunded", "Order Cancelled" ->
-                  order(anon, user, name, at,
-                      new Object[] {pid, (1 + rnd.nextInt(90)) + "." + rnd.nextInt(10) + rnd.nextInt(10), 1 + rnd.nextInt(3)},
+                  order(
+                      anon,
+                      user,
+                      name,
+                      at,
+                      new Object[] {
+                        pid,
+                        (1 + rnd.nextInt(90)) + "." + rnd.nextInt(10) + rnd.nextInt(10),
+                        1 + rnd.nextInt(3)
+                      },
                       new Object[] {"p-" + rnd.nextInt(7), "0.99", 1});
-              case "Product Viewed", "Product Added", "Product Removed" -> product(anon, user, name, pid, at);
-              default -> track(anon, user, name, Json.mapper().createObjectNode().put("query", "x"), at);
+              case "Product Viewed", "Product Added", "Product Removed" ->
+                  product(anon, user, name, pid, at);
+              default ->
+                  track(anon, user, name, Json.mapper().createObjectNode().put("query", "x"), at);
             };
       }
       if (rnd.nextInt(4) == 0) {

@@ -21,7 +21,8 @@ public final class LocalDynamoDb implements AutoCloseable {
 
   /** Creates a fresh set of tables under a new prefix. */
   public TableNames freshTables() {
-    TableNames names = TableNames.defaults().prefixed("t" + UUID.randomUUID().toString().substring(0, 8) + "-");
+    TableNames names =
+        TableNames.defaults().prefixed("t" + UUID.randomUUID().toString().substring(0, 8) + "-");
     Tables.createIfMissing(client, names);
     return names;
   }
@@ -41,8 +42,12 @@ public final class LocalDynamoDb implements AutoCloseable {
     return crashingAfter(java.util.Set.of(method), allowed, calls);
   }
 
-  /** Like {@link #crashingAfter(String, int, AtomicInteger)}, counting calls to any of {@code methods}. */
-  public DynamoDbClient crashingAfter(java.util.Set<String> methods, int allowed, AtomicInteger calls) {
+  /**
+   * Like {@link #crashingAfter(String, int, AtomicInteger)}, counting calls to any of {@code
+   * methods}.
+   */
+  public DynamoDbClient crashingAfter(
+      java.util.Set<String> methods, int allowed, AtomicInteger calls) {
     return (DynamoDbClient)
         Proxy.newProxyInstance(
             DynamoDbClient.class.getClassLoader(),

@@ -13,7 +13,8 @@ public final class MetricTable {
 
   private MetricTable() {}
 
-  public static Map<String, Map<String, Long>> read(DynamoDbClient ddb, String table, String store) {
+  public static Map<String, Map<String, Long>> read(
+      DynamoDbClient ddb, String table, String store) {
     Map<String, Map<String, Long>> out = new TreeMap<>();
     for (var item : ddb.scanPaginator(b -> b.tableName(table).consistentRead(true)).items()) {
       String pk = item.get("pk").s();
@@ -51,8 +52,8 @@ public final class MetricTable {
   }
 
   /**
-   * The stored links as "anon→user" strings: from the alias items, and (prefixed "via-user:")
-   * from the per-user LINKS partitions the query side reads; both must agree.
+   * The stored links as "anon→user" strings: from the alias items, and (prefixed "via-user:") from
+   * the per-user LINKS partitions the query side reads; both must agree.
    */
   public static java.util.List<String> links(DynamoDbClient ddb, String table, String store) {
     java.util.List<String> out = new java.util.ArrayList<>();
@@ -61,7 +62,11 @@ public final class MetricTable {
       if (pk.startsWith(store + "#ALIAS#")) {
         out.add(pk.substring((store + "#ALIAS#").length()) + "→" + item.get("userId").s());
       } else if (pk.startsWith(store + "#LINKS#")) {
-        out.add("via-user:" + item.get("sk").s().substring("ANON#".length()) + "→" + pk.substring((store + "#LINKS#").length()));
+        out.add(
+            "via-user:"
+                + item.get("sk").s().substring("ANON#".length())
+                + "→"
+                + pk.substring((store + "#LINKS#").length()));
       }
     }
     java.util.Collections.sort(out);

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * The expected metrics, recomputed the obvious way with plain loops over the raw events: no code
- * shared with the aggregator. Batches are given in the order they were first processed, because
- * an anonymous visitor's events count under the user id only once the link is known.
+ * shared with the aggregator. Batches are given in the order they were first processed, because an
+ * anonymous visitor's events count under the user id only once the link is known.
  *
  * <p>Result keys: {@code USER|<uid>|<day>}, {@code STORE|<day>} (all shards summed) and {@code
  * PRODUCT|<id>|<day>}; values map attribute names to numbers.
@@ -33,9 +33,11 @@ public final class Oracle {
         if (!e.isActivity() || !counted.add(e.messageId())) {
           continue;
         }
-        String uid = e.userId() != null ? e.userId() : links.getOrDefault(e.anonymousId(), e.anonymousId());
+        String uid =
+            e.userId() != null ? e.userId() : links.getOrDefault(e.anonymousId(), e.anonymousId());
         LocalDate day = LocalDate.ofInstant(e.at(), zone);
-        Map<String, Long> user = out.computeIfAbsent("USER|" + uid + "|" + day, k -> new TreeMap<>());
+        Map<String, Long> user =
+            out.computeIfAbsent("USER|" + uid + "|" + day, k -> new TreeMap<>());
         Map<String, Long> store = out.computeIfAbsent("STORE|" + day, k -> new TreeMap<>());
         long t = e.at().toEpochMilli();
         user.merge("firstSeen", t, Math::min);
@@ -56,7 +58,8 @@ public final class Oracle {
             steps |= 4;
             add(product(out, p.path("product_id").asText(), day), "adds", 1);
           }
-          case "Product Removed" -> add(product(out, p.path("product_id").asText(), day), "removes", 1);
+          case "Product Removed" ->
+              add(product(out, p.path("product_id").asText(), day), "removes", 1);
           case "Checkout Started" -> steps |= 8;
           case "Order Completed" -> {
             steps |= 16;
@@ -72,10 +75,13 @@ public final class Oracle {
         deviceSteps.merge(e.deviceId() + "|" + day, steps, (a, b) -> a | b);
       }
     }
-    String[] stepNames = {"visited", "viewedProduct", "addedToCart", "startedCheckout", "completedOrder"};
+    String[] stepNames = {
+      "visited", "viewedProduct", "addedToCart", "startedCheckout", "completedOrder"
+    };
     for (var d : deviceSteps.entrySet()) {
       String[] parts = d.getKey().split("\\|");
-      out.computeIfAbsent("USER|" + parts[0] + "|" + parts[1], k -> new TreeMap<>()).put("steps", (long) d.getValue());
+      out.computeIfAbsent("USER|" + parts[0] + "|" + parts[1], k -> new TreeMap<>())
+          .put("steps", (long) d.getValue());
       for (int i = 0; i < stepNames.length; i++) {
         if ((d.getValue() & (1 << i)) != 0) {
           add(out.get("STORE|" + parts[1]), stepNames[i], 1);
@@ -116,13 +122,25 @@ public final class Oracle {
       case "Checkout Started" -> new String[][] {{"events", "1"}, {"checkoutsStarted", "1"}};
       case "Products Searched" -> new String[][] {{"events", "1"}, {"searches", "1"}};
       case "Product List Viewed" -> new String[][] {{"events", "1"}, {"productListViews", "1"}};
-      case "Order Completed" -> new String[][] {
-          {"events", "1"}, {"ordersCompleted", "1"}, {"revenue", "" + cents(p.path("revenue").decimalValue())},
-          {"itemsPurchased", "" + units(p)}};
-      case "Order Refunded" -> new String[][] {
-          {"events", "1"}, {"ordersRefunded", "1"}, {"refunds", "" + cents(p.path("revenue").decimalValue())}};
-      case "Order Cancelled" -> new String[][] {
-          {"events", "1"}, {"ordersCancelled", "1"}, {"refunds", "" + cents(p.path("revenue").decimalValue())}};
+      case "Order Completed" ->
+          new String[][] {
+            {"events", "1"},
+            {"ordersCompleted", "1"},
+            {"revenue", "" + cents(p.path("revenue").decimalValue())},
+            {"itemsPurchased", "" + units(p)}
+          };
+      case "Order Refunded" ->
+          new String[][] {
+            {"events", "1"},
+            {"ordersRefunded", "1"},
+            {"refunds", "" + cents(p.path("revenue").decimalValue())}
+          };
+      case "Order Cancelled" ->
+          new String[][] {
+            {"events", "1"},
+            {"ordersCancelled", "1"},
+            {"refunds", "" + cents(p.path("revenue").decimalValue())}
+          };
       default -> new String[][] {{"events", "1"}, {"customEvents", "1"}};
     };
   }
@@ -139,7 +157,8 @@ public final class Oracle {
     return amount.movePointRight(2).longValueExact();
   }
 
-  private static Map<String, Long> product(Map<String, Map<String, Long>> out, String id, LocalDate day) {
+  private static Map<String, Long> product(
+      Map<String, Map<String, Long>> out, String id, LocalDate day) {
     return out.computeIfAbsent("PRODUCT|" + id + "|" + day, k -> new TreeMap<>());
   }
 

@@ -11,8 +11,8 @@ import java.util.Currency;
 
 /**
  * A test event as the storefront meant it: its true time, plus how wrong the client's clock was.
- * {@link #toEvent()} sends it through the real parser (which must undo the skew); the oracle
- * uses {@link #at()} directly.
+ * {@link #toEvent()} sends it through the real parser (which must undo the skew); the oracle uses
+ * {@link #at()} directly.
  */
 public record RawEvent(
     String type,
@@ -60,7 +60,8 @@ public record RawEvent(
   }
 
   public RawEvent withSkew(Duration skew) {
-    return new RawEvent(type, messageId, anonymousId, userId, name, properties, previousId, at, skew);
+    return new RawEvent(
+        type, messageId, anonymousId, userId, name, properties, previousId, at, skew);
   }
 
   public String deviceId() {

@@ -44,22 +44,22 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * {@code tally bench aggregate}: DynamoDB write requests, write units and events/s of Tally's
- * aggregator against a naive per-event writer with the same exactly-once guarantee, on the
- * standard workload and DynamoDB Local embedded (fresh tables per run).
+ * aggregator against a naive per-event writer with the same exactly-once guarantee, on the standard
+ * workload and DynamoDB Local embedded (fresh tables per run).
  */
 @Command(
     name = "aggregate",
@@ -71,10 +71,15 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
           + " in this process; results go in BENCHMARKS.md."
     })
 public final class AggregateBenchCommand implements Callable<Integer> {
-  @Option(names = "--events", description = "Events in the workload (default ${DEFAULT-VALUE}: the standard workload).")
+  @Option(
+      names = "--events",
+      description = "Events in the workload (default ${DEFAULT-VALUE}: the standard workload).")
   int events = 100_000;
 
-  @Option(names = "--batches", split = ",", description = "Aggregation batch sizes (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batches",
+      split = ",",
+      description = "Aggregation batch sizes (default ${DEFAULT-VALUE}).")
   List<Integer> batches = List.of(10, 100, 1_000);
 
   @Option(names = "--shards", description = "Store-day write shards (default ${DEFAULT-VALUE}).")
@@ -87,7 +92,14 @@ public final class AggregateBenchCommand implements Callable<Integer> {
   private static final Store STORE = Store.of("bench", "UTC", "USD", List.of());
 
   /** What one run wrote, counted at the client. */
-  record Run(String name, int events, long requests, long itemWrites, double units, double reportedUnits, double seconds) {
+  record Run(
+      String name,
+      int events,
+      long requests,
+      long itemWrites,
+      double units,
+      double reportedUnits,
+      double seconds) {
     double per1k(double v) {
       return v * 1_000.0 / events;
     }
@@ -108,8 +120,10 @@ public final class AggregateBenchCommand implements Callable<Integer> {
         TableNames t = freshTables(ddb, "tally" + batch);
         WriteCounter counter = new WriteCounter();
         MetricWriter w =
-            new DynamoDbMetricWriter(counter.wrap(ddb), t.metrics(), new AggregatorConfig(shards, 100, 8));
-        runs.add(run("Tally, batch " + batch, all, batch, counter, events -> w.apply(STORE, events)));
+            new DynamoDbMetricWriter(
+                counter.wrap(ddb), t.metrics(), new AggregatorConfig(shards, 100, 8));
+        runs.add(
+            run("Tally, batch " + batch, all, batch, counter, events -> w.apply(STORE, events)));
         tallyTotals = storeTotals(ddb, t.metrics());
       }
       if (!skipNaive) {
@@ -121,7 +135,9 @@ public final class AggregateBenchCommand implements Callable<Integer> {
         System.out.println(
             "Store-day totals of Tally and naive are "
                 + (naiveTotals.equals(tallyTotals) ? "identical" : "DIFFERENT (bug!)")
-                + " (" + naiveTotals.size() + " days)");
+                + " ("
+                + naiveTotals.size()
+                + " days)");
       }
     } finally {
       local.shutdownNow();
@@ -132,9 +148,20 @@ public final class AggregateBenchCommand implements Callable<Integer> {
 
   private List<Event> workload() {
     Workload standard = Workload.standard(LAST_DAY);
-    Workload w = new Workload(standard.seed(), standard.users(), standard.products(), standard.days(), events, LAST_DAY);
+    Workload w =
+        new Workload(
+            standard.seed(),
+            standard.users(),
+            standard.products(),
+            standard.days(),
+            events,
+            LAST_DAY);
     List<ObjectNode> json = w.generate();
-    Instant last = json.stream().map(n -> Instant.parse(n.get("timestamp").asText())).max(Comparator.naturalOrder()).orElseThrow();
+    Instant last =
+        json.stream()
+            .map(n -> Instant.parse(n.get("timestamp").asText()))
+            .max(Comparator.naturalOrder())
+            .orElseThrow();
     EventParser parser = new EventParser(ParseOptions.live().historical());
     EventParser.BatchContext ctx = EventParser.BatchContext.at(last.plusSeconds(1));
     List<Event> out = new ArrayList<>();
@@ -152,7 +179,8 @@ public final class AggregateBenchCommand implements Callable<Integer> {
     return t;
   }
 
-  private Run run(String name, List<Event> all, int batch, WriteCounter counter, Consumer<List<Event>> apply) {
+  private Run run(
+      String name, List<Event> all, int batch, WriteCounter counter, Consumer<List<Event>> apply) {
     long start = System.nanoTime();
     try (ProgressBar pb =
         new ProgressBarBuilder()
@@ -170,23 +198,44 @@ public final class AggregateBenchCommand implements Callable<Integer> {
     }
     double s = (System.nanoTime() - start - counter.accountingNanos) / 1e9;
     if (counter.missingCapacity > 0) {
-      System.out.printf("  note: %,d write responses carried no consumed capacity%n", counter.missingCapacity);
+      System.out.printf(
+          "  note: %,d write responses carried no consumed capacity%n", counter.missingCapacity);
     }
-    return new Run(name, all.size(), counter.requests, counter.itemWrites, counter.computedUnits, counter.units, s);
+    return new Run(
+        name,
+        all.size(),
+        counter.requests,
+        counter.itemWrites,
+        counter.computedUnits,
+        counter.units,
+        s);
   }
 
   private static void print(List<Run> runs) {
     Run naive = runs.stream().filter(r -> r.name().startsWith("Naive")).findFirst().orElse(null);
     System.out.println();
-    System.out.println("WCU: computed from item sizes by DynamoDB's rules (DynamoDB Local's own report in brackets;");
-    System.out.println("     its transaction figures are not reliable). events/s excludes the size read-backs.");
-    System.out.printf("%-18s %14s %14s %20s %10s %13s %11s%n",
-        "writer", "requests/1k ev", "item writes/1k", "WCU/1k ev [Local]", "events/s", "WCU vs naive", "speed-up");
+    System.out.println(
+        "WCU: computed from item sizes by DynamoDB's rules (DynamoDB Local's own report in brackets;");
+    System.out.println(
+        "     its transaction figures are not reliable). events/s excludes the size read-backs.");
+    System.out.printf(
+        "%-18s %14s %14s %20s %10s %13s %11s%n",
+        "writer",
+        "requests/1k ev",
+        "item writes/1k",
+        "WCU/1k ev [Local]",
+        "events/s",
+        "WCU vs naive",
+        "speed-up");
     for (Run r : runs) {
       double eps = r.events() / r.seconds();
-      System.out.printf("%-18s %14.1f %14.1f %20s %10.0f %13s %11s%n",
-          r.name(), r.per1k(r.requests()), r.per1k(r.itemWrites()),
-          String.format("%.1f [%.1f]", r.per1k(r.units()), r.per1k(r.reportedUnits())), eps,
+      System.out.printf(
+          "%-18s %14.1f %14.1f %20s %10.0f %13s %11s%n",
+          r.name(),
+          r.per1k(r.requests()),
+          r.per1k(r.itemWrites()),
+          String.format("%.1f [%.1f]", r.per1k(r.units()), r.per1k(r.reportedUnits())),
+          eps,
           naive == null ? "-" : String.format("%.3f", r.units() / naive.units()),
           naive == null ? "-" : String.format("%.1fx", eps / (naive.events() / naive.seconds())));
     }
@@ -198,11 +247,12 @@ public final class AggregateBenchCommand implements Callable<Integer> {
     for (var item : ddb.scanPaginator(b -> b.tableName(table)).items()) {
       if (item.get("pk").s().contains("#STORE#SHARD#")) {
         Map<String, Long> day = out.computeIfAbsent(item.get("sk").s(), k -> new TreeMap<>());
-        item.forEach((k, v) -> {
-          if (v.n() != null) {
-            day.merge(k, Long.parseLong(v.n()), Long::sum);
-          }
-        });
+        item.forEach(
+            (k, v) -> {
+              if (v.n() != null) {
+                day.merge(k, Long.parseLong(v.n()), Long::sum);
+              }
+            });
       }
     }
     return out;
@@ -229,7 +279,9 @@ public final class AggregateBenchCommand implements Callable<Integer> {
                     return m.invoke(real, args);
                   }
                   Object response =
-                      DynamoDbClient.class.getMethod(m.getName(), request.getClass()).invoke(real, request);
+                      DynamoDbClient.class
+                          .getMethod(m.getName(), request.getClass())
+                          .invoke(real, request);
                   count(real, request, response);
                   return response;
                 } catch (InvocationTargetException e) {
@@ -248,22 +300,30 @@ public final class AggregateBenchCommand implements Callable<Integer> {
       switch (method) {
         case "putItem":
           return (arg instanceof Consumer<?> c
-                  ? PutItemRequest.builder().applyMutation((Consumer<PutItemRequest.Builder>) c).build()
+                  ? PutItemRequest.builder()
+                      .applyMutation((Consumer<PutItemRequest.Builder>) c)
+                      .build()
                   : (PutItemRequest) arg)
               .toBuilder().returnConsumedCapacity(total).build();
         case "updateItem":
           return (arg instanceof Consumer<?> c
-                  ? UpdateItemRequest.builder().applyMutation((Consumer<UpdateItemRequest.Builder>) c).build()
+                  ? UpdateItemRequest.builder()
+                      .applyMutation((Consumer<UpdateItemRequest.Builder>) c)
+                      .build()
                   : (UpdateItemRequest) arg)
               .toBuilder().returnConsumedCapacity(total).build();
         case "deleteItem":
           return (arg instanceof Consumer<?> c
-                  ? DeleteItemRequest.builder().applyMutation((Consumer<DeleteItemRequest.Builder>) c).build()
+                  ? DeleteItemRequest.builder()
+                      .applyMutation((Consumer<DeleteItemRequest.Builder>) c)
+                      .build()
                   : (DeleteItemRequest) arg)
               .toBuilder().returnConsumedCapacity(total).build();
         case "transactWriteItems":
           return (arg instanceof Consumer<?> c
-                  ? TransactWriteItemsRequest.builder().applyMutation((Consumer<TransactWriteItemsRequest.Builder>) c).build()
+                  ? TransactWriteItemsRequest.builder()
+                      .applyMutation((Consumer<TransactWriteItemsRequest.Builder>) c)
+                      .build()
                   : (TransactWriteItemsRequest) arg)
               .toBuilder().returnConsumedCapacity(total).build();
         case "batchWriteItem":
@@ -278,8 +338,12 @@ public final class AggregateBenchCommand implements Callable<Integer> {
       long start = System.nanoTime();
       if (request instanceof TransactWriteItemsRequest t) {
         for (TransactWriteItem i : t.transactItems()) {
-          computedUnits += 2 * unitsOf(real, i.put() != null ? i.put().tableName() : i.update().tableName(),
-              i.put() != null ? keyOf(i.put().item()) : i.update().key());
+          computedUnits +=
+              2
+                  * unitsOf(
+                      real,
+                      i.put() != null ? i.put().tableName() : i.update().tableName(),
+                      i.put() != null ? keyOf(i.put().item()) : i.update().key());
         }
       } else if (request instanceof PutItemRequest r) {
         computedUnits += unitsOf(real, r.tableName(), keyOf(r.item()));
@@ -312,8 +376,12 @@ public final class AggregateBenchCommand implements Callable<Integer> {
 
     /** Responses that reported no consumed capacity. */
     long missingCapacity;
-    /** Write units by DynamoDB's rules: 1 per started KB of the item written, 2 in a transaction. */
+
+    /**
+     * Write units by DynamoDB's rules: 1 per started KB of the item written, 2 in a transaction.
+     */
     double computedUnits;
+
     /** Time spent reading items back to size them, left out of the throughput. */
     long accountingNanos;
 
@@ -326,7 +394,9 @@ public final class AggregateBenchCommand implements Callable<Integer> {
       long size = 0;
       if (item != null) {
         for (var a : item.entrySet()) {
-          size += a.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + sizeOf(a.getValue());
+          size +=
+              a.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                  + sizeOf(a.getValue());
         }
       }
       return (int) Math.max(1, (size + 1023) / 1024);
@@ -354,8 +424,8 @@ public final class AggregateBenchCommand implements Callable<Integer> {
    * The naive baseline: every event is its own TransactWriteItems holding a conditional put of an
    * idempotency record ({@code {store}#MSG#<messageId>}) and one update per item the event touches
    * (user-day, device-day steps, store-day shard, product-days). Distinct funnel counts use the
-   * same read-then-conditional-write of the device-day steps as Tally. Links are looked up (a
-   * read) and written once. HLL range sketches are left out, which only flatters the baseline.
+   * same read-then-conditional-write of the device-day steps as Tally. Links are looked up (a read)
+   * and written once. HLL range sketches are left out, which only flatters the baseline.
    */
   static final class NaiveWriter {
     private final DynamoDbClient ddb;
@@ -399,10 +469,22 @@ public final class AggregateBenchCommand implements Callable<Integer> {
     private List<TransactWriteItem> items(Event e, String uid, Deltas d) {
       String s = STORE.id();
       List<TransactWriteItem> items = new ArrayList<>();
-      items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-          .item(Map.of("pk", str(s + "#MSG#" + e.messageId()), "sk", str("MSG"),
-              "expiresAt", num(Instant.now().getEpochSecond() + 2 * 86_400)))
-          .conditionExpression("attribute_not_exists(pk)").build()).build());
+      items.add(
+          TransactWriteItem.builder()
+              .put(
+                  Put.builder()
+                      .tableName(table)
+                      .item(
+                          Map.of(
+                              "pk",
+                              str(s + "#MSG#" + e.messageId()),
+                              "sk",
+                              str("MSG"),
+                              "expiresAt",
+                              num(Instant.now().getEpochSecond() + 2 * 86_400)))
+                      .conditionExpression("attribute_not_exists(pk)")
+                      .build())
+              .build());
       Map<String, Long> store = new HashMap<>();
       String sk = null;
       for (var u : d.users().entrySet()) {
@@ -415,10 +497,15 @@ public final class AggregateBenchCommand implements Callable<Integer> {
         String device = e.header().deviceId();
         String cond = null;
         Map<String, AttributeValue> condValues = new HashMap<>();
-        int reached = FunnelStep.toBits(d.devices().get(new Keys.UserDay(device, u.getKey().day())));
+        int reached =
+            FunnelStep.toBits(d.devices().get(new Keys.UserDay(device, u.getKey().day())));
         var deviceKey = Map.of("pk", str(MetricKeys.userPk(s, device)), "sk", str(sk));
-        var stored = ddb.getItem(b -> b.tableName(table).key(deviceKey).consistentRead(true)).item();
-        int before = stored != null && stored.containsKey("steps") ? Integer.parseInt(stored.get("steps").n()) : 0;
+        var stored =
+            ddb.getItem(b -> b.tableName(table).key(deviceKey).consistentRead(true)).item();
+        int before =
+            stored != null && stored.containsKey("steps")
+                ? Integer.parseInt(stored.get("steps").n())
+                : 0;
         int fresh = FunnelState.newSteps(before, reached);
         for (FunnelStep step : FunnelStep.fromBits(fresh)) {
           store.merge(step.attribute(), 1L, Long::sum);
@@ -437,24 +524,54 @@ public final class AggregateBenchCommand implements Callable<Integer> {
         } else {
           items.add(update(MetricKeys.userPk(s, uid), sk, adds, sets, null, Map.of()));
           if (fresh != 0) {
-            items.add(update(MetricKeys.userPk(s, device), sk, Map.of(), Map.of("steps", num(before | reached)), cond, condValues));
+            items.add(
+                update(
+                    MetricKeys.userPk(s, device),
+                    sk,
+                    Map.of(),
+                    Map.of("steps", num(before | reached)),
+                    cond,
+                    condValues));
           }
         }
       }
-      items.add(update(MetricKeys.storeShardPk(s, Keys.shardOf(uid, shards)), sk, store, Map.of(), null, Map.of()));
+      items.add(
+          update(
+              MetricKeys.storeShardPk(s, Keys.shardOf(uid, shards)),
+              sk,
+              store,
+              Map.of(),
+              null,
+              Map.of()));
       // One update per bucket item: an order's products may share a bucket.
       Map<List<String>, Map<String, Long>> buckets = new java.util.LinkedHashMap<>();
-      d.products().forEach((k, c) -> {
-        Map<String, Long> adds = buckets.computeIfAbsent(
-            List.of(MetricKeys.productsPk(s, k.day()), MetricKeys.productBucketSk(k.productId())), x -> new HashMap<>());
-        c.nonZero().forEach((pc, v) -> adds.put(MetricKeys.productAttribute(pc.attribute(), k.productId()), v));
-      });
-      buckets.forEach((key, adds) -> items.add(update(key.get(0), key.get(1), adds, Map.of(), null, Map.of())));
+      d.products()
+          .forEach(
+              (k, c) -> {
+                Map<String, Long> adds =
+                    buckets.computeIfAbsent(
+                        List.of(
+                            MetricKeys.productsPk(s, k.day()),
+                            MetricKeys.productBucketSk(k.productId())),
+                        x -> new HashMap<>());
+                c.nonZero()
+                    .forEach(
+                        (pc, v) ->
+                            adds.put(
+                                MetricKeys.productAttribute(pc.attribute(), k.productId()), v));
+              });
+      buckets.forEach(
+          (key, adds) -> items.add(update(key.get(0), key.get(1), adds, Map.of(), null, Map.of())));
       return items;
     }
 
-    private TransactWriteItem update(String pk, String sk, Map<String, Long> adds, Map<String, AttributeValue> sets,
-        String condition, Map<String, AttributeValue> condValues) {
+    private TransactWriteItem update(
+        String pk,
+        String sk,
+        Map<String, Long> adds,
+        Map<String, AttributeValue> sets,
+        String condition,
+        Map<String, AttributeValue> condValues) {
       Map<String, String> names = new HashMap<>();
       Map<String, AttributeValue> values = new HashMap<>(condValues);
       List<String> add = new ArrayList<>();
@@ -467,20 +584,26 @@ public final class AggregateBenchCommand implements Callable<Integer> {
         add.add("#a" + i + " :a" + i);
         i++;
       }
-      sets.forEach((k, v) -> {
-        names.put("#" + k, k);
-        values.put(":" + k, v);
-        set.add("#" + k + " = :" + k);
-      });
+      sets.forEach(
+          (k, v) -> {
+            names.put("#" + k, k);
+            values.put(":" + k, v);
+            set.add("#" + k + " = :" + k);
+          });
       if (sets.containsKey("lastSeen")) {
         names.put("#firstSeen", "firstSeen");
         set.add("#firstSeen = if_not_exists(#firstSeen, :lastSeen)");
       }
-      String expr = (add.isEmpty() ? "" : "ADD " + String.join(", ", add) + " ")
-          + (set.isEmpty() ? "" : "SET " + String.join(", ", set));
-      Update.Builder u = Update.builder().tableName(table)
-          .key(Map.of("pk", str(pk), "sk", str(sk))).updateExpression(expr.trim())
-          .expressionAttributeNames(names).expressionAttributeValues(values);
+      String expr =
+          (add.isEmpty() ? "" : "ADD " + String.join(", ", add) + " ")
+              + (set.isEmpty() ? "" : "SET " + String.join(", ", set));
+      Update.Builder u =
+          Update.builder()
+              .tableName(table)
+              .key(Map.of("pk", str(pk), "sk", str(sk)))
+              .updateExpression(expr.trim())
+              .expressionAttributeNames(names)
+              .expressionAttributeValues(values);
       if (condition != null) {
         u.conditionExpression(condition.replace("steps", "#steps"));
         names.put("#steps", "steps");
@@ -489,21 +612,56 @@ public final class AggregateBenchCommand implements Callable<Integer> {
     }
 
     private String linked(String anon) {
-      var item = ddb.getItem(b -> b.tableName(table).consistentRead(true)
-          .key(Map.of("pk", str(MetricKeys.aliasPk(STORE.id(), anon)), "sk", str(MetricKeys.ALIAS_SK)))).item();
-      return item != null && item.containsKey(MetricKeys.USER_ID) ? item.get(MetricKeys.USER_ID).s() : anon;
+      var item =
+          ddb.getItem(
+                  b ->
+                      b.tableName(table)
+                          .consistentRead(true)
+                          .key(
+                              Map.of(
+                                  "pk",
+                                  str(MetricKeys.aliasPk(STORE.id(), anon)),
+                                  "sk",
+                                  str(MetricKeys.ALIAS_SK))))
+              .item();
+      return item != null && item.containsKey(MetricKeys.USER_ID)
+          ? item.get(MetricKeys.USER_ID).s()
+          : anon;
     }
 
     private void link(String anon, String userId) {
       if (!linked(anon).equals(anon)) {
         return;
       }
-      ddb.transactWriteItems(b -> b.transactItems(
-          TransactWriteItem.builder().put(Put.builder().tableName(table).item(Map.of(
-              "pk", str(MetricKeys.aliasPk(STORE.id(), anon)), "sk", str(MetricKeys.ALIAS_SK),
-              MetricKeys.USER_ID, str(userId))).build()).build(),
-          TransactWriteItem.builder().put(Put.builder().tableName(table).item(Map.of(
-              "pk", str(MetricKeys.linksPk(STORE.id(), userId)), "sk", str(MetricKeys.linkSk(anon)))).build()).build()));
+      ddb.transactWriteItems(
+          b ->
+              b.transactItems(
+                  TransactWriteItem.builder()
+                      .put(
+                          Put.builder()
+                              .tableName(table)
+                              .item(
+                                  Map.of(
+                                      "pk",
+                                      str(MetricKeys.aliasPk(STORE.id(), anon)),
+                                      "sk",
+                                      str(MetricKeys.ALIAS_SK),
+                                      MetricKeys.USER_ID,
+                                      str(userId)))
+                              .build())
+                      .build(),
+                  TransactWriteItem.builder()
+                      .put(
+                          Put.builder()
+                              .tableName(table)
+                              .item(
+                                  Map.of(
+                                      "pk",
+                                      str(MetricKeys.linksPk(STORE.id(), userId)),
+                                      "sk",
+                                      str(MetricKeys.linkSk(anon))))
+                              .build())
+                      .build()));
     }
 
     private static AttributeValue str(String s) {

@@ -25,8 +25,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tally demo}: {@code up}, plus a generated week of events and simulated shoppers walking the
- * demo store's real HTTP endpoints, so the dashboards open full.
+ * {@code tally demo}: {@code up}, plus a generated week of events and simulated shoppers walking
+ * the demo store's real HTTP endpoints, so the dashboards open full.
  */
 @Command(
     name = "demo",
@@ -39,16 +39,26 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
   @Mixin StackOptions options;
 
-  @Option(names = "--events", defaultValue = "1500", description = "events to send (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--events",
+      defaultValue = "1500",
+      description = "events to send (default: ${DEFAULT-VALUE})")
   int events;
 
-  @Option(names = "--shoppers", defaultValue = "30", description = "simulated store shoppers (default: ${DEFAULT-VALUE}; 0 for none)")
+  @Option(
+      names = "--shoppers",
+      defaultValue = "30",
+      description = "simulated store shoppers (default: ${DEFAULT-VALUE}; 0 for none)")
   int shoppers;
 
-  @Option(names = "--seed", description = "seed of the shoppers' choices (default: random, so a rerun adds new visits)")
+  @Option(
+      names = "--seed",
+      description = "seed of the shoppers' choices (default: random, so a rerun adds new visits)")
   Long seed;
 
-  @Option(names = "--no-wait", description = "exit after the workload instead of serving until Ctrl-C")
+  @Option(
+      names = "--no-wait",
+      description = "exit after the workload instead of serving until Ctrl-C")
   boolean noWait;
 
   @Override
@@ -58,7 +68,9 @@ public final class DemoCommand implements Callable<Integer> {
     Workload w = new Workload(7, Math.max(20, events / 25), 24, 7, events, today);
     List<ObjectNode> generated = w.generate();
     List<StoreShoppers.Product> catalog =
-        new StoreShoppers(stack.baseUri(), DemoStore.WRITE_KEY, java.net.http.HttpClient.newHttpClient()).catalog();
+        new StoreShoppers(
+                stack.baseUri(), DemoStore.WRITE_KEY, java.net.http.HttpClient.newHttpClient())
+            .catalog();
     if (!catalog.isEmpty()) {
       generated =
           Workload.onCatalog(
@@ -87,12 +99,20 @@ public final class DemoCommand implements Callable<Integer> {
     }
     if (shoppers > 0) {
       StoreShoppers.Summary walked = walkShoppers(stack);
-      System.out.println("Shoppers: " + walked.shoppers() + " visits, " + walked.events() + " events, "
-          + walked.orders() + " orders for $" + walked.revenue()
-          + (walked.soldOut() > 0 ? " (" + walked.soldOut() + " found a print sold out)" : ""));
+      System.out.println(
+          "Shoppers: "
+              + walked.shoppers()
+              + " visits, "
+              + walked.events()
+              + " events, "
+              + walked.orders()
+              + " orders for $"
+              + walked.revenue()
+              + (walked.soldOut() > 0 ? " (" + walked.soldOut() + " found a print sold out)" : ""));
     }
     System.out.print("Aggregating… ");
-    boolean drained = awaitOutbox(stack, Duration.ofSeconds(30)) && stack.drain(Duration.ofSeconds(60));
+    boolean drained =
+        awaitOutbox(stack, Duration.ofSeconds(30)) && stack.drain(Duration.ofSeconds(60));
     System.out.println(drained ? "done." : "still working (numbers will keep filling in).");
     String base = stack.baseUri().toString();
     String user =
@@ -103,10 +123,21 @@ public final class DemoCommand implements Callable<Integer> {
             .orElse(generated.get(0).get("anonymousId").asText());
     System.out.println();
     System.out.println("Sent " + generated.size() + " events for the last 7 days. See them:");
-    System.out.println("  Dashboards  " + base + "/dashboards/   (read key " + DemoStore.READ_KEY + ")");
+    System.out.println(
+        "  Dashboards  " + base + "/dashboards/   (read key " + DemoStore.READ_KEY + ")");
     System.out.println("  Demo store  " + base + "/store/");
-    System.out.println("  curl -H 'Authorization: Bearer " + DemoStore.READ_KEY + "' '" + base
-        + "/api/v1/users/" + user + "/metrics?from=" + today.minusDays(6) + "&to=" + today + "'");
+    System.out.println(
+        "  curl -H 'Authorization: Bearer "
+            + DemoStore.READ_KEY
+            + "' '"
+            + base
+            + "/api/v1/users/"
+            + user
+            + "/metrics?from="
+            + today.minusDays(6)
+            + "&to="
+            + today
+            + "'");
     if (noWait) {
       stack.close();
       return 0;
@@ -115,10 +146,16 @@ public final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The shoppers' orders reach Tally through the store's outbox relay: wait until it sent them all. */
-  private static boolean awaitOutbox(EmbeddedStack stack, Duration timeout) throws InterruptedException {
+  /**
+   * The shoppers' orders reach Tally through the store's outbox relay: wait until it sent them all.
+   */
+  private static boolean awaitOutbox(EmbeddedStack stack, Duration timeout)
+      throws InterruptedException {
     DynamoDbOutbox outbox =
-        new DynamoDbOutbox(stack.dynamoDb(), DemoStoreConfig.defaults(stack.baseUri()).ordersTable(), Clock.systemUTC());
+        new DynamoDbOutbox(
+            stack.dynamoDb(),
+            DemoStoreConfig.defaults(stack.baseUri()).ordersTable(),
+            Clock.systemUTC());
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!outbox.pending(1).isEmpty()) {
       if (System.nanoTime() > deadline) {
@@ -131,7 +168,10 @@ public final class DemoCommand implements Callable<Integer> {
 
   private StoreShoppers.Summary walkShoppers(EmbeddedStack stack) throws Exception {
     StoreShoppers walk =
-        new StoreShoppers(stack.baseUri(), DemoStore.WRITE_KEY, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+        new StoreShoppers(
+            stack.baseUri(),
+            DemoStore.WRITE_KEY,
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     long s = seed != null ? seed : new SecureRandom().nextLong();
     try (ProgressBar bar =
         new ProgressBarBuilder()

@@ -67,37 +67,68 @@ import software.amazon.awssdk.services.sqs.model.Message;
 public final class IngestBenchCommand implements Callable<Integer> {
   private static final String WRITE_KEY = "bench_write_key";
 
-  @Option(names = "--events", defaultValue = "100000", description = "events for the batch phase (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--events",
+      defaultValue = "100000",
+      description = "events for the batch phase (default: ${DEFAULT-VALUE})")
   int events;
 
-  @Option(names = "--batch-size", defaultValue = "100", description = "events per /v1/batch request (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batch-size",
+      defaultValue = "100",
+      description = "events per /v1/batch request (default: ${DEFAULT-VALUE})")
   int batchSize;
 
-  @Option(names = "--concurrency", defaultValue = "4", description = "concurrent batch senders (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--concurrency",
+      defaultValue = "4",
+      description = "concurrent batch senders (default: ${DEFAULT-VALUE})")
   int concurrency;
 
-  @Option(names = "--rate", defaultValue = "500", description = "single /v1/track requests per second (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rate",
+      defaultValue = "500",
+      description = "single /v1/track requests per second (default: ${DEFAULT-VALUE})")
   int rate;
 
-  @Option(names = "--duration", defaultValue = "20", description = "seconds measured at that rate (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--duration",
+      defaultValue = "20",
+      description = "seconds measured at that rate (default: ${DEFAULT-VALUE})")
   int durationSeconds;
 
-  @Option(names = "--warmup", defaultValue = "5", description = "seconds of warm-up before each phase is measured (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      defaultValue = "5",
+      description = "seconds of warm-up before each phase is measured (default: ${DEFAULT-VALUE})")
   int warmupSeconds;
 
   @Override
   public Integer call() throws Exception {
-    System.out.printf("Machine: %d cores, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"), System.getProperty("os.name"));
+    System.out.printf(
+        "Machine: %d cores, Java %s, %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        System.getProperty("os.name"));
     int trackCalls = rate * (warmupSeconds + durationSeconds);
     int warmupEvents = Math.min(events, 200 * batchSize);
     List<ObjectNode> generated =
-        new Workload(System.nanoTime(), 1_000, 200, 7, warmupEvents + events + trackCalls * 2, LocalDate.now(ZoneOffset.UTC))
+        new Workload(
+                System.nanoTime(),
+                1_000,
+                200,
+                7,
+                warmupEvents + events + trackCalls * 2,
+                LocalDate.now(ZoneOffset.UTC))
             .generate();
     List<byte[]> batches = batches(generated.subList(0, warmupEvents + events));
-    List<byte[]> tracks = tracks(generated.subList(warmupEvents + events, generated.size()), trackCalls);
+    List<byte[]> tracks =
+        tracks(generated.subList(warmupEvents + events, generated.size()), trackCalls);
     HttpClient http =
-        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     // Phase 1: batch throughput, on a fresh server and queue.
     long sent;
@@ -108,7 +139,9 @@ public final class IngestBenchCommand implements Callable<Integer> {
       int warmupBatches = warmupEvents / batchSize;
       sendBatches(http, server.base, batches.subList(0, warmupBatches), "Warm-up (batch)");
       long t0 = System.nanoTime();
-      sent = sendBatches(http, server.base, batches.subList(warmupBatches, batches.size()), "Batch phase");
+      sent =
+          sendBatches(
+              http, server.base, batches.subList(warmupBatches, batches.size()), "Batch phase");
       seconds = (System.nanoTime() - t0) / 1e9;
       publishBatch = server.publishSnapshot();
       System.out.print("Reading the queue back… ");
@@ -125,41 +158,69 @@ public final class IngestBenchCommand implements Callable<Integer> {
     }
 
     System.out.println();
-    System.out.printf("Batch:  %,d events in %,d requests of %d, %d senders: %.1f s -> %,.0f events/s (%,.0f requests/s)%n",
-        sent, sent / batchSize, batchSize, concurrency, seconds, sent / seconds, sent / batchSize / seconds);
-    System.out.printf("        log publish per round: p50 %.1f ms, p99 %.1f ms; events on queue after run: %,d of %,d%n",
-        percentile(publishBatch, 0.5), percentile(publishBatch, 0.99), onQueue, warmupEvents + sent);
-    System.out.printf("Track:  %,d calls at %d/s open loop (%d s, after %d s warm-up): p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms, errors %d%n",
-        latencies.length, rate, durationSeconds, warmupSeconds, ms(latencies, 0.5), ms(latencies, 0.99), ms(latencies, 0.999),
-        latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6, errors.get());
-    System.out.printf("        log publish per call (incl. group-commit wait): p50 %.1f ms, p99 %.1f ms%n",
+    System.out.printf(
+        "Batch:  %,d events in %,d requests of %d, %d senders: %.1f s -> %,.0f events/s (%,.0f requests/s)%n",
+        sent,
+        sent / batchSize,
+        batchSize,
+        concurrency,
+        seconds,
+        sent / seconds,
+        sent / batchSize / seconds);
+    System.out.printf(
+        "        log publish per round: p50 %.1f ms, p99 %.1f ms; events on queue after run: %,d of %,d%n",
+        percentile(publishBatch, 0.5),
+        percentile(publishBatch, 0.99),
+        onQueue,
+        warmupEvents + sent);
+    System.out.printf(
+        "Track:  %,d calls at %d/s open loop (%d s, after %d s warm-up): p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms, errors %d%n",
+        latencies.length,
+        rate,
+        durationSeconds,
+        warmupSeconds,
+        ms(latencies, 0.5),
+        ms(latencies, 0.99),
+        ms(latencies, 0.999),
+        latencies.length == 0 ? 0 : latencies[latencies.length - 1] / 1e6,
+        errors.get());
+    System.out.printf(
+        "        log publish per call (incl. group-commit wait): p50 %.1f ms, p99 %.1f ms%n",
         percentile(publishTrack, 0.5), percentile(publishTrack, 0.99));
     return onQueue == warmupEvents + sent && errors.get() == 0 ? 0 : 1;
   }
 
   private final AtomicInteger errors = new AtomicInteger();
 
-  private long sendBatches(HttpClient http, URI base, List<byte[]> bodies, String task) throws Exception {
+  private long sendBatches(HttpClient http, URI base, List<byte[]> bodies, String task)
+      throws Exception {
     AtomicInteger next = new AtomicInteger();
     AtomicLong accepted = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     try (ProgressBar bar = bar(task, (long) bodies.size() * batchSize, " events")) {
       List<Future<?>> workers = new ArrayList<>();
       for (int w = 0; w < concurrency; w++) {
-        workers.add(pool.submit(() -> {
-          for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
-            HttpResponse<String> r = http.send(post(base, "/v1/batch", bodies.get(i)), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-              errors.incrementAndGet();
-              System.err.println("batch refused: " + r.statusCode() + " " + r.body());
-            } else {
-              int n = Json.mapper().readTree(r.body()).path("accepted").asInt();
-              accepted.addAndGet(n);
-              bar.stepBy(n);
-            }
-          }
-          return null;
-        }));
+        workers.add(
+            pool.submit(
+                () -> {
+                  for (int i = next.getAndIncrement();
+                      i < bodies.size();
+                      i = next.getAndIncrement()) {
+                    HttpResponse<String> r =
+                        http.send(
+                            post(base, "/v1/batch", bodies.get(i)),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                      errors.incrementAndGet();
+                      System.err.println("batch refused: " + r.statusCode() + " " + r.body());
+                    } else {
+                      int n = Json.mapper().readTree(r.body()).path("accepted").asInt();
+                      accepted.addAndGet(n);
+                      bar.stepBy(n);
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : workers) {
         f.get();
@@ -186,14 +247,16 @@ public final class IngestBenchCommand implements Callable<Integer> {
         }
         int idx = i;
         pending.add(
-            http.sendAsync(post(base, "/v1/track", bodies.get(i)), HttpResponse.BodyHandlers.ofString())
-                .whenComplete((r, t) -> {
-                  latency[idx] = System.nanoTime() - due;
-                  if (t != null || r.statusCode() != 200) {
-                    errors.incrementAndGet();
-                  }
-                  bar.step();
-                }));
+            http.sendAsync(
+                    post(base, "/v1/track", bodies.get(i)), HttpResponse.BodyHandlers.ofString())
+                .whenComplete(
+                    (r, t) -> {
+                      latency[idx] = System.nanoTime() - due;
+                      if (t != null || r.statusCode() != 200) {
+                        errors.incrementAndGet();
+                      }
+                      bar.step();
+                    }));
       }
       for (var f : pending) {
         f.handle((r, t) -> null).get(30, TimeUnit.SECONDS);
@@ -233,7 +296,11 @@ public final class IngestBenchCommand implements Callable<Integer> {
 
   private static HttpRequest post(URI base, String path, byte[] body) {
     return HttpRequest.newBuilder(base.resolve(path))
-        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8)))
+        .header(
+            "Authorization",
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString((WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8)))
         .header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(30))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -278,7 +345,12 @@ public final class IngestBenchCommand implements Callable<Integer> {
     final URI base;
     final SimpleMeterRegistry meters;
 
-    private Server(SimpleMeterRegistry meters, SQSRestServer sqsServer, SqsClient sqs, String queueUrl, Javalin http) {
+    private Server(
+        SimpleMeterRegistry meters,
+        SQSRestServer sqsServer,
+        SqsClient sqs,
+        String queueUrl,
+        Javalin http) {
       this.meters = meters;
       this.sqsServer = sqsServer;
       this.sqs = sqs;
@@ -290,7 +362,8 @@ public final class IngestBenchCommand implements Callable<Integer> {
     static Server start() {
       System.out.print("Starting ElasticMQ and the ingest server… ");
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
-      SQSRestServer sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
+      SQSRestServer sqsServer =
+          SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
       int port = sqsServer.waitUntilStarted().localAddress().getPort();
       SqsClient sqs =
           AwsEndpoints.local(URI.create("http://127.0.0.1:" + port))
@@ -303,16 +376,22 @@ public final class IngestBenchCommand implements Callable<Integer> {
       // The rate limit is not what is measured here.
       IngestConfig config = IngestConfig.defaults().withRateLimit(1_000_000, 1_000_000);
       IngestService ingest =
-          new IngestService(config, stores, InMemoryDedupStore.create(), new SqsEventLog(sqs, queueUrl),
-              Clock.systemUTC(), new IngestMetrics(meters));
+          new IngestService(
+              config,
+              stores,
+              InMemoryDedupStore.create(),
+              new SqsEventLog(sqs, queueUrl),
+              Clock.systemUTC(),
+              new IngestMetrics(meters));
       Javalin http =
-          Javalin.create(c -> {
-            c.jetty.host = "127.0.0.1";
-            c.jetty.port = 0;
-            c.http.maxRequestSize = 1024 * 1024;
-            c.startup.showJavalinBanner = false;
-            new IngestRoutes(ingest).register(c);
-          });
+          Javalin.create(
+              c -> {
+                c.jetty.host = "127.0.0.1";
+                c.jetty.port = 0;
+                c.http.maxRequestSize = 1024 * 1024;
+                c.startup.showJavalinBanner = false;
+                new IngestRoutes(ingest).register(c);
+              });
       http.start();
       System.out.println("listening on port " + http.port());
       return new Server(meters, sqsServer, sqs, queueUrl, http);
@@ -327,7 +406,9 @@ public final class IngestBenchCommand implements Callable<Integer> {
       long n = 0;
       int empty = 0;
       while (empty < 3) {
-        List<Message> msgs = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+        List<Message> msgs =
+            sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                .messages();
         if (msgs.isEmpty()) {
           empty++;
           continue;
@@ -335,9 +416,19 @@ public final class IngestBenchCommand implements Callable<Integer> {
         for (Message m : msgs) {
           n += EventCodec.decode(m.body()).events().size();
         }
-        sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(
-            msgs.stream().map(m -> software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
-                .id(m.messageId()).receiptHandle(m.receiptHandle()).build()).toList()));
+        sqs.deleteMessageBatch(
+            b ->
+                b.queueUrl(queueUrl)
+                    .entries(
+                        msgs.stream()
+                            .map(
+                                m ->
+                                    software.amazon.awssdk.services.sqs.model
+                                        .DeleteMessageBatchRequestEntry.builder()
+                                        .id(m.messageId())
+                                        .receiptHandle(m.receiptHandle())
+                                        .build())
+                            .toList()));
       }
       return n;
     }

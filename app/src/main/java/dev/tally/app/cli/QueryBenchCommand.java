@@ -7,10 +7,10 @@ import dev.tally.app.sim.Workload;
 import dev.tally.core.agg.Aggregation;
 import dev.tally.core.agg.Deltas;
 import dev.tally.core.agg.DistinctSketch;
-import dev.tally.core.agg.Weeks;
 import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.agg.Keys;
 import dev.tally.core.agg.ResolvedEvent;
+import dev.tally.core.agg.Weeks;
 import dev.tally.core.event.Event;
 import dev.tally.core.event.EventParser;
 import dev.tally.core.event.Json;
@@ -51,12 +51,12 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * {@code tally bench query}: latency and DynamoDB requests per query of the funnel and of a
- * 90-day user range, over HTTP, at two raw event volumes. The metrics state of each volume is
- * computed from a generated workload by the pure core ({@link Aggregation}, the same function the
- * aggregator runs) and written item by item in BatchWriteItem calls, because pushing 1M events
- * through ingest and the exactly-once writer takes far longer on 2 cores; the items have the
- * aggregator's layout ({@link MetricKeys}).
+ * {@code tally bench query}: latency and DynamoDB requests per query of the funnel and of a 90-day
+ * user range, over HTTP, at two raw event volumes. The metrics state of each volume is computed
+ * from a generated workload by the pure core ({@link Aggregation}, the same function the aggregator
+ * runs) and written item by item in BatchWriteItem calls, because pushing 1M events through ingest
+ * and the exactly-once writer takes far longer on 2 cores; the items have the aggregator's layout
+ * ({@link MetricKeys}).
  */
 @Command(
     name = "query",
@@ -66,19 +66,30 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
       "Starts DynamoDB Local in-process and the query API on a loopback port; nothing is kept."
     })
 public final class QueryBenchCommand implements Callable<Integer> {
-  @Option(names = "--events", split = ",", description = "Raw event volumes to load, one store each (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--events",
+      split = ",",
+      description = "Raw event volumes to load, one store each (default: ${DEFAULT-VALUE}).")
   List<Integer> volumes = List.of(10_000, 1_000_000);
 
-  @Option(names = "--days", description = "Days of history; the queries cover the last 90 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      description = "Days of history; the queries cover the last 90 (default: ${DEFAULT-VALUE}).")
   int days = 90;
 
-  @Option(names = "--events-per-user", description = "Events per visitor: users = events / this (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--events-per-user",
+      description = "Events per visitor: users = events / this (default: ${DEFAULT-VALUE}).")
   int eventsPerUser = 20;
 
-  @Option(names = "--iterations", description = "Measured calls per query (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--iterations",
+      description = "Measured calls per query (default: ${DEFAULT-VALUE}).")
   int iterations = 500;
 
-  @Option(names = "--warmup", description = "Unmeasured calls per query first (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      description = "Unmeasured calls per query first (default: ${DEFAULT-VALUE}).")
   int warmup = 100;
 
   private static final int SHARDS = 4;
@@ -96,7 +107,10 @@ public final class QueryBenchCommand implements Callable<Integer> {
       DynamoDbStoreRegistry stores = new DynamoDbStoreRegistry(counting.client(), tables.stores());
       // Rate limits are set out of the way: this measures the queries, not the limiter.
       QueryService service =
-          new QueryService(stores, new MetricsReader(counting.client(), tables.metrics()), new QueryConfig(SHARDS, 1_000_000, 1_000_000));
+          new QueryService(
+              stores,
+              new MetricsReader(counting.client(), tables.metrics()),
+              new QueryConfig(SHARDS, 1_000_000, 1_000_000));
       http =
           Javalin.create(
                   c -> {
@@ -108,7 +122,8 @@ public final class QueryBenchCommand implements Callable<Integer> {
                   })
               .start();
       URI base = URI.create("http://127.0.0.1:" + http.port());
-      System.out.printf("Query bench: DynamoDB Local (embedded), query API at %s, %d shards, %d warm-up + %d measured calls per query%n",
+      System.out.printf(
+          "Query bench: DynamoDB Local (embedded), query API at %s, %d shards, %d warm-up + %d measured calls per query%n",
           base, SHARDS, warmup, iterations);
       List<String> rows = new ArrayList<>();
       for (int volume : volumes) {
@@ -120,20 +135,27 @@ public final class QueryBenchCommand implements Callable<Integer> {
         String range = "from=" + LAST_DAY.minusDays(89) + "&to=" + LAST_DAY;
         Map<String, String> queries = new LinkedHashMap<>();
         queries.put("funnel, 90 days", "/api/v1/funnel?" + range);
-        queries.put("user metrics, 90 days", "/api/v1/users/" + loaded.busiestUser + "/metrics?" + range);
+        queries.put(
+            "user metrics, 90 days", "/api/v1/users/" + loaded.busiestUser + "/metrics?" + range);
         queries.put("summary, 90 days", "/api/v1/summary?" + range);
-        queries.put("timeseries revenue by day, 90 days", "/api/v1/timeseries?metric=revenue&interval=day&" + range);
+        queries.put(
+            "timeseries revenue by day, 90 days",
+            "/api/v1/timeseries?metric=revenue&interval=day&" + range);
         queries.put("top products, 90 days", "/api/v1/products/top?by=revenue&" + range);
         for (var q : queries.entrySet()) {
           Result r = measure(base, readKey, q.getValue(), counting);
-          rows.add(String.format("| %,d | %s | %.1f | %.1f | %s | %s |",
-              volume, q.getKey(), r.p50Ms, r.p99Ms, fmt(r.requestsPerCall), r.byOperation));
+          rows.add(
+              String.format(
+                  "| %,d | %s | %.1f | %.1f | %s | %s |",
+                  volume, q.getKey(), r.p50Ms, r.p99Ms, fmt(r.requestsPerCall), r.byOperation));
         }
-        System.out.printf("  loaded %,d events (%,d users, %,d items written in %.1f s); busiest user %s (%d linked ids)%n",
+        System.out.printf(
+            "  loaded %,d events (%,d users, %,d items written in %.1f s); busiest user %s (%d linked ids)%n",
             volume, loaded.users, loaded.items, loaded.seconds, loaded.busiestUser, loaded.linked);
       }
       System.out.println();
-      System.out.println("| raw events | query | p50 ms | p99 ms | DynamoDB requests per query | by operation |");
+      System.out.println(
+          "| raw events | query | p50 ms | p99 ms | DynamoDB requests per query | by operation |");
       System.out.println("|---:|---|---:|---:|---:|---|");
       rows.forEach(System.out::println);
       return 0;
@@ -149,12 +171,18 @@ public final class QueryBenchCommand implements Callable<Integer> {
     return d == Math.rint(d) ? Long.toString((long) d) : String.format("%.2f", d);
   }
 
-  private record Result(double p50Ms, double p99Ms, double requestsPerCall, Map<String, Long> byOperation) {}
+  private record Result(
+      double p50Ms, double p99Ms, double requestsPerCall, Map<String, Long> byOperation) {}
 
-  private Result measure(URI base, String readKey, String pathAndQuery, CountingDynamoDbClient counting) throws Exception {
+  private Result measure(
+      URI base, String readKey, String pathAndQuery, CountingDynamoDbClient counting)
+      throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     HttpRequest req =
-        HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Authorization", "Bearer " + readKey).GET().build();
+        HttpRequest.newBuilder(base.resolve(pathAndQuery))
+            .header("Authorization", "Bearer " + readKey)
+            .GET()
+            .build();
     for (int i = 0; i < warmup; i++) {
       check(client.send(req, HttpResponse.BodyHandlers.ofString()), pathAndQuery);
     }
@@ -207,80 +235,133 @@ public final class QueryBenchCommand implements Callable<Integer> {
       if (!e.isActivity()) {
         continue;
       }
-      String uid = e.header().userId() != null
-          ? e.header().userId()
-          : links.getOrDefault(e.header().anonymousId(), e.header().anonymousId());
+      String uid =
+          e.header().userId() != null
+              ? e.header().userId()
+              : links.getOrDefault(e.header().anonymousId(), e.header().anonymousId());
       resolved.add(new ResolvedEvent(e, uid));
       perUser.merge(uid, 1, Integer::sum);
     }
     Deltas d = new Aggregation(store, SHARDS).aggregate(resolved);
     Map<String, Map<String, AttributeValue>> items = items(store.id(), d, links);
     writeAll(ddb, table, items.values());
-    String busiest = perUser.entrySet().stream()
-        .filter(e -> e.getKey().startsWith("user-"))
-        .max(Map.Entry.comparingByValue())
-        .orElseThrow()
-        .getKey();
+    String busiest =
+        perUser.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("user-"))
+            .max(Map.Entry.comparingByValue())
+            .orElseThrow()
+            .getKey();
     int linked = (int) links.values().stream().filter(busiest::equals).count();
     return new Loaded(users, items.size(), (System.nanoTime() - t0) / 1e9, busiest, linked);
   }
 
   /** The items the aggregator would hold for these deltas (without its exactly-once marks). */
-  private static Map<String, Map<String, AttributeValue>> items(String s, Deltas d, Map<String, String> links) {
+  private static Map<String, Map<String, AttributeValue>> items(
+      String s, Deltas d, Map<String, String> links) {
     Map<String, Map<String, AttributeValue>> out = new HashMap<>();
-    d.users().forEach((k, a) -> {
-      Map<String, AttributeValue> item = item(out, MetricKeys.userPk(s, k.id()), MetricKeys.daySk(k.day()));
-      a.counts().nonZero().forEach((c, v) -> add(item, c.attribute(), v));
-      item.put(MetricKeys.FIRST_SEEN, AttributeValue.fromN(Long.toString(a.firstSeen().toEpochMilli())));
-      item.put(MetricKeys.LAST_SEEN, AttributeValue.fromN(Long.toString(a.lastSeen().toEpochMilli())));
-    });
-    d.devices().forEach((k, steps) -> {
-      String sk = MetricKeys.daySk(k.day());
-      item(out, MetricKeys.userPk(s, k.id()), sk).put(MetricKeys.STEPS, AttributeValue.fromN(Integer.toString(FunnelStep.toBits(steps))));
-      Map<String, AttributeValue> shard = item(out, MetricKeys.storeShardPk(s, Keys.shardOf(k.id(), SHARDS)), sk);
-      steps.forEach(step -> add(shard, step.attribute(), 1));
-    });
-    d.store().forEach((k, counts) -> {
-      Map<String, AttributeValue> item = item(out, MetricKeys.storeShardPk(s, k.shard()), MetricKeys.daySk(k.day()));
-      counts.nonZero().forEach((c, v) -> add(item, c.attribute(), v));
-    });
-    d.products().forEach((k, counts) -> {
-      Map<String, AttributeValue> item = item(out, MetricKeys.productsPk(s, k.day()), MetricKeys.productBucketSk(k.productId()));
-      counts.nonZero().forEach((c, v) -> add(item, MetricKeys.productAttribute(c.attribute(), k.productId()), v));
-    });
-    d.reached().forEach((k, ids) -> item(out, MetricKeys.sketchPk(s, k.step()), MetricKeys.daySk(k.day()))
-        .put(MetricKeys.HLL, AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, ids)))));
+    d.users()
+        .forEach(
+            (k, a) -> {
+              Map<String, AttributeValue> item =
+                  item(out, MetricKeys.userPk(s, k.id()), MetricKeys.daySk(k.day()));
+              a.counts().nonZero().forEach((c, v) -> add(item, c.attribute(), v));
+              item.put(
+                  MetricKeys.FIRST_SEEN,
+                  AttributeValue.fromN(Long.toString(a.firstSeen().toEpochMilli())));
+              item.put(
+                  MetricKeys.LAST_SEEN,
+                  AttributeValue.fromN(Long.toString(a.lastSeen().toEpochMilli())));
+            });
+    d.devices()
+        .forEach(
+            (k, steps) -> {
+              String sk = MetricKeys.daySk(k.day());
+              item(out, MetricKeys.userPk(s, k.id()), sk)
+                  .put(
+                      MetricKeys.STEPS,
+                      AttributeValue.fromN(Integer.toString(FunnelStep.toBits(steps))));
+              Map<String, AttributeValue> shard =
+                  item(out, MetricKeys.storeShardPk(s, Keys.shardOf(k.id(), SHARDS)), sk);
+              steps.forEach(step -> add(shard, step.attribute(), 1));
+            });
+    d.store()
+        .forEach(
+            (k, counts) -> {
+              Map<String, AttributeValue> item =
+                  item(out, MetricKeys.storeShardPk(s, k.shard()), MetricKeys.daySk(k.day()));
+              counts.nonZero().forEach((c, v) -> add(item, c.attribute(), v));
+            });
+    d.products()
+        .forEach(
+            (k, counts) -> {
+              Map<String, AttributeValue> item =
+                  item(
+                      out,
+                      MetricKeys.productsPk(s, k.day()),
+                      MetricKeys.productBucketSk(k.productId()));
+              counts
+                  .nonZero()
+                  .forEach(
+                      (c, v) ->
+                          add(item, MetricKeys.productAttribute(c.attribute(), k.productId()), v));
+            });
+    d.reached()
+        .forEach(
+            (k, ids) ->
+                item(out, MetricKeys.sketchPk(s, k.step()), MetricKeys.daySk(k.day()))
+                    .put(
+                        MetricKeys.HLL,
+                        AttributeValue.fromB(
+                            SdkBytes.fromByteArray(DistinctSketch.add(null, ids)))));
     // The weekly roll-ups the aggregator keeps beside the daily sketches.
     Map<Keys.StepDay, java.util.Set<String>> weeks = new HashMap<>();
-    d.reached().forEach((k, ids) -> weeks
-        .computeIfAbsent(new Keys.StepDay(Weeks.start(k.day()), k.step()), x -> new java.util.HashSet<>()).addAll(ids));
-    weeks.forEach((k, ids) -> item(out, MetricKeys.sketchWeekPk(s, k.step()), MetricKeys.weekSk(k.day()))
-        .put(MetricKeys.HLL, AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, ids)))));
-    links.forEach((anon, user) -> {
-      item(out, MetricKeys.linksPk(s, user), MetricKeys.linkSk(anon));
-      item(out, MetricKeys.aliasPk(s, anon), MetricKeys.ALIAS_SK).put(MetricKeys.USER_ID, AttributeValue.fromS(user));
-    });
+    d.reached()
+        .forEach(
+            (k, ids) ->
+                weeks
+                    .computeIfAbsent(
+                        new Keys.StepDay(Weeks.start(k.day()), k.step()),
+                        x -> new java.util.HashSet<>())
+                    .addAll(ids));
+    weeks.forEach(
+        (k, ids) ->
+            item(out, MetricKeys.sketchWeekPk(s, k.step()), MetricKeys.weekSk(k.day()))
+                .put(
+                    MetricKeys.HLL,
+                    AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, ids)))));
+    links.forEach(
+        (anon, user) -> {
+          item(out, MetricKeys.linksPk(s, user), MetricKeys.linkSk(anon));
+          item(out, MetricKeys.aliasPk(s, anon), MetricKeys.ALIAS_SK)
+              .put(MetricKeys.USER_ID, AttributeValue.fromS(user));
+        });
     return out;
   }
 
-  private static Map<String, AttributeValue> item(Map<String, Map<String, AttributeValue>> out, String pk, String sk) {
-    return out.computeIfAbsent(pk + "\u0000" + sk, k -> {
-      Map<String, AttributeValue> m = new HashMap<>();
-      m.put("pk", AttributeValue.fromS(pk));
-      m.put("sk", AttributeValue.fromS(sk));
-      return m;
-    });
+  private static Map<String, AttributeValue> item(
+      Map<String, Map<String, AttributeValue>> out, String pk, String sk) {
+    return out.computeIfAbsent(
+        pk + "\u0000" + sk,
+        k -> {
+          Map<String, AttributeValue> m = new HashMap<>();
+          m.put("pk", AttributeValue.fromS(pk));
+          m.put("sk", AttributeValue.fromS(sk));
+          return m;
+        });
   }
 
   private static void add(Map<String, AttributeValue> item, String attr, long v) {
     AttributeValue old = item.get(attr);
-    item.put(attr, AttributeValue.fromN(Long.toString((old == null ? 0 : Long.parseLong(old.n())) + v)));
+    item.put(
+        attr, AttributeValue.fromN(Long.toString((old == null ? 0 : Long.parseLong(old.n())) + v)));
   }
 
-  private static void writeAll(DynamoDbClient ddb, String table, java.util.Collection<Map<String, AttributeValue>> items) {
+  private static void writeAll(
+      DynamoDbClient ddb, String table, java.util.Collection<Map<String, AttributeValue>> items) {
     List<WriteRequest> pending = new ArrayList<>();
     for (Map<String, AttributeValue> item : items) {
-      pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+      pending.add(
+          WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
       if (pending.size() == 25) {
         flush(ddb, table, pending);
         pending.clear();

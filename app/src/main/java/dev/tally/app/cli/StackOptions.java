@@ -6,10 +6,16 @@ import picocli.CommandLine.Option;
 
 /** Options shared by the commands that start the local stack. */
 final class StackOptions {
-  @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one)", defaultValue = "8080")
+  @Option(
+      names = "--port",
+      description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one)",
+      defaultValue = "8080")
   int port;
 
-  @Option(names = "--data", description = "where data is kept between runs (default: ${DEFAULT-VALUE})", defaultValue = "data")
+  @Option(
+      names = "--data",
+      description = "where data is kept between runs (default: ${DEFAULT-VALUE})",
+      defaultValue = "data")
   Path data;
 
   @Option(names = "--in-memory", description = "keep nothing on disk")
@@ -17,6 +23,10 @@ final class StackOptions {
 
   StackConfig toConfig() {
     String token = System.getenv("TALLY_ADMIN_TOKEN");
-    return StackConfig.defaults().withPort(port).withDataDir(data).withInMemory(inMemory).withAdminToken(token);
+    return StackConfig.defaults()
+        .withPort(port)
+        .withDataDir(data)
+        .withInMemory(inMemory)
+        .withAdminToken(token);
   }
 }

@@ -3,8 +3,8 @@ package dev.tally.app.cli;
 import dev.tally.app.stack.DemoStore;
 import dev.tally.app.stack.EmbeddedStack;
 import dev.tally.app.stack.Routes;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -33,23 +33,55 @@ public final class UpCommand implements Callable<Integer> {
   static void printBanner(EmbeddedStack stack, StackOptions options) {
     String base = stack.baseUri().toString();
     System.out.println();
-    System.out.println("Tally is up at " + base + (options.inMemory ? " (in memory)" : " (data in " + options.data + "/)"));
+    System.out.println(
+        "Tally is up at "
+            + base
+            + (options.inMemory ? " (in memory)" : " (data in " + options.data + "/)"));
     System.out.println();
     System.out.println("  Health        " + base + "/healthz");
     for (String line : Routes.bannerLines(base)) {
       System.out.println("  " + line);
     }
-    System.out.println("  Track API     " + base + "/v1/track   (Segment-compatible: track, page, identify, alias, batch, import)");
+    System.out.println(
+        "  Track API     "
+            + base
+            + "/v1/track   (Segment-compatible: track, page, identify, alias, batch, import)");
     System.out.println("  Query API     " + base + "/api/v1/…");
     System.out.println("  Metrics       " + base + "/metrics    (Prometheus)");
     System.out.println();
-    System.out.println("  Demo store    id=" + DemoStore.ID + "  write key=" + DemoStore.WRITE_KEY + "  read key=" + DemoStore.READ_KEY);
-    System.out.println("  Admin token   " + stack.adminToken() + (System.getenv("TALLY_ADMIN_TOKEN") == null ? "   (generated; set TALLY_ADMIN_TOKEN to fix it)" : ""));
+    System.out.println(
+        "  Demo store    id="
+            + DemoStore.ID
+            + "  write key="
+            + DemoStore.WRITE_KEY
+            + "  read key="
+            + DemoStore.READ_KEY);
+    System.out.println(
+        "  Admin token   "
+            + stack.adminToken()
+            + (System.getenv("TALLY_ADMIN_TOKEN") == null
+                ? "   (generated; set TALLY_ADMIN_TOKEN to fix it)"
+                : ""));
     System.out.println();
     System.out.println("Try:");
-    System.out.println("  curl -u " + DemoStore.WRITE_KEY + ": " + base + "/v1/track -H 'Content-Type: application/json' \\");
-    System.out.println("       -d '{\"userId\":\"u1\",\"event\":\"Product Viewed\",\"properties\":{\"product_id\":\"p1\"}}'");
-    System.out.println("  curl -H 'Authorization: Bearer " + DemoStore.READ_KEY + "' '" + base + "/api/v1/users/u1/metrics?from=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "&to=" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "'");
+    System.out.println(
+        "  curl -u "
+            + DemoStore.WRITE_KEY
+            + ": "
+            + base
+            + "/v1/track -H 'Content-Type: application/json' \\");
+    System.out.println(
+        "       -d '{\"userId\":\"u1\",\"event\":\"Product Viewed\",\"properties\":{\"product_id\":\"p1\"}}'");
+    System.out.println(
+        "  curl -H 'Authorization: Bearer "
+            + DemoStore.READ_KEY
+            + "' '"
+            + base
+            + "/api/v1/users/u1/metrics?from="
+            + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            + "&to="
+            + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+            + "'");
     System.out.println();
     System.out.println("Press Ctrl-C to stop.");
   }

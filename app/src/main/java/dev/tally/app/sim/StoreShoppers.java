@@ -22,9 +22,9 @@ import java.util.function.IntConsumer;
 
 /**
  * Simulated shoppers of the demo store, walking its real HTTP endpoints the way its pages do:
- * SDK-like events (page, Product Viewed, Product Added, identify, Cart Viewed, Checkout Started)
- * go to {@code /v1/batch} under an anonymous id, and orders go to {@code POST /store/api/orders},
- * so revenue comes from the store's server-side outbox hook, never from the shopper.
+ * SDK-like events (page, Product Viewed, Product Added, identify, Cart Viewed, Checkout Started) go
+ * to {@code /v1/batch} under an anonymous id, and orders go to {@code POST /store/api/orders}, so
+ * revenue comes from the store's server-side outbox hook, never from the shopper.
  *
  * <p>{@link #plan} is pure (seeded, no I/O); {@link #run} does the HTTP.
  */
@@ -44,7 +44,8 @@ public final class StoreShoppers {
   }
 
   /** A catalog entry as {@code GET /store/api/products} answers it. */
-  public record Product(String id, String sku, String title, String artist, BigDecimal price, int stock) {
+  public record Product(
+      String id, String sku, String title, String artist, BigDecimal price, int stock) {
     public Product {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(price, "price");
@@ -62,12 +63,13 @@ public final class StoreShoppers {
   }
 
   /**
-   * One shopper's visit: the events the pages would send, in order, then the order to place
-   * (empty when the shopper leaves without buying).
+   * One shopper's visit: the events the pages would send, in order, then the order to place (empty
+   * when the shopper leaves without buying).
    *
    * @param userId the name the shopper signed in with, or null for a guest
    */
-  public record Visit(String anonymousId, String userId, List<ObjectNode> events, List<Line> order) {
+  public record Visit(
+      String anonymousId, String userId, List<ObjectNode> events, List<Line> order) {
     public Visit {
       Objects.requireNonNull(anonymousId, "anonymousId");
       events = List.copyOf(events);
@@ -84,7 +86,8 @@ public final class StoreShoppers {
       }
       body.put("anonymousId", anonymousId);
       var items = body.putArray("items");
-      order.forEach(l -> items.addObject().put("productId", l.productId()).put("quantity", l.quantity()));
+      order.forEach(
+          l -> items.addObject().put("productId", l.productId()).put("quantity", l.quantity()));
       return body.toString();
     }
   }
@@ -94,8 +97,8 @@ public final class StoreShoppers {
 
   /**
    * The visit of shopper number {@code shopper}: 2–5 product views (popular prints more often),
-   * some adds to cart, often a sign-in, and a checkout for most of those with a cart. Events end
-   * at {@code end} and are a few seconds to a minute apart, like a person clicking through.
+   * some adds to cart, often a sign-in, and a checkout for most of those with a cart. Events end at
+   * {@code end} and are a few seconds to a minute apart, like a person clicking through.
    */
   public static Visit plan(long seed, int shopper, List<Product> catalog, Instant end) {
     List<Product> inStock = catalog.stream().filter(p -> p.stock() > 0).toList();
@@ -136,7 +139,10 @@ public final class StoreShoppers {
           Product p = find(inStock, e.getKey());
           estimate = estimate.add(p.price().multiply(BigDecimal.valueOf(e.getValue())));
         }
-        events.add(b.track("Checkout Started", Json.mapper().createObjectNode().put("value", estimate).put("currency", "USD")));
+        events.add(
+            b.track(
+                "Checkout Started",
+                Json.mapper().createObjectNode().put("value", estimate).put("currency", "USD")));
         if (rnd.nextDouble() < 0.8) {
           cart.forEach((id, q) -> order.add(new Line(id, q)));
         }
@@ -148,21 +154,31 @@ public final class StoreShoppers {
 
   /** Reads the store's catalog: real ids, prices and stock. */
   public List<Product> catalog() throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(
-        HttpRequest.newBuilder(base.resolve("/store/api/products")).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(base.resolve("/store/api/products")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
-      throw new IllegalStateException("GET /store/api/products answered " + r.statusCode() + ": " + r.body());
+      throw new IllegalStateException(
+          "GET /store/api/products answered " + r.statusCode() + ": " + r.body());
     }
     List<Product> out = new ArrayList<>();
     for (JsonNode p : Json.mapper().readTree(r.body())) {
-      out.add(new Product(p.path("id").asText(), p.path("sku").asText(), p.path("title").asText(),
-          p.path("artist").asText(), new BigDecimal(p.path("price").asText()), p.path("stock").asInt()));
+      out.add(
+          new Product(
+              p.path("id").asText(),
+              p.path("sku").asText(),
+              p.path("title").asText(),
+              p.path("artist").asText(),
+              new BigDecimal(p.path("price").asText()),
+              p.path("stock").asInt()));
     }
     return out;
   }
 
   /** Walks {@code shoppers} visits one after another; {@code progress} gets each finished index. */
-  public Summary run(int shoppers, long seed, IntConsumer progress) throws IOException, InterruptedException {
+  public Summary run(int shoppers, long seed, IntConsumer progress)
+      throws IOException, InterruptedException {
     int events = 0;
     int orders = 0;
     int soldOut = 0;
@@ -172,18 +188,22 @@ public final class StoreShoppers {
       Visit visit = plan(seed, i, catalog(), Instant.now());
       HttpResponse<String> sent = tally.batch(writeKey, visit.events(), false);
       if (sent.statusCode() != 200) {
-        throw new IllegalStateException("/v1/batch answered " + sent.statusCode() + ": " + sent.body());
+        throw new IllegalStateException(
+            "/v1/batch answered " + sent.statusCode() + ": " + sent.body());
       }
       events += visit.events().size();
       if (!visit.order().isEmpty()) {
         HttpResponse<String> placed = placeOrder(visit);
         if (placed.statusCode() == 201) {
           orders++;
-          revenue = revenue.add(new BigDecimal(Json.mapper().readTree(placed.body()).path("total").asText()));
+          revenue =
+              revenue.add(
+                  new BigDecimal(Json.mapper().readTree(placed.body()).path("total").asText()));
         } else if (placed.statusCode() == 409) {
           soldOut++;
         } else {
-          throw new IllegalStateException("POST /store/api/orders answered " + placed.statusCode() + ": " + placed.body());
+          throw new IllegalStateException(
+              "POST /store/api/orders answered " + placed.statusCode() + ": " + placed.body());
         }
       }
       progress.accept(i);
@@ -192,14 +212,16 @@ public final class StoreShoppers {
   }
 
   private HttpResponse<String> placeOrder(Visit visit) throws IOException, InterruptedException {
-    HttpRequest req = HttpRequest.newBuilder(base.resolve("/store/api/orders"))
-        .header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofString(visit.orderRequest()))
-        .build();
+    HttpRequest req =
+        HttpRequest.newBuilder(base.resolve("/store/api/orders"))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofString(visit.orderRequest()))
+            .build();
     HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
     for (int attempt = 0; attempt < 3 && r.statusCode() == 503; attempt++) {
-      Thread.sleep(250L << attempt); // the store is busy: back off as the checkout page's user would
+      Thread.sleep(
+          250L << attempt); // the store is busy: back off as the checkout page's user would
       r = http.send(req, HttpResponse.BodyHandlers.ofString());
     }
     return r;
@@ -260,7 +282,8 @@ public final class StoreShoppers {
     }
 
     ObjectNode productProps(Product p, int quantity) {
-      return Json.mapper().createObjectNode()
+      return Json.mapper()
+          .createObjectNode()
           .put("product_id", p.id())
           .put("sku", p.sku())
           .put("name", p.title())

@@ -15,7 +15,8 @@ import java.util.List;
 
 /** A minimal HTTP client of Tally's tracking and query APIs, for the demo, simulator and bench. */
 public final class TallyClient {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI base;
 
   public TallyClient(URI base) {
@@ -33,7 +34,8 @@ public final class TallyClient {
 
   public HttpResponse<String> post(String path, String writeKey, String body)
       throws IOException, InterruptedException {
-    String auth = Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
+    String auth =
+        Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
     return http.send(
         HttpRequest.newBuilder(base.resolve(path))
             .header("Authorization", "Basic " + auth)
@@ -43,9 +45,13 @@ public final class TallyClient {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  public HttpResponse<String> get(String pathAndQuery, String readKey) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String pathAndQuery, String readKey)
+      throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(base.resolve(pathAndQuery)).header("Authorization", "Bearer " + readKey).GET().build(),
+        HttpRequest.newBuilder(base.resolve(pathAndQuery))
+            .header("Authorization", "Bearer " + readKey)
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

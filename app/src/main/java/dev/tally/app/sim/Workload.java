@@ -13,15 +13,16 @@ import java.util.Random;
 
 /**
  * A seeded, realistic store workload: visitors with sessions that browse products with Zipf
- * popularity and drop off through the funnel; some sign in mid-session. The same spec always
- * gives the same events, so benchmarks and tests can be repeated exactly.
+ * popularity and drop off through the funnel; some sign in mid-session. The same spec always gives
+ * the same events, so benchmarks and tests can be repeated exactly.
  *
  * @param users distinct visitors
  * @param products catalog size
  * @param days days of history, ending with {@code lastDay}
  * @param events approximate number of events to generate
  */
-public record Workload(long seed, int users, int products, int days, int events, LocalDate lastDay) {
+public record Workload(
+    long seed, int users, int products, int days, int events, LocalDate lastDay) {
 
   /** The standard benchmark workload: 1,000 users, 200 products, 30 days, 100,000 events. */
   public static Workload standard(LocalDate lastDay) {
@@ -72,7 +73,8 @@ public record Workload(long seed, int users, int products, int days, int events,
         t = t.plusSeconds(20);
         out.add(track(anon, userId, t, "Cart Viewed", Json.mapper().createObjectNode(), seq++));
         t = t.plusSeconds(20);
-        out.add(track(anon, userId, t, "Checkout Started", Json.mapper().createObjectNode(), seq++));
+        out.add(
+            track(anon, userId, t, "Checkout Started", Json.mapper().createObjectNode(), seq++));
         if (rnd.nextDouble() < 0.7) {
           t = t.plusSeconds(60);
           ObjectNode props = Json.mapper().createObjectNode();
@@ -97,7 +99,8 @@ public record Workload(long seed, int users, int products, int days, int events,
    * The same events with the generator's product numbers mapped onto a real catalog (ids and
    * prices), so that generated history and a live demo store show the same products.
    */
-  public static List<ObjectNode> onCatalog(List<ObjectNode> events, List<String> ids, List<BigDecimal> prices) {
+  public static List<ObjectNode> onCatalog(
+      List<ObjectNode> events, List<String> ids, List<BigDecimal> prices) {
     List<ObjectNode> out = new ArrayList<>(events.size());
     for (ObjectNode e : events) {
       ObjectNode copy = e.deepCopy();
@@ -118,7 +121,11 @@ public record Workload(long seed, int users, int products, int days, int events,
         BigDecimal total = BigDecimal.ZERO;
         for (var line : lines) {
           remap((ObjectNode) line, ids, prices);
-          total = total.add(line.path("price").decimalValue().multiply(BigDecimal.valueOf(line.path("quantity").asLong(1))));
+          total =
+              total.add(
+                  line.path("price")
+                      .decimalValue()
+                      .multiply(BigDecimal.valueOf(line.path("quantity").asLong(1))));
         }
         props.put("revenue", total);
       }
@@ -153,7 +160,8 @@ public record Workload(long seed, int users, int products, int days, int events,
     return n;
   }
 
-  private ObjectNode track(String anon, String userId, Instant t, String event, ObjectNode props, int seq) {
+  private ObjectNode track(
+      String anon, String userId, Instant t, String event, ObjectNode props, int seq) {
     ObjectNode n = base("track", anon, userId, t, seq);
     n.put("event", event);
     n.set("properties", props);

@@ -51,7 +51,8 @@ final class AdminRoutes {
       JsonNode o = body.get("allowedOrigins");
       if (o != null && !o.isNull()) {
         if (!o.isArray()) {
-          throw new ValidationException("invalid_field", "allowedOrigins must be an array of origins");
+          throw new ValidationException(
+              "invalid_field", "allowedOrigins must be an array of origins");
         }
         o.forEach(n -> origins.add(n.asText()));
       }

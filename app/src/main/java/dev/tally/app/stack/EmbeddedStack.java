@@ -48,9 +48,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The whole pipeline in one process: HTTP (ingest, query, admin, health, metrics) on one port,
- * ElasticMQ for the log, DynamoDB Local for metrics, and the SQS poller as aggregator. With
- * {@code AWS_ENDPOINT_URL} set, DynamoDB and SQS at that endpoint are used instead of the embedded
- * ones.
+ * ElasticMQ for the log, DynamoDB Local for metrics, and the SQS poller as aggregator. With {@code
+ * AWS_ENDPOINT_URL} set, DynamoDB and SQS at that endpoint are used instead of the embedded ones.
  */
 public final class EmbeddedStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
@@ -67,7 +66,8 @@ public final class EmbeddedStack implements AutoCloseable {
   private SqsPoller poller;
   private Javalin http;
   private String adminToken;
-  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry meters =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   private EmbeddedStack(StackConfig config) {
     this.config = config;
@@ -97,7 +97,8 @@ public final class EmbeddedStack implements AutoCloseable {
       Consumer<Consumer<URI>> onStarted,
       Consumer<AutoCloseable> onClose) {}
 
-  private void boot(Map<String, String> env, List<Consumer<Context>> extraRoutes) throws IOException {
+  private void boot(Map<String, String> env, List<Consumer<Context>> extraRoutes)
+      throws IOException {
     tables = TableNames.fromEnv(env);
     AwsEndpoints aws = AwsEndpoints.fromEnv(env);
     if (aws.endpoint().isPresent()) {
@@ -124,11 +125,14 @@ public final class EmbeddedStack implements AutoCloseable {
     if (config.seedDemoStore()) {
       DemoStore.ensure(stores);
     }
-    adminToken = config.adminToken().filter(t -> !t.isBlank()).orElseGet(EmbeddedStack::randomToken);
+    adminToken =
+        config.adminToken().filter(t -> !t.isBlank()).orElseGet(EmbeddedStack::randomToken);
 
     AggregatorService aggregator =
         new AggregatorService(
-            stores, new DynamoDbMetricWriter(ddb, tables.metrics(), new AggregatorConfig(config.shards(), 100, 8)));
+            stores,
+            new DynamoDbMetricWriter(
+                ddb, tables.metrics(), new AggregatorConfig(config.shards(), 100, 8)));
     poller = new SqsPoller(sqs, queueUrl, dlqUrl, aggregator);
     poller.start();
 
@@ -142,7 +146,9 @@ public final class EmbeddedStack implements AutoCloseable {
             new IngestMetrics(meters));
     QueryService query =
         new QueryService(
-            stores, new MetricsReader(ddb, tables.metrics()), new QueryConfig(config.shards(), 50, 100));
+            stores,
+            new MetricsReader(ddb, tables.metrics()),
+            new QueryConfig(config.shards(), 50, 100));
 
     http =
         Javalin.create(
@@ -155,11 +161,15 @@ public final class EmbeddedStack implements AutoCloseable {
               new IngestRoutes(ingest).register(c);
               new QueryRoutes(query).register(c);
               new AdminRoutes(stores, adminToken).register(c);
-              c.routes.get("/healthz", ctx -> {
-                boolean ok = healthy();
-                ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ok" : "starting"));
-              });
-              c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
+              c.routes.get(
+                  "/healthz",
+                  ctx -> {
+                    boolean ok = healthy();
+                    ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ok" : "starting"));
+                  });
+              c.routes.get(
+                  "/metrics",
+                  ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
               for (Consumer<Context> extra : extraRoutes) {
                 extra.accept(new Context(c, ddb, started::add, closeables::add));
               }

@@ -21,7 +21,8 @@ final class LocalSqs implements AutoCloseable {
   }
 
   static LocalSqs start() {
-    SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
+    SQSRestServer server =
+        SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
     int port = server.waitUntilStarted().localAddress().getPort();
     return new LocalSqs(server, URI.create("http://127.0.0.1:" + port));
   }
@@ -39,9 +40,12 @@ final class LocalSqs implements AutoCloseable {
                     b.queueName(QUEUE)
                         .attributes(
                             Map.of(
-                                QueueAttributeName.VISIBILITY_TIMEOUT, "30",
+                                QueueAttributeName.VISIBILITY_TIMEOUT,
+                                "30",
                                 QueueAttributeName.REDRIVE_POLICY,
-                                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}")))
+                                "{\"deadLetterTargetArn\":\""
+                                    + dlqArn
+                                    + "\",\"maxReceiveCount\":\"5\"}")))
             .queueUrl();
     return new String[] {queueUrl, dlqUrl};
   }

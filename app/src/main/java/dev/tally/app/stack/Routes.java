@@ -32,7 +32,10 @@ public final class Routes {
             base -> {
               DemoStoreConfig config =
                   new DemoStoreConfig(
-                      placeholder.productsTable(), placeholder.ordersTable(), base, placeholder.writeKey());
+                      placeholder.productsTable(),
+                      placeholder.ordersTable(),
+                      base,
+                      placeholder.writeKey());
               OutboxRelay relay = DemoStore.startRelay(ctx.dynamoDb(), config);
               ctx.onClose().accept(relay);
             });
@@ -43,18 +46,26 @@ public final class Routes {
     if (Routes.class.getResource("/dashboards/index.html") == null) {
       return;
     }
-    ctx.http().staticFiles.add(sf -> {
-      sf.hostedPath = "/dashboards";
-      sf.directory = "/dashboards";
-      sf.location = Location.CLASSPATH;
-    });
+    ctx.http()
+        .staticFiles
+        .add(
+            sf -> {
+              sf.hostedPath = "/dashboards";
+              sf.directory = "/dashboards";
+              sf.location = Location.CLASSPATH;
+            });
     ctx.http().routes.get("/", c -> c.redirect("/dashboards/"));
   }
 
   public static List<String> bannerLines(String base) {
     List<String> lines = new ArrayList<>();
     if (Routes.class.getResource("/dashboards/index.html") != null) {
-      lines.add("Dashboards    " + base + "/dashboards/   (read key: " + dev.tally.app.stack.DemoStore.READ_KEY + ")");
+      lines.add(
+          "Dashboards    "
+              + base
+              + "/dashboards/   (read key: "
+              + dev.tally.app.stack.DemoStore.READ_KEY
+              + ")");
     }
     if (Routes.class.getResource("/store/index.html") != null) {
       lines.add("Demo store    " + base + "/store/");

@@ -29,7 +29,8 @@ public record StackConfig(
 
   /** For tests: a free port, nothing on disk, a fixed admin token. */
   public static StackConfig forTests() {
-    return new StackConfig(0, "127.0.0.1", Path.of("data"), true, Optional.of("test-admin-token"), 4, true);
+    return new StackConfig(
+        0, "127.0.0.1", Path.of("data"), true, Optional.of("test-admin-token"), 4, true);
   }
 
   public StackConfig withPort(int p) {
@@ -45,6 +46,7 @@ public record StackConfig(
   }
 
   public StackConfig withAdminToken(String t) {
-    return new StackConfig(port, host, dataDir, inMemory, Optional.ofNullable(t), shards, seedDemoStore);
+    return new StackConfig(
+        port, host, dataDir, inMemory, Optional.ofNullable(t), shards, seedDemoStore);
   }
 }

@@ -31,7 +31,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
-/** What the browser tests share: Debian's headless Chromium, console-error capture, screenshots, API reads. */
+/**
+ * What the browser tests share: Debian's headless Chromium, console-error capture, screenshots, API
+ * reads.
+ */
 final class BrowserSupport {
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
   static final int DESKTOP_WIDTH = 1280;
@@ -61,8 +64,8 @@ final class BrowserSupport {
   }
 
   /**
-   * One class's fixture: the local stack with the dashboards and the demo store, seeded with
-   * {@code events} through the real HTTP ingest and aggregated, and one headless browser.
+   * One class's fixture: the local stack with the dashboards and the demo store, seeded with {@code
+   * events} through the real HTTP ingest and aggregated, and one headless browser.
    */
   record Session(EmbeddedStack stack, TallyClient client, Playwright playwright, Browser browser)
       implements AutoCloseable {
@@ -70,7 +73,9 @@ final class BrowserSupport {
       EmbeddedStack stack = EmbeddedStack.start(StackConfig.forTests(), Map.of(), Routes.all());
       TallyClient client = new TallyClient(stack.baseUri());
       for (int i = 0; i < events.size(); i += 100) {
-        HttpResponse<String> r = client.batch(DemoStore.WRITE_KEY, events.subList(i, Math.min(events.size(), i + 100)), false);
+        HttpResponse<String> r =
+            client.batch(
+                DemoStore.WRITE_KEY, events.subList(i, Math.min(events.size(), i + 100)), false);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       }
       assertThat(stack.drain(Duration.ofSeconds(60))).as("seed aggregated").isTrue();
@@ -90,7 +95,8 @@ final class BrowserSupport {
   }
 
   static BrowserContext desktop(Browser browser) {
-    return browser.newContext(new Browser.NewContextOptions().setViewportSize(DESKTOP_WIDTH, DESKTOP_HEIGHT));
+    return browser.newContext(
+        new Browser.NewContextOptions().setViewportSize(DESKTOP_WIDTH, DESKTOP_HEIGHT));
   }
 
   static BrowserContext phone(Browser browser) {
@@ -134,9 +140,10 @@ final class BrowserSupport {
       expected.add(Pattern.compile(regex, Pattern.DOTALL));
     }
 
-
     List<String> unexpected() {
-      return errors.stream().filter(e -> expected.stream().noneMatch(p -> p.matcher(e).find())).toList();
+      return errors.stream()
+          .filter(e -> expected.stream().noneMatch(p -> p.matcher(e).find()))
+          .toList();
     }
 
     List<String> all() {
@@ -160,14 +167,18 @@ final class BrowserSupport {
     // Init scripts run in every frame, about:blank included, where sessionStorage is off limits.
     context.addInitScript(
         "if (location.pathname.startsWith('/dashboards/')) sessionStorage.setItem('tally.readKey', '"
-            + DemoStore.READ_KEY + "')");
+            + DemoStore.READ_KEY
+            + "')");
     Page page = context.newPage();
     page.navigate(base.resolve("/dashboards/" + (query.isEmpty() ? "" : "?" + query)).toString());
     waitForDashboard(page);
     return page;
   }
 
-  /** Waits for the app to be signed in and for the KPI tiles and the visible view to leave "loading". */
+  /**
+   * Waits for the app to be signed in and for the KPI tiles and the visible view to leave
+   * "loading".
+   */
   static void waitForDashboard(Page page) {
     page.waitForSelector("[data-testid=app][data-state=ready]");
     page.waitForSelector("[data-testid=kpi-panel]:not([data-state=loading])");

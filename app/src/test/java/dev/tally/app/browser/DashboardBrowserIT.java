@@ -36,8 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Issue 6 acceptance: the merchant dashboards in headless Chromium against the real local stack,
- * seeded through the real HTTP ingest. Every number the page shows is compared with what the
- * query API answers for the same range.
+ * seeded through the real HTTP ingest. Every number the page shows is compared with what the query
+ * API answers for the same range.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
@@ -46,7 +46,8 @@ class DashboardBrowserIT {
   static TallyClient client;
   static Browser browser;
   static String knownUser;
-  static final java.util.Set<String> MONEY_FIELDS = java.util.Set.of("revenue", "refunds", "netRevenue", "averageOrderValue");
+  static final java.util.Set<String> MONEY_FIELDS =
+      java.util.Set.of("revenue", "refunds", "netRevenue", "averageOrderValue");
 
   BrowserContext context;
   BrowserSupport.ConsoleErrors console;
@@ -60,7 +61,11 @@ class DashboardBrowserIT {
     client = session.client();
     browser = session.browser();
     knownUser =
-        events.stream().filter(e -> e.hasNonNull("userId")).map(e -> e.get("userId").asText()).findFirst().orElseThrow();
+        events.stream()
+            .filter(e -> e.hasNonNull("userId"))
+            .map(e -> e.get("userId").asText())
+            .findFirst()
+            .orElseThrow();
     PlaywrightAssertions.setDefaultAssertionTimeout(15_000);
   }
 
@@ -99,7 +104,8 @@ class DashboardBrowserIT {
     page.click("[data-testid=funnel-mode-userdays]");
     page.waitForSelector("[data-testid=funnel-chart][data-mode=userDays]");
     for (JsonNode step : funnel.path("steps")) {
-      assertSameNumber(raw(page, "funnel-count-" + step.path("step").asText()), step.path("userDays"));
+      assertSameNumber(
+          raw(page, "funnel-count-" + step.path("step").asText()), step.path("userDays"));
     }
     assertThat(page.url()).contains("funnel=userDays");
   }
@@ -110,7 +116,8 @@ class DashboardBrowserIT {
     LocalDate today = today();
     JsonNode month = api(client, "/api/v1/summary?" + range(today.minusDays(29), today));
     JsonNode week = api(client, "/api/v1/summary?" + range(today.minusDays(6), today));
-    assertThat(week.at("/tiles/revenue/value").asText()).isNotEqualTo(month.at("/tiles/revenue/value").asText());
+    assertThat(week.at("/tiles/revenue/value").asText())
+        .isNotEqualTo(month.at("/tiles/revenue/value").asText());
 
     Page page = openDashboard(context, stack.baseUri(), "");
     Locator chart = page.locator("[data-testid=timeseries-chart]");
@@ -121,7 +128,8 @@ class DashboardBrowserIT {
 
     page.click("[data-testid=range-preset-7d]");
     PlaywrightAssertions.assertThat(chart).hasAttribute("data-points", "7");
-    PlaywrightAssertions.assertThat(page.locator("[data-testid=range-preset-7d]")).hasAttribute("aria-pressed", "true");
+    PlaywrightAssertions.assertThat(page.locator("[data-testid=range-preset-7d]"))
+        .hasAttribute("aria-pressed", "true");
     PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-revenue-value]"))
         .hasAttribute("data-raw", week.at("/tiles/revenue/value").asText());
     PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-orders-value]"))
@@ -134,7 +142,8 @@ class DashboardBrowserIT {
     page.fill("[data-testid=range-to]", today.minusDays(1).toString());
     page.click("[data-testid=range-apply]");
     PlaywrightAssertions.assertThat(chart).hasAttribute("data-points", "3");
-    JsonNode custom = api(client, "/api/v1/summary?" + range(today.minusDays(3), today.minusDays(1)));
+    JsonNode custom =
+        api(client, "/api/v1/summary?" + range(today.minusDays(3), today.minusDays(1)));
     PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-revenue-value]"))
         .hasAttribute("data-raw", custom.at("/tiles/revenue/value").asText());
   }
@@ -148,17 +157,28 @@ class DashboardBrowserIT {
         page.click("[data-testid=products-sort-" + by + "]");
       }
       page.waitForSelector("[data-testid=top-products-table][data-by=" + by + "]");
-      JsonNode top = api(client, "/api/v1/products/top?" + range(today().minusDays(29), today()) + "&by=" + by + "&limit=10");
+      JsonNode top =
+          api(
+              client,
+              "/api/v1/products/top?"
+                  + range(today().minusDays(29), today())
+                  + "&by="
+                  + by
+                  + "&limit=10");
       assertThat(top.path("products").size()).isPositive();
       List<String> shownIds =
-          page.locator("[data-testid=top-products-table] [data-testid=product-id]").allTextContents();
+          page.locator("[data-testid=top-products-table] [data-testid=product-id]")
+              .allTextContents();
       List<String> apiIds = new java.util.ArrayList<>();
       top.path("products").forEach(p -> apiIds.add(p.path("productId").asText()));
       assertThat(shownIds).as("products ranked by %s, in order", by).isEqualTo(apiIds);
       for (JsonNode p : top.path("products")) {
-        Locator row = page.locator("[data-testid=product-row-" + p.path("productId").asText() + "]");
+        Locator row =
+            page.locator("[data-testid=product-row-" + p.path("productId").asText() + "]");
         for (String field : List.of("views", "adds", "units", "revenue")) {
-          assertSameNumber(row.locator("[data-testid=product-" + field + "]").getAttribute("data-raw"), p.path(field));
+          assertSameNumber(
+              row.locator("[data-testid=product-" + field + "]").getAttribute("data-raw"),
+              p.path(field));
         }
       }
     }
@@ -169,7 +189,10 @@ class DashboardBrowserIT {
   void customerDrillDown_showsAKnownUsersTotals() {
     Page page = openDashboard(context, stack.baseUri(), "view=customer");
     lookUp(page, knownUser);
-    JsonNode m = api(client, "/api/v1/users/" + knownUser + "/metrics?" + range(today().minusDays(29), today()));
+    JsonNode m =
+        api(
+            client,
+            "/api/v1/users/" + knownUser + "/metrics?" + range(today().minusDays(29), today()));
     assertThat(page.textContent("[data-testid=user-uid]")).isEqualTo(knownUser);
     int shown = 0;
     for (Iterator<Map.Entry<String, JsonNode>> it = m.path("totals").fields(); it.hasNext(); ) {
@@ -178,7 +201,8 @@ class DashboardBrowserIT {
         continue; // the page shows counts and money only (dashboards/README.md)
       }
       Locator cell = page.locator("[data-testid=user-total-" + total.getKey() + "]");
-      if (total.getKey().equals("events") || BrowserSupport.decimal(total.getValue()).signum() != 0) {
+      if (total.getKey().equals("events")
+          || BrowserSupport.decimal(total.getValue()).signum() != 0) {
         assertSameNumber(cell.getAttribute("data-raw"), total.getValue());
         shown++;
       } else {
@@ -192,7 +216,8 @@ class DashboardBrowserIT {
       activeDays += d.path("events").asLong() > 0 ? 1 : 0;
     }
     assertThat(activeDays).isPositive();
-    assertThat(page.locator("[data-testid=user-days-table] tbody tr").count()).isEqualTo(activeDays);
+    assertThat(page.locator("[data-testid=user-days-table] tbody tr").count())
+        .isEqualTo(activeDays);
     for (JsonNode linked : m.path("linkedIds")) {
       assertThat(page.textContent("[data-testid=user-linked-ids]")).contains(linked.asText());
     }
@@ -204,16 +229,19 @@ class DashboardBrowserIT {
     // The refused key is checked with GET /api/v1/store, which answers 401 on purpose here, and
     // Chromium logs every 4xx resource load as a console error. That one line is expected; any
     // other console error still fails the test.
-    console.expect("Failed to load resource: the server responded with a status of 401.* @ .*/api/v1/store");
+    console.expect(
+        "Failed to load resource: the server responded with a status of 401.* @ .*/api/v1/store");
     Page page = context.newPage();
     page.navigate(stack.baseUri().resolve("/dashboards/").toString());
     page.waitForSelector("[data-testid=app][data-state=signin]");
-    page.fill("[data-testid=signin-key]", DemoStore.WRITE_KEY); // a write key is the classic mistake
+    page.fill(
+        "[data-testid=signin-key]", DemoStore.WRITE_KEY); // a write key is the classic mistake
     page.click("[data-testid=signin-submit]");
 
     PlaywrightAssertions.assertThat(page.locator("[data-testid=signin-error]"))
         .containsText("This read key was not accepted — check");
-    PlaywrightAssertions.assertThat(page.locator("[data-testid=app]")).hasAttribute("data-state", "signin");
+    PlaywrightAssertions.assertThat(page.locator("[data-testid=app]"))
+        .hasAttribute("data-state", "signin");
     assertThat(page.isVisible("[data-testid=dashboard]")).isFalse();
     assertThat(page.evaluate("sessionStorage.getItem('tally.readKey')")).isNull();
     assertThat(page.url()).doesNotContain(DemoStore.WRITE_KEY);
@@ -245,8 +273,14 @@ class DashboardBrowserIT {
         // The store, with its tracking calls answered here (fetch stubbed, beacons refused, so
         // the SDK keeps them in this throw-away context): the screenshots add no visitors.
         ctx.addInitScript("navigator.sendBeacon = () => false;");
-        ctx.route("**/v1/batch", r -> r.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
-            .setStatus(200).setContentType("application/json").setBody("{\"success\":true}")));
+        ctx.route(
+            "**/v1/batch",
+            r ->
+                r.fulfill(
+                    new com.microsoft.playwright.Route.FulfillOptions()
+                        .setStatus(200)
+                        .setContentType("application/json")
+                        .setBody("{\"success\":true}")));
         Page store = ctx.newPage();
         store.navigate(stack.baseUri().resolve("/store/index.html").toString());
         store.waitForSelector("#products li.card");
@@ -258,7 +292,8 @@ class DashboardBrowserIT {
         assertNoSidewaysScroll(store, size);
       }
     }
-    assertThat(BrowserSupport.SCREENSHOTS.resolve("dashboard-kpis-trends-desktop.png")).isRegularFile();
+    assertThat(BrowserSupport.SCREENSHOTS.resolve("dashboard-kpis-trends-desktop.png"))
+        .isRegularFile();
     stack.drain(Duration.ofSeconds(10));
     assertThat(api(client, month)).as("the screenshots added no visitors").isEqualTo(before);
   }
@@ -271,12 +306,18 @@ class DashboardBrowserIT {
   }
 
   private static void assertNoSidewaysScroll(Page page, String size) {
-    Object overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
-    assertThat(((Number) overflow).intValue()).as("page wider than the %s viewport: %s", size, page.url()).isLessThanOrEqualTo(0);
+    Object overflow =
+        page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    assertThat(((Number) overflow).intValue())
+        .as("page wider than the %s viewport: %s", size, page.url())
+        .isLessThanOrEqualTo(0);
   }
 
   private static void assertSameNumber(String shown, JsonNode api) {
     assertThat(shown).as("data-raw on the page").isNotNull().isNotEmpty();
-    assertThat(new BigDecimal(shown)).as("page %s vs API %s", shown, api).isEqualByComparingTo(BrowserSupport.decimal(api));
+    assertThat(new BigDecimal(shown))
+        .as("page %s vs API %s", shown, api)
+        .isEqualByComparingTo(BrowserSupport.decimal(api));
   }
 }

@@ -34,12 +34,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 7 acceptance: an anonymous visitor browses the demo store in headless Chromium, signs in
- * and buys; the merchant then finds that visit in the funnel, the order in the revenue tile and
- * the person, with the anonymous browsing merged in, in the drill-down. A reload or a replayed
- * beacon changes nothing.
+ * and buys; the merchant then finds that visit in the funnel, the order in the revenue tile and the
+ * person, with the anonymous browsing merged in, in the drill-down. A reload or a replayed beacon
+ * changes nothing.
  */
 class StoreJourneyBrowserIT {
-  static final List<String> STEPS = List.of("visited", "viewedProduct", "addedToCart", "startedCheckout", "completedOrder");
+  static final List<String> STEPS =
+      List.of("visited", "viewedProduct", "addedToCart", "startedCheckout", "completedOrder");
   static final String SHOPPER = "ada-lovelace";
 
   static BrowserSupport.Session session;
@@ -64,7 +65,8 @@ class StoreJourneyBrowserIT {
   }
 
   @Test
-  void anonymousVisitWithSignInAndOrder_showsOnceInFunnelRevenueAndDrillDown_evenAfterReplay() throws Exception {
+  void anonymousVisitWithSignInAndOrder_showsOnceInFunnelRevenueAndDrillDown_evenAfterReplay()
+      throws Exception {
     BrowserSupport.ConsoleErrors console = new BrowserSupport.ConsoleErrors();
     try (BrowserContext merchant = BrowserSupport.desktop(browser);
         BrowserContext shopper = BrowserSupport.desktop(browser)) {
@@ -82,7 +84,9 @@ class StoreJourneyBrowserIT {
       List<String> sentBatches = new CopyOnWriteArrayList<>();
       shop.onRequest(
           r -> {
-            if (r.method().equals("POST") && r.url().endsWith("/v1/batch") && r.postData() != null) {
+            if (r.method().equals("POST")
+                && r.url().endsWith("/v1/batch")
+                && r.postData() != null) {
               sentBatches.add(r.postData());
             }
           });
@@ -122,7 +126,8 @@ class StoreJourneyBrowserIT {
       shop.click("#place");
       shop.waitForURL("**/store/confirmation.html?order=*");
       String orderId = shop.url().substring(shop.url().indexOf("order=") + "order=".length());
-      var fetched = shopper.request().get(stack.baseUri().resolve("/store/api/orders/" + orderId).toString());
+      var fetched =
+          shopper.request().get(stack.baseUri().resolve("/store/api/orders/" + orderId).toString());
       assertThat(fetched.status()).isEqualTo(200);
       JsonNode order = Json.mapper().readTree(fetched.text());
       BigDecimal orderTotal = decimal(order.path("total"));
@@ -134,18 +139,24 @@ class StoreJourneyBrowserIT {
 
       // Flushed: the SDK empties its queue only after a 2xx from /v1/batch, then the server's
       // outbox relay reports the order. Wait for both to be aggregated.
-      shop.waitForFunction("() => JSON.parse(localStorage.getItem('tally.queue') || '[]').length === 0");
+      shop.waitForFunction(
+          "() => JSON.parse(localStorage.getItem('tally.queue') || '[]').length === 0");
       String range30 = range(today().minusDays(29), today());
       JsonNode person =
-          awaitApi("/api/v1/users/" + SHOPPER + "/metrics?" + range30,
-              m -> m.at("/totals/ordersCompleted").asLong() == 1 && m.at("/totals/productViews").asLong() >= 3);
+          awaitApi(
+              "/api/v1/users/" + SHOPPER + "/metrics?" + range30,
+              m ->
+                  m.at("/totals/ordersCompleted").asLong() == 1
+                      && m.at("/totals/productViews").asLong() >= 3);
 
       // After: the same numbers, read from the page again.
       dashboard.reload();
       BrowserSupport.waitForDashboard(dashboard);
       Map<String, Long> funnelAfter = funnelCounts(dashboard);
       for (String step : STEPS) {
-        assertThat(funnelAfter.get(step)).as("funnel step %s", step).isEqualTo(funnelBefore.get(step) + 1);
+        assertThat(funnelAfter.get(step))
+            .as("funnel step %s", step)
+            .isEqualTo(funnelBefore.get(step) + 1);
       }
       BigDecimal revenueAfter = new BigDecimal(raw(dashboard, "kpi-revenue-value"));
       assertThat(revenueAfter.subtract(revenueBefore)).isEqualByComparingTo(orderTotal);
@@ -155,19 +166,31 @@ class StoreJourneyBrowserIT {
       dashboard.fill("[data-testid=user-id-input]", SHOPPER);
       dashboard.click("[data-testid=user-submit]");
       dashboard.waitForSelector("[data-testid=user-result][data-uid='" + SHOPPER + "']");
-      assertThat(Long.parseLong(raw(dashboard, "user-total-productViews"))).isGreaterThanOrEqualTo(3);
+      assertThat(Long.parseLong(raw(dashboard, "user-total-productViews")))
+          .isGreaterThanOrEqualTo(3);
       assertThat(Long.parseLong(raw(dashboard, "user-total-productsAdded"))).isEqualTo(2);
-      assertThat(new BigDecimal(raw(dashboard, "user-total-revenue"))).isEqualByComparingTo(orderTotal);
+      assertThat(new BigDecimal(raw(dashboard, "user-total-revenue")))
+          .isEqualByComparingTo(orderTotal);
       assertThat(dashboard.textContent("[data-testid=user-linked-ids]")).contains(anonymousId);
       assertThat(person.path("linkedIds").toString()).contains(anonymousId);
       screenshot(dashboard, "dashboard-customer-journey-desktop");
 
       // Replays: the SDK's own batches again, same messageIds, then a reload of the store page.
       assertThat(sentBatches).isNotEmpty();
-      String basic = "Basic " + Base64.getEncoder().encodeToString((DemoStore.WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
+      String basic =
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString((DemoStore.WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
       for (String body : sentBatches) {
-        var r = shopper.request().post(stack.baseUri().resolve("/v1/batch").toString(),
-            RequestOptions.create().setHeader("Authorization", basic).setHeader("Content-Type", "application/json").setData(body));
+        var r =
+            shopper
+                .request()
+                .post(
+                    stack.baseUri().resolve("/v1/batch").toString(),
+                    RequestOptions.create()
+                        .setHeader("Authorization", basic)
+                        .setHeader("Content-Type", "application/json")
+                        .setData(body));
         assertThat(r.status()).as(r.text()).isEqualTo(200);
       }
       assertThat(stack.drain(Duration.ofSeconds(30))).isTrue();
@@ -177,7 +200,8 @@ class StoreJourneyBrowserIT {
       dashboard.navigate(stack.baseUri().resolve("/dashboards/?view=funnel").toString());
       BrowserSupport.waitForDashboard(dashboard);
       assertThat(funnelCounts(dashboard)).isEqualTo(funnelAfter);
-      assertThat(new BigDecimal(raw(dashboard, "kpi-revenue-value"))).isEqualByComparingTo(revenueAfter);
+      assertThat(new BigDecimal(raw(dashboard, "kpi-revenue-value")))
+          .isEqualByComparingTo(revenueAfter);
     }
     assertThat(console.unexpected()).as("console errors and uncaught exceptions").isEmpty();
   }
@@ -192,7 +216,8 @@ class StoreJourneyBrowserIT {
   }
 
   /** Polls the query API until {@code done} holds: aggregation is asynchronous by design. */
-  private static JsonNode awaitApi(String pathAndQuery, Predicate<JsonNode> done) throws InterruptedException {
+  private static JsonNode awaitApi(String pathAndQuery, Predicate<JsonNode> done)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     JsonNode last = null;
     while (System.nanoTime() < deadline) {

@@ -21,11 +21,17 @@ class IngestMetricsIT {
       String ok = "{\"messageId\":\"metrics-1\",\"userId\":\"u\",\"event\":\"Cart Viewed\"}";
       assertThat(client.post("/v1/track", DemoStore.WRITE_KEY, ok).statusCode()).isEqualTo(200);
       assertThat(client.post("/v1/track", DemoStore.WRITE_KEY, ok).statusCode()).isEqualTo(200);
-      assertThat(client.post("/v1/track", DemoStore.WRITE_KEY, "{\"event\":\"Cart Viewed\"}").statusCode()).isEqualTo(400);
+      assertThat(
+              client
+                  .post("/v1/track", DemoStore.WRITE_KEY, "{\"event\":\"Cart Viewed\"}")
+                  .statusCode())
+          .isEqualTo(400);
 
       String metrics =
           HttpClient.newHttpClient()
-              .send(HttpRequest.newBuilder(stack.baseUri().resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+              .send(
+                  HttpRequest.newBuilder(stack.baseUri().resolve("/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
               .body();
       assertThat(metrics)
           .contains("tally_ingest_events_accepted_total{store=\"demo\"} 1.0")

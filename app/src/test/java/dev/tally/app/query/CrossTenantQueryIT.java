@@ -37,28 +37,34 @@ class CrossTenantQueryIT {
       }
     }
     m.add("\"" + s.b.money(s.b.counters(FROM, TO).getOrDefault("revenue", 0L)) + "\"");
-    s.b.products(FROM, TO).forEach((id, c) -> {
-      if (c.getOrDefault("revenue", 0L) >= 900_000) {
-        m.add("\"" + s.b.money(c.get("revenue")) + "\"");
-      }
-    });
+    s.b
+        .products(FROM, TO)
+        .forEach(
+            (id, c) -> {
+              if (c.getOrDefault("revenue", 0L) >= 900_000) {
+                m.add("\"" + s.b.money(c.get("revenue")) + "\"");
+              }
+            });
     return m;
   }
 
   static List<String> everyCall() {
     String r = "from=" + FROM + "&to=" + TO;
-    String bUser = s.b.facts().stream().filter(f -> f.userId() != null).findFirst().orElseThrow().userId();
+    String bUser =
+        s.b.facts().stream().filter(f -> f.userId() != null).findFirst().orElseThrow().userId();
     String bAnon = s.b.facts().get(0).anon();
-    List<String> calls = new ArrayList<>(List.of(
-        "/api/v1/store",
-        "/api/v1/funnel?" + r,
-        "/api/v1/summary?" + r,
-        "/api/v1/products/top?by=revenue&limit=100&" + r,
-        "/api/v1/products/top?by=views&limit=100&" + r,
-        "/api/v1/users/" + bUser + "/metrics?" + r,
-        "/api/v1/users/" + bAnon + "/metrics?" + r,
-        "/api/v1/users/bstore%23USER%23" + bUser + "/metrics?" + r,
-        "/api/v1/users/..%2F..%2Fbstore/metrics?" + r));
+    List<String> calls =
+        new ArrayList<>(
+            List.of(
+                "/api/v1/store",
+                "/api/v1/funnel?" + r,
+                "/api/v1/summary?" + r,
+                "/api/v1/products/top?by=revenue&limit=100&" + r,
+                "/api/v1/products/top?by=views&limit=100&" + r,
+                "/api/v1/users/" + bUser + "/metrics?" + r,
+                "/api/v1/users/" + bAnon + "/metrics?" + r,
+                "/api/v1/users/bstore%23USER%23" + bUser + "/metrics?" + r,
+                "/api/v1/users/..%2F..%2Fbstore/metrics?" + r));
     for (String m : dev.tally.query.SeriesMetric.ids()) {
       calls.add("/api/v1/timeseries?metric=" + m + "&interval=week&" + r);
     }
@@ -82,7 +88,8 @@ class CrossTenantQueryIT {
         assertThat(r.statusCode()).as("naming store B with A's key: " + call).isEqualTo(404);
       }
       // The uid or store the caller asked for is echoed back: the caller's input, not B's data.
-      String body = r.body().replaceAll("\"uid\":\"[^\"]*\"", "\"uid\":\"…\"").replace("'bstore'", "'…'");
+      String body =
+          r.body().replaceAll("\"uid\":\"[^\"]*\"", "\"uid\":\"…\"").replace("'bstore'", "'…'");
       for (String marker : markers) {
         assertThat(body).as(call + " leaks " + marker).doesNotContain(marker);
       }
@@ -93,7 +100,8 @@ class CrossTenantQueryIT {
 
   @Test
   void storeBsUserIds_readWithAsKey_showNothing() throws Exception {
-    String bUser = s.b.facts().stream().filter(f -> f.userId() != null).findFirst().orElseThrow().userId();
+    String bUser =
+        s.b.facts().stream().filter(f -> f.userId() != null).findFirst().orElseThrow().userId();
     var r = s.get("/api/v1/users/" + bUser + "/metrics?from=" + FROM + "&to=" + TO, s.aRead);
     assertThat(r.path("linkedIds")).isEmpty();
     assertThat(r.at("/totals/events").asLong()).isZero();
@@ -110,8 +118,10 @@ class CrossTenantQueryIT {
     HttpResponse<String> missing = s.raw(r + "&store=zstore", s.aRead);
     assertThat(existing.statusCode()).isEqualTo(404);
     assertThat(missing.statusCode()).isEqualTo(404);
-    String e = Json.mapper().readTree(existing.body()).path("message").asText().replace("bstore", "X");
-    String m = Json.mapper().readTree(missing.body()).path("message").asText().replace("zstore", "X");
+    String e =
+        Json.mapper().readTree(existing.body()).path("message").asText().replace("bstore", "X");
+    String m =
+        Json.mapper().readTree(missing.body()).path("message").asText().replace("zstore", "X");
     assertThat(e).isEqualTo(m);
     assertThat(s.raw(r + "&store=demo", s.aRead).statusCode()).isEqualTo(200);
   }

@@ -16,15 +16,17 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Recomputes the query API's figures straight from the raw events that were sent, without any
- * Tally code: days in the store's zone, counters by event name, distinct people by anonymous id.
- * The ITs compare every endpoint with it.
+ * Recomputes the query API's figures straight from the raw events that were sent, without any Tally
+ * code: days in the store's zone, counters by event name, distinct people by anonymous id. The ITs
+ * compare every endpoint with it.
  */
 final class EventOracle {
-  static final List<String> STEPS = List.of("visited", "viewedProduct", "addedToCart", "startedCheckout", "completedOrder");
+  static final List<String> STEPS =
+      List.of("visited", "viewedProduct", "addedToCart", "startedCheckout", "completedOrder");
 
   /** One activity event, reduced to what the figures need. */
-  record Fact(LocalDate day, String anon, String userId, String type, String name, JsonNode props) {}
+  record Fact(
+      LocalDate day, String anon, String userId, String type, String name, JsonNode props) {}
 
   private final List<Fact> facts = new ArrayList<>();
   private final int digits;
@@ -37,8 +39,14 @@ final class EventOracle {
         continue; // identify carries no activity
       }
       LocalDate day = LocalDate.ofInstant(Instant.parse(e.path("timestamp").asText()), zone);
-      facts.add(new Fact(day, e.path("anonymousId").asText(), e.hasNonNull("userId") ? e.path("userId").asText() : null,
-          type, e.path("event").asText(null), e.path("properties")));
+      facts.add(
+          new Fact(
+              day,
+              e.path("anonymousId").asText(),
+              e.hasNonNull("userId") ? e.path("userId").asText() : null,
+              type,
+              e.path("event").asText(null),
+              e.path("properties")));
     }
   }
 
@@ -48,7 +56,8 @@ final class EventOracle {
 
   /** Store counters of one day (all counter names the API knows; zero when absent). */
   Map<String, Long> counters(LocalDate from, LocalDate to) {
-    return counters(facts.stream().filter(f -> !f.day.isBefore(from) && !f.day.isAfter(to)).toList());
+    return counters(
+        facts.stream().filter(f -> !f.day.isBefore(from) && !f.day.isAfter(to)).toList());
   }
 
   Map<String, Long> counters(List<Fact> in) {
@@ -94,7 +103,7 @@ final class EventOracle {
         case "Product Added" -> s.add("addedToCart");
         case "Checkout Started" -> s.add("startedCheckout");
         case "Order Completed" -> s.add("completedOrder");
-        default -> { }
+        default -> {}
       }
     }
     return s;
@@ -130,19 +139,22 @@ final class EventOracle {
         continue;
       }
       switch (f.name) {
-        case "Product Viewed" -> out.computeIfAbsent(f.props.path("product_id").asText(), k -> new HashMap<>())
-            .merge("views", 1L, Long::sum);
-        case "Product Added" -> out.computeIfAbsent(f.props.path("product_id").asText(), k -> new HashMap<>())
-            .merge("adds", 1L, Long::sum);
+        case "Product Viewed" ->
+            out.computeIfAbsent(f.props.path("product_id").asText(), k -> new HashMap<>())
+                .merge("views", 1L, Long::sum);
+        case "Product Added" ->
+            out.computeIfAbsent(f.props.path("product_id").asText(), k -> new HashMap<>())
+                .merge("adds", 1L, Long::sum);
         case "Order Completed" -> {
           for (JsonNode line : f.props.path("products")) {
-            Map<String, Long> p = out.computeIfAbsent(line.path("product_id").asText(), k -> new HashMap<>());
+            Map<String, Long> p =
+                out.computeIfAbsent(line.path("product_id").asText(), k -> new HashMap<>());
             long qty = line.path("quantity").asLong(1);
             p.merge("units", qty, Long::sum);
             p.merge("revenue", minor(line.path("price").decimalValue()) * qty, Long::sum);
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     return out;
@@ -164,7 +176,9 @@ final class EventOracle {
     Set<String> anons = linkedAnons(uid);
     Map<LocalDate, List<Fact>> byDay = new TreeMap<>();
     for (Fact f : facts) {
-      boolean mine = uid.equals(f.userId) || (f.userId == null && (anons.contains(f.anon) || uid.equals(f.anon)));
+      boolean mine =
+          uid.equals(f.userId)
+              || (f.userId == null && (anons.contains(f.anon) || uid.equals(f.anon)));
       if (mine) {
         byDay.computeIfAbsent(f.day, k -> new ArrayList<>()).add(f);
       }

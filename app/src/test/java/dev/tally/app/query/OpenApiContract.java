@@ -12,10 +12,10 @@ import java.net.http.HttpResponse;
 /**
  * Validates real requests and responses against the served OpenAPI document.
  *
- * <p>swagger-request-validator 2.44.1 validates OpenAPI 3.0 only: given the 3.1 document it
- * accepts every body unchecked. So the test validates a 3.0.3 view made by two mechanical
- * rewrites that keep the meaning: the version line, and {@code "type": [T, "null"]} (3.1) to
- * {@code "type": T, "nullable": true} (3.0). The document uses no other 3.1-only feature.
+ * <p>swagger-request-validator 2.44.1 validates OpenAPI 3.0 only: given the 3.1 document it accepts
+ * every body unchecked. So the test validates a 3.0.3 view made by two mechanical rewrites that
+ * keep the meaning: the version line, and {@code "type": [T, "null"]} (3.1) to {@code "type": T,
+ * "nullable": true} (3.0). The document uses no other 3.1-only feature.
  */
 final class OpenApiContract {
   private final OpenApiInteractionValidator validator;
@@ -38,7 +38,10 @@ final class OpenApiContract {
     SimpleResponse.Builder res = SimpleResponse.Builder.status(r.statusCode()).withBody(r.body());
     r.headers().map().forEach((k, v) -> v.forEach(value -> res.withHeader(k, value)));
     ValidationReport report =
-        validator.validateResponse(URI.create(pathAndQuery).getRawPath(), Request.Method.GET, res.build());
-    assertThat(report.getMessages()).as(pathAndQuery + " → " + r.statusCode() + " " + r.body()).isEmpty();
+        validator.validateResponse(
+            URI.create(pathAndQuery).getRawPath(), Request.Method.GET, res.build());
+    assertThat(report.getMessages())
+        .as(pathAndQuery + " → " + r.statusCode() + " " + r.body())
+        .isEmpty();
   }
 }

@@ -76,13 +76,16 @@ final class TwoStores {
   }
 
   private JsonNode createStoreB() throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(stack.baseUri().resolve("/admin/v1/stores"))
-            .header("Authorization", "Bearer test-admin-token")
-            .POST(HttpRequest.BodyPublishers.ofString(
-                "{\"id\":\"bstore\",\"timezone\":\"America/New_York\",\"currency\":\"EUR\"}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(stack.baseUri().resolve("/admin/v1/stores"))
+                    .header("Authorization", "Bearer test-admin-token")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"id\":\"bstore\",\"timezone\":\"America/New_York\",\"currency\":\"EUR\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return Json.mapper().readTree(r.body());
   }
@@ -115,7 +118,8 @@ final class TwoStores {
 
   private void send(String writeKey, List<ObjectNode> events) throws Exception {
     for (int i = 0; i < events.size(); i += 400) {
-      HttpResponse<String> r = client.batch(writeKey, events.subList(i, Math.min(events.size(), i + 400)), true);
+      HttpResponse<String> r =
+          client.batch(writeKey, events.subList(i, Math.min(events.size(), i + 400)), true);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
   }

@@ -17,15 +17,20 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The demo's simulated shoppers against the real local stack: their orders count through the outbox. */
+/**
+ * The demo's simulated shoppers against the real local stack: their orders count through the
+ * outbox.
+ */
 class StoreShoppersIT {
   @Test
   void shoppersOrders_reachTheRevenueTile_throughTheStoresOutbox() throws Exception {
-    try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.forTests(), Map.of(), Routes.all())) {
+    try (EmbeddedStack stack =
+        EmbeddedStack.start(StackConfig.forTests(), Map.of(), Routes.all())) {
       TallyClient client = new TallyClient(stack.baseUri());
       AtomicInteger steps = new AtomicInteger();
       StoreShoppers.Summary walked =
-          new StoreShoppers(stack.baseUri(), DemoStore.WRITE_KEY, HttpClient.newHttpClient()).run(20, 42, i -> steps.incrementAndGet());
+          new StoreShoppers(stack.baseUri(), DemoStore.WRITE_KEY, HttpClient.newHttpClient())
+              .run(20, 42, i -> steps.incrementAndGet());
       assertThat(steps.get()).isEqualTo(20);
       assertThat(walked.orders()).isPositive();
 
@@ -42,7 +47,8 @@ class StoreShoppersIT {
         Thread.sleep(200);
       }
       assertThat(tiles.at("/orders/value").asInt()).isEqualTo(walked.orders());
-      assertThat(new BigDecimal(tiles.at("/revenue/value").asText())).isEqualByComparingTo(walked.revenue());
+      assertThat(new BigDecimal(tiles.at("/revenue/value").asText()))
+          .isEqualByComparingTo(walked.revenue());
       assertThat(tiles.at("/visitors/value").asInt()).isEqualTo(20);
     }
   }

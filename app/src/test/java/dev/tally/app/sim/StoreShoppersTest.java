@@ -25,11 +25,16 @@ import org.junit.jupiter.api.Test;
 
 class StoreShoppersTest {
   static final Instant END = Instant.parse("2026-11-20T15:00:00Z");
-  static final List<Product> CATALOG = List.of(
-      new Product("night-garden", "TP-001", "Night Garden", "Ravi Iyer", new BigDecimal("66.00"), 5),
-      new Product("paper-moons", "TP-002", "Paper Moons", "Theo Brandt", new BigDecimal("41.25"), 15),
-      new Product("small-comet", "TP-003", "Small Comet", "Theo Brandt", new BigDecimal("24.00"), 30),
-      new Product("iron-bloom", "TP-004", "Iron Bloom", "Sven Aalto", new BigDecimal("71.00"), 0));
+  static final List<Product> CATALOG =
+      List.of(
+          new Product(
+              "night-garden", "TP-001", "Night Garden", "Ravi Iyer", new BigDecimal("66.00"), 5),
+          new Product(
+              "paper-moons", "TP-002", "Paper Moons", "Theo Brandt", new BigDecimal("41.25"), 15),
+          new Product(
+              "small-comet", "TP-003", "Small Comet", "Theo Brandt", new BigDecimal("24.00"), 30),
+          new Product(
+              "iron-bloom", "TP-004", "Iron Bloom", "Sven Aalto", new BigDecimal("71.00"), 0));
 
   static List<Visit> visits(long seed, int n) {
     return IntStream.range(0, n).mapToObj(i -> StoreShoppers.plan(seed, i, CATALOG, END)).toList();
@@ -37,7 +42,8 @@ class StoreShoppersTest {
 
   @Test
   void sameSeedAndShopper_giveTheSameVisit_otherSeedsAnother() {
-    assertThat(StoreShoppers.plan(5, 3, CATALOG, END)).isEqualTo(StoreShoppers.plan(5, 3, CATALOG, END));
+    assertThat(StoreShoppers.plan(5, 3, CATALOG, END))
+        .isEqualTo(StoreShoppers.plan(5, 3, CATALOG, END));
     assertThat(StoreShoppers.plan(6, 3, CATALOG, END).anonymousId())
         .isNotEqualTo(StoreShoppers.plan(5, 3, CATALOG, END).anonymousId());
   }
@@ -58,7 +64,8 @@ class StoreShoppersTest {
 
   @Test
   void productEvents_useTheCatalogsIdsAndPrices_andNeverASoldOutPrint() {
-    Map<String, Product> byId = CATALOG.stream().collect(Collectors.toMap(Product::id, Function.identity()));
+    Map<String, Product> byId =
+        CATALOG.stream().collect(Collectors.toMap(Product::id, Function.identity()));
     for (Visit v : visits(2, 200)) {
       for (ObjectNode e : v.events()) {
         if (e.path("event").asText().startsWith("Product ")) {
@@ -74,12 +81,21 @@ class StoreShoppersTest {
   @Test
   void orderedItems_wereAddedToTheCart_withinStock_afterACheckoutStarted() {
     for (Visit v : visits(3, 200)) {
-      Map<String, Long> added = v.events().stream()
-          .filter(e -> e.path("event").asText().equals("Product Added"))
-          .collect(Collectors.groupingBy(e -> e.at("/properties/product_id").asText(), Collectors.counting()));
+      Map<String, Long> added =
+          v.events().stream()
+              .filter(e -> e.path("event").asText().equals("Product Added"))
+              .collect(
+                  Collectors.groupingBy(
+                      e -> e.at("/properties/product_id").asText(), Collectors.counting()));
       for (Line l : v.order()) {
         assertThat((long) l.quantity()).isEqualTo(added.get(l.productId()));
-        assertThat(l.quantity()).isLessThanOrEqualTo(CATALOG.stream().filter(p -> p.id().equals(l.productId())).findFirst().orElseThrow().stock());
+        assertThat(l.quantity())
+            .isLessThanOrEqualTo(
+                CATALOG.stream()
+                    .filter(p -> p.id().equals(l.productId()))
+                    .findFirst()
+                    .orElseThrow()
+                    .stock());
       }
       if (!v.order().isEmpty()) {
         assertThat(v.events()).anyMatch(e -> e.path("event").asText().equals("Checkout Started"));
@@ -90,7 +106,8 @@ class StoreShoppersTest {
   @Test
   void signedInShoppers_identifyOnce_andLaterEventsCarryTheUserId() {
     for (Visit v : visits(4, 200)) {
-      List<ObjectNode> identifies = v.events().stream().filter(e -> e.path("type").asText().equals("identify")).toList();
+      List<ObjectNode> identifies =
+          v.events().stream().filter(e -> e.path("type").asText().equals("identify")).toList();
       if (v.userId() == null) {
         assertThat(identifies).isEmpty();
         assertThat(v.events()).noneMatch(e -> e.has("userId"));
@@ -98,7 +115,8 @@ class StoreShoppersTest {
       }
       assertThat(identifies).hasSize(1);
       int at = v.events().indexOf(identifies.get(0));
-      assertThat(v.events().subList(at, v.events().size())).allMatch(e -> e.path("userId").asText().equals(v.userId()));
+      assertThat(v.events().subList(at, v.events().size()))
+          .allMatch(e -> e.path("userId").asText().equals(v.userId()));
       assertThat(v.events().subList(0, at)).noneMatch(e -> e.has("userId"));
     }
   }
@@ -106,7 +124,8 @@ class StoreShoppersTest {
   @Test
   void timestamps_riseThroughTheVisit_andEndAtTheGivenInstant() {
     Visit v = StoreShoppers.plan(9, 0, CATALOG, END);
-    List<Instant> times = v.events().stream().map(e -> Instant.parse(e.path("timestamp").asText())).toList();
+    List<Instant> times =
+        v.events().stream().map(e -> Instant.parse(e.path("timestamp").asText())).toList();
     assertThat(times).isSorted();
     assertThat(times.get(times.size() - 1)).isEqualTo(END);
   }
@@ -126,8 +145,13 @@ class StoreShoppersTest {
     Visit v = new Visit("anon-1", "ada", List.of(), List.of(new Line("paper-moons", 2)));
     JsonNode body = Json.mapper().readTree(v.orderRequest());
     assertThat(body.toString())
-        .isEqualTo("{\"userId\":\"ada\",\"anonymousId\":\"anon-1\",\"items\":[{\"productId\":\"paper-moons\",\"quantity\":2}]}");
-    assertThat(Json.mapper().readTree(new Visit("anon-2", null, List.of(), List.of()).orderRequest()).path("userId").isNull())
+        .isEqualTo(
+            "{\"userId\":\"ada\",\"anonymousId\":\"anon-1\",\"items\":[{\"productId\":\"paper-moons\",\"quantity\":2}]}");
+    assertThat(
+            Json.mapper()
+                .readTree(new Visit("anon-2", null, List.of(), List.of()).orderRequest())
+                .path("userId")
+                .isNull())
         .isTrue();
   }
 

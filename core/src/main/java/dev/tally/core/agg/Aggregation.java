@@ -19,9 +19,8 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * The aggregation function: a pure, deterministic map from events to {@link Deltas}. Adapters
- * (the SQS/Kinesis aggregator, a Flink job) call it unchanged and only decide how to store the
- * result.
+ * The aggregation function: a pure, deterministic map from events to {@link Deltas}. Adapters (the
+ * SQS/Kinesis aggregator, a Flink job) call it unchanged and only decide how to store the result.
  */
 public final class Aggregation {
   private final Store store;

@@ -14,11 +14,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The effect of a set of events on the stored metrics, before it is written. Merging is
- * associative and commutative, so any split or order of the same events gives equal deltas.
+ * The effect of a set of events on the stored metrics, before it is written. Merging is associative
+ * and commutative, so any split or order of the same events gives equal deltas.
  *
- * <p>Daily distinct-user counts are not here: whether a step is new for a person depends on what
- * is already stored, which {@link FunnelState} decides at write time.
+ * <p>Daily distinct-user counts are not here: whether a step is new for a person depends on what is
+ * already stored, which {@link FunnelState} decides at write time.
  */
 public final class Deltas {
   private final Map<UserDay, UserActivity> users = new HashMap<>();
@@ -117,7 +117,14 @@ public final class Deltas {
   public String toString() {
     return "Deltas{users="
         + users.size()
-        + ", devices=" + devices.size() + ", storeItems=" + store.size()
-        + ", products=" + products.size() + ", links=" + links.size() + "}";
+        + ", devices="
+        + devices.size()
+        + ", storeItems="
+        + store.size()
+        + ", products="
+        + products.size()
+        + ", links="
+        + links.size()
+        + "}";
   }
 }

@@ -7,8 +7,8 @@ import org.apache.datasketches.hll.Union;
 import org.apache.datasketches.memory.Memory;
 
 /**
- * Mergeable distinct-count sketches (HyperLogLog, lgK 14: about 0.8% standard error, at most
- * about 8 KB serialized). Adding the same id twice is a no-op, so sketch writes are idempotent.
+ * Mergeable distinct-count sketches (HyperLogLog, lgK 14: about 0.8% standard error, at most about
+ * 8 KB serialized). Adding the same id twice is a no-op, so sketch writes are idempotent.
  */
 public final class DistinctSketch {
   public static final int LG_K = 14;

@@ -1,8 +1,8 @@
 package dev.tally.core.agg;
 
 /**
- * Decides daily distinct counts: a person adds to a step's count on a day only the first time
- * they reach it that day. Pure, so a stream processor can keep the bits in its own state.
+ * Decides daily distinct counts: a person adds to a step's count on a day only the first time they
+ * reach it that day. Pure, so a stream processor can keep the bits in its own state.
  */
 public final class FunnelState {
   private FunnelState() {}

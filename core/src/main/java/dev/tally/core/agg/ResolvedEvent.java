@@ -4,8 +4,8 @@ import dev.tally.core.event.Event;
 import java.util.Objects;
 
 /**
- * An event with the identity its counters go under: the user id when the visitor is known (by
- * the event itself or an earlier link), else the anonymous id.
+ * An event with the identity its counters go under: the user id when the visitor is known (by the
+ * event itself or an earlier link), else the anonymous id.
  */
 public record ResolvedEvent(Event event, String uid) {
   public ResolvedEvent {

@@ -101,7 +101,8 @@ public final class EventCodec {
             instant(n, "receivedAt"),
             Props.of(n.get("context")));
     return switch (n.path("type").asText()) {
-      case "track" -> new TrackEvent(h, n.path("event").asText(null), Props.of(n.get("properties")));
+      case "track" ->
+          new TrackEvent(h, n.path("event").asText(null), Props.of(n.get("properties")));
       case "page" -> new PageEvent(h, n.path("name").asText(null), Props.of(n.get("properties")));
       case "identify" -> new IdentifyEvent(h, Props.of(n.get("traits")));
       case "alias" -> new AliasEvent(h, n.path("previousId").asText(null));
@@ -119,5 +120,4 @@ public final class EventCodec {
       n.put(field, value.toString());
     }
   }
-
 }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The fields every Segment-style call shares. {@code timestamp} is the skew-corrected time used
- * for day bucketing; the client's raw values are kept beside it.
+ * The fields every Segment-style call shares. {@code timestamp} is the skew-corrected time used for
+ * day bucketing; the client's raw values are kept beside it.
  */
 public record EventHeader(
     String messageId,

@@ -55,7 +55,8 @@ public final class EventParser {
    * @param storeCurrency the currency amounts are checked against when the event names none
    * @throws ValidationException naming the field and the problem
    */
-  public Event parse(JsonNode node, String impliedType, BatchContext batch, Currency storeCurrency) {
+  public Event parse(
+      JsonNode node, String impliedType, BatchContext batch, Currency storeCurrency) {
     if (node == null || !node.isObject()) {
       throw invalid("invalid_event", "each event must be a JSON object");
     }
@@ -77,7 +78,8 @@ public final class EventParser {
           checkAmounts(name, props, storeCurrency);
           yield new TrackEvent(header, name, props);
         }
-        case "page" -> new PageEvent(header, optionalString(node, "name"), props(node, "properties"));
+        case "page" ->
+            new PageEvent(header, optionalString(node, "name"), props(node, "properties"));
         case "identify" -> new IdentifyEvent(header, props(node, "traits"));
         case "alias" -> {
           if (header.userId() == null) {
@@ -115,7 +117,8 @@ public final class EventParser {
     }
     if (impliedType != null && !impliedType.equals(type)) {
       throw invalid(
-          "invalid_type", "type '" + type + "' does not match the /v1/" + impliedType + " endpoint");
+          "invalid_type",
+          "type '" + type + "' does not match the /v1/" + impliedType + " endpoint");
     }
     return type;
   }
@@ -131,7 +134,9 @@ public final class EventParser {
       throw invalid("missing_identity", "userId or anonymousId is required");
     }
     for (String[] f :
-        new String[][] {{"messageId", messageId}, {"anonymousId", anonymousId}, {"userId", userId}}) {
+        new String[][] {
+          {"messageId", messageId}, {"anonymousId", anonymousId}, {"userId", userId}
+        }) {
       if (f[1] != null && f[1].length() > EventHeader.MAX_ID_LENGTH) {
         throw invalid(
             "invalid_field",

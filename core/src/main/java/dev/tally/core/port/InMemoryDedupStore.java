@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A bounded, expiring {@link DedupStore} in memory: the default for a single local server, and
- * the fake for unit tests. Oldest ids are evicted first once {@code maxEntries} is reached.
+ * A bounded, expiring {@link DedupStore} in memory: the default for a single local server, and the
+ * fake for unit tests. Oldest ids are evicted first once {@code maxEntries} is reached.
  */
 public final class InMemoryDedupStore implements DedupStore {
   private final Duration ttl;

@@ -34,7 +34,8 @@ class AggregationPropertiesTest {
   private static final Instant BASE = Instant.parse("2025-03-01T00:00:00Z");
   private static final String[] NAMES = {
     "Product Viewed", "Product Added", "Product Removed", "Cart Viewed", "Checkout Started",
-    "Order Completed", "Order Refunded", "Order Cancelled", "Products Searched", "Product List Viewed",
+    "Order Completed", "Order Refunded", "Order Cancelled", "Products Searched",
+        "Product List Viewed",
     "Custom Thing"
   };
 
@@ -62,7 +63,9 @@ class AggregationPropertiesTest {
 
   @Property(tries = 200)
   void dailyDistinctCounts_doNotDependOnBatching(
-      @ForAll("events") List<Event> events, @ForAll long shuffleSeed, @ForAll("cuts") List<Integer> cuts) {
+      @ForAll("events") List<Event> events,
+      @ForAll long shuffleSeed,
+      @ForAll("cuts") List<Integer> cuts) {
     Aggregation agg = new Aggregation(STORE, 1);
     List<Event> shuffled = new ArrayList<>(events);
     Collections.shuffle(shuffled, new Random(shuffleSeed));
@@ -70,14 +73,17 @@ class AggregationPropertiesTest {
     Map<Keys.UserDay, Integer> stored = new HashMap<>();
     Map<Keys.StepDay, Integer> counted = new HashMap<>();
     for (List<Event> batch : batches(shuffled, cuts)) {
-      agg.aggregate(resolved(batch)).devices().forEach((device, steps) -> {
-        int before = stored.getOrDefault(device, 0);
-        int fresh = FunnelState.newSteps(before, FunnelStep.toBits(steps));
-        stored.put(device, before | fresh);
-        for (FunnelStep s : FunnelStep.fromBits(fresh)) {
-          counted.merge(new Keys.StepDay(device.day(), s), 1, Integer::sum);
-        }
-      });
+      agg.aggregate(resolved(batch))
+          .devices()
+          .forEach(
+              (device, steps) -> {
+                int before = stored.getOrDefault(device, 0);
+                int fresh = FunnelState.newSteps(before, FunnelStep.toBits(steps));
+                stored.put(device, before | fresh);
+                for (FunnelStep s : FunnelStep.fromBits(fresh)) {
+                  counted.merge(new Keys.StepDay(device.day(), s), 1, Integer::sum);
+                }
+              });
     }
     Map<Keys.StepDay, Integer> expected = new HashMap<>();
     agg.aggregate(resolved(events)).reached().forEach((k, ids) -> expected.put(k, ids.size()));
@@ -113,7 +119,8 @@ class AggregationPropertiesTest {
     Arbitrary<Integer> product = Arbitraries.integers().between(0, 4);
     Arbitrary<Integer> cents = Arbitraries.integers().between(1, 100_000);
     Arbitrary<Integer> quantity = Arbitraries.integers().between(1, 5);
-    Arbitrary<Integer> ids = Arbitraries.integers().between(0, 2); // 0 anon only, 1 user only, 2 both
+    Arbitrary<Integer> ids =
+        Arbitraries.integers().between(0, 2); // 0 anon only, 1 user only, 2 both
     return Combinators.combine(person, offsetSeconds, kind, product, cents, quantity, ids)
         .as(AggregationPropertiesTest::event)
         .list()
@@ -121,15 +128,19 @@ class AggregationPropertiesTest {
         .map(AggregationPropertiesTest::withUniqueMessageIds);
   }
 
-  private static Event event(int who, long offset, int kind, int product, int cents, int qty, int ids) {
+  private static Event event(
+      int who, long offset, int kind, int product, int cents, int qty, int ids) {
     String anon = ids == 1 ? null : "anon-" + who;
     String user = ids == 0 ? null : "user-" + who / 2;
-    EventHeader h = new EventHeader("tmp", anon, user, BASE.plusSeconds(offset), null, null, BASE, null);
+    EventHeader h =
+        new EventHeader("tmp", anon, user, BASE.plusSeconds(offset), null, null, BASE, null);
     if (kind == NAMES.length) {
       return new PageEvent(h, "Home", Props.empty());
     }
     if (kind == NAMES.length + 1) {
-      return user == null ? new PageEvent(h, null, Props.empty()) : new AliasEvent(h, "anon-" + (who + 1) % 10);
+      return user == null
+          ? new PageEvent(h, null, Props.empty())
+          : new AliasEvent(h, "anon-" + (who + 1) % 10);
     }
     if (kind == NAMES.length + 2) {
       return new IdentifyEvent(h, Props.empty());
@@ -139,7 +150,11 @@ class AggregationPropertiesTest {
     BigDecimal price = BigDecimal.valueOf(cents, 2);
     p.put("price", price);
     if (NAMES[kind].startsWith("Order")) {
-      p.putArray("products").addObject().put("product_id", "p" + product).put("price", price).put("quantity", qty);
+      p.putArray("products")
+          .addObject()
+          .put("product_id", "p" + product)
+          .put("price", price)
+          .put("quantity", qty);
       p.put("revenue", price.multiply(BigDecimal.valueOf(qty)));
     }
     return new TrackEvent(h, NAMES[kind], Props.of(p));
@@ -151,7 +166,15 @@ class AggregationPropertiesTest {
       Event e = events.get(i);
       EventHeader h = e.header();
       EventHeader id =
-          new EventHeader("m" + i, h.anonymousId(), h.userId(), h.timestamp(), null, null, h.receivedAt(), null);
+          new EventHeader(
+              "m" + i,
+              h.anonymousId(),
+              h.userId(),
+              h.timestamp(),
+              null,
+              null,
+              h.receivedAt(),
+              null);
       if (e instanceof TrackEvent t) {
         out.add(new TrackEvent(id, t.event(), t.properties()));
       } else if (e instanceof PageEvent p) {

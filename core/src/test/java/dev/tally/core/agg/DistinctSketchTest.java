@@ -35,7 +35,9 @@ class DistinctSketchTest {
         sketches.add(DistinctSketch.add(s, list.subList(list.size() / 2, list.size())));
       }
       long estimate = DistinctSketch.estimateUnion(sketches);
-      assertThat(Math.abs(estimate - 10_000) / 10_000.0).as("seed %d: %d", seed, estimate).isLessThanOrEqualTo(0.02);
+      assertThat(Math.abs(estimate - 10_000) / 10_000.0)
+          .as("seed %d: %d", seed, estimate)
+          .isLessThanOrEqualTo(0.02);
     }
   }
 

@@ -47,7 +47,10 @@ class WeeksTest {
   void ninetyDays_readAbout25SketchesInsteadOf90() {
     Weeks.Cover c = Weeks.cover(d("2026-08-24"), d("2026-11-21"));
     long weeks = java.time.temporal.ChronoUnit.WEEKS.between(c.firstWeek(), c.lastWeek()) + 1;
-    long edgeDays = c.edges().stream().mapToLong(e -> java.time.temporal.ChronoUnit.DAYS.between(e[0], e[1]) + 1).sum();
+    long edgeDays =
+        c.edges().stream()
+            .mapToLong(e -> java.time.temporal.ChronoUnit.DAYS.between(e[0], e[1]) + 1)
+            .sum();
     assertThat(weeks + edgeDays).isLessThanOrEqualTo(25);
     assertThat(Weeks.start(d("2026-11-22"))).isEqualTo(d("2026-11-16"));
   }

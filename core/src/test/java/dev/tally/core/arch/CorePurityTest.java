@@ -20,7 +20,11 @@ class CorePurityTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "software.amazon..", "com.amazonaws..", "io.javalin..", "org.eclipse.jetty..", "java.net.http..")
+            "software.amazon..",
+            "com.amazonaws..",
+            "io.javalin..",
+            "org.eclipse.jetty..",
+            "java.net.http..")
         .check(core);
   }
 
@@ -30,7 +34,11 @@ class CorePurityTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "dev.tally.ingest..", "dev.tally.aggregator..", "dev.tally.query..", "dev.tally.dynamodb..", "dev.tally.app..")
+            "dev.tally.ingest..",
+            "dev.tally.aggregator..",
+            "dev.tally.query..",
+            "dev.tally.dynamodb..",
+            "dev.tally.app..")
         .check(core);
   }
 }

@@ -18,13 +18,18 @@ class MoneyTest {
     assertThat(Money.format(1250, USD)).isEqualTo("12.50");
     assertThat(Money.format(100, Currency.getInstance("JPY"))).isEqualTo("100");
     // Sums that binary floats get wrong stay exact.
-    assertThat(Money.toMinor(new BigDecimal("0.1"), USD) + Money.toMinor(new BigDecimal("0.2"), USD)).isEqualTo(30);
+    assertThat(
+            Money.toMinor(new BigDecimal("0.1"), USD) + Money.toMinor(new BigDecimal("0.2"), USD))
+        .isEqualTo(30);
   }
 
   @Test
   void tooManyDecimals_negativeAndHugeAmounts_areRefused() {
-    assertThatThrownBy(() -> Money.toMinor(new BigDecimal("1.001"), USD)).hasMessageContaining("more than 2 decimals");
-    assertThatThrownBy(() -> Money.toMinor(new BigDecimal("-1"), USD)).hasMessageContaining("negative");
-    assertThatThrownBy(() -> Money.toMinor(new BigDecimal("1e30"), USD)).hasMessageContaining("too large");
+    assertThatThrownBy(() -> Money.toMinor(new BigDecimal("1.001"), USD))
+        .hasMessageContaining("more than 2 decimals");
+    assertThatThrownBy(() -> Money.toMinor(new BigDecimal("-1"), USD))
+        .hasMessageContaining("negative");
+    assertThatThrownBy(() -> Money.toMinor(new BigDecimal("1e30"), USD))
+        .hasMessageContaining("too large");
   }
 }

@@ -38,7 +38,9 @@ final class IngestWiring {
     IngestConfig config = IngestConfig.defaults();
     config =
         config.withParse(
-            config.parse().withMaxAge(Duration.ofDays(longEnv(env, "TALLY_MAX_EVENT_AGE_DAYS", 30))));
+            config
+                .parse()
+                .withMaxAge(Duration.ofDays(longEnv(env, "TALLY_MAX_EVENT_AGE_DAYS", 30))));
     IngestService service =
         new IngestService(
             config,
@@ -54,13 +56,16 @@ final class IngestWiring {
     String kind = env.getOrDefault("TALLY_LOG", "sqs").trim().toLowerCase(Locale.ROOT);
     if (kind.equals("kinesis")) {
       KinesisClient kinesis =
-          aws.configure(KinesisClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
+          aws.configure(KinesisClient.builder())
+              .httpClient(UrlConnectionHttpClient.create())
+              .build();
       return new KinesisEventLog(kinesis, required(env, "TALLY_STREAM_NAME"));
     }
     if (!kind.equals("sqs")) {
       throw new IllegalStateException("TALLY_LOG must be sqs or kinesis, not " + kind);
     }
-    SqsClient sqs = aws.configure(SqsClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
+    SqsClient sqs =
+        aws.configure(SqsClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
     return new SqsEventLog(sqs, required(env, "TALLY_QUEUE_URL"));
   }
 

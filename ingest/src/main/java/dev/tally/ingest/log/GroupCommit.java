@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * Group commit for a log: appends that arrive while a publish is in flight wait, then go out
  * together in the next publish. Under load this turns one log round-trip per request into one per
  * round, so many small calls ({@code /v1/track}) share a message. Each caller still returns only
- * after its own events were published, or throws what the publish threw, so a 2xx stays durable.
- * No thread of its own: the caller holding the lock publishes for everyone queued behind it.
+ * after its own events were published, or throws what the publish threw, so a 2xx stays durable. No
+ * thread of its own: the caller holding the lock publishes for everyone queued behind it.
  */
 final class GroupCommit {
   private record Pending(String storeId, List<Event> events, CompletableFuture<Void> done) {}

@@ -20,10 +20,10 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * store#(anonymousId ?? userId)}.
  *
  * <p>Why the anonymous id first: a shopper browses anonymously and then signs in, after which the
- * same device sends both ids. Keying by {@code userId ?? anonymousId} would move the device's
- * later events to another shard, so the aggregator could see "Order Completed" before the "Product
- * Added" that preceded it, breaking funnel order. Keying by the device keeps one device's events in
- * order on one shard across sign-in; server-side calls with only a user id are keyed by that id.
+ * same device sends both ids. Keying by {@code userId ?? anonymousId} would move the device's later
+ * events to another shard, so the aggregator could see "Order Completed" before the "Product Added"
+ * that preceded it, breaking funnel order. Keying by the device keeps one device's events in order
+ * on one shard across sign-in; server-side calls with only a user id are keyed by that id.
  */
 public final class KinesisEventLog implements EventLog {
   static final int MAX_RECORD_BYTES = 900 * 1024;
@@ -70,11 +70,17 @@ public final class KinesisEventLog implements EventLog {
         pending = failed;
         if (attempt >= ATTEMPTS) {
           throw new RetryableException(
-              "log_unavailable", "Kinesis refused " + failed.size() + " records", Duration.ofSeconds(5));
+              "log_unavailable",
+              "Kinesis refused " + failed.size() + " records",
+              Duration.ofSeconds(5));
         }
       } catch (SdkException e) {
         if (attempt >= ATTEMPTS) {
-          throw new RetryableException("log_unavailable", "Kinesis is unavailable: " + e.getMessage(), Duration.ofSeconds(5), e);
+          throw new RetryableException(
+              "log_unavailable",
+              "Kinesis is unavailable: " + e.getMessage(),
+              Duration.ofSeconds(5),
+              e);
         }
       }
       try {

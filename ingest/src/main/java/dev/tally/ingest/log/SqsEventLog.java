@@ -27,8 +27,10 @@ public final class SqsEventLog implements EventLog {
 
   private static final int MAX_BATCH_BYTES = 256 * 1024;
   private static final int ATTEMPTS = 3;
+
   /** One round carries at most this many events (a few send calls), bounding a waiter's delay. */
   private static final int MAX_EVENTS_PER_ROUND = 5_000;
+
   private final SqsClient sqs;
   private final String queueUrl;
 
@@ -72,7 +74,11 @@ public final class SqsEventLog implements EventLog {
   private void send(List<String> bodies) {
     List<SendMessageBatchRequestEntry> pending = new ArrayList<>();
     for (int i = 0; i < bodies.size(); i++) {
-      pending.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(bodies.get(i)).build());
+      pending.add(
+          SendMessageBatchRequestEntry.builder()
+              .id(Integer.toString(i))
+              .messageBody(bodies.get(i))
+              .build());
     }
     for (int attempt = 1; ; attempt++) {
       try {
@@ -85,12 +91,14 @@ public final class SqsEventLog implements EventLog {
         pending.removeIf(e -> !failedIds.contains(e.id()));
         if (attempt >= ATTEMPTS) {
           throw new RetryableException(
-              "log_unavailable", "SQS refused " + failedIds.size() + " messages: " + r.failed().get(0).message(),
+              "log_unavailable",
+              "SQS refused " + failedIds.size() + " messages: " + r.failed().get(0).message(),
               Duration.ofSeconds(5));
         }
       } catch (SdkException e) {
         if (attempt >= ATTEMPTS) {
-          throw new RetryableException("log_unavailable", "SQS is unavailable: " + e.getMessage(), Duration.ofSeconds(5), e);
+          throw new RetryableException(
+              "log_unavailable", "SQS is unavailable: " + e.getMessage(), Duration.ofSeconds(5), e);
         }
       }
       sleep(attempt);

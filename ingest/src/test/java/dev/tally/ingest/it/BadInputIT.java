@@ -35,7 +35,14 @@ class BadInputIT {
   static String queue;
 
   /** One bad request and what the API must answer. */
-  record Case(String name, String path, Map<String, String> headers, byte[] body, int status, String code, String message) {
+  record Case(
+      String name,
+      String path,
+      Map<String, String> headers,
+      byte[] body,
+      int status,
+      String code,
+      String message) {
     @Override
     public String toString() {
       return name;
@@ -71,7 +78,11 @@ class BadInputIT {
   @Test
   void afterAllBadInput_aValidEventIsAccepted_andIsTheOnlyOneOnTheQueue() {
     SqsIngestIT.assertOk(
-        Http.post(server.base(), "/v1/track", WRITE_KEY, "{\"messageId\":\"good\",\"userId\":\"u\",\"event\":\"Order Completed\",\"properties\":{\"revenue\":10.5}}"));
+        Http.post(
+            server.base(),
+            "/v1/track",
+            WRITE_KEY,
+            "{\"messageId\":\"good\",\"userId\":\"u\",\"event\":\"Order Completed\",\"properties\":{\"revenue\":10.5}}"));
     assertThat(stack.drain(queue)).extracting(Event::messageId).containsExactly("good");
   }
 
@@ -80,76 +91,472 @@ class BadInputIT {
     String future = Instant.now().plus(3, ChronoUnit.DAYS).toString();
     String old = Instant.now().minus(60, ChronoUnit.DAYS).toString();
     // Body syntax and encoding
-    c.add(track("malformed JSON", "{\"userId\": \"u\", ", 400, "malformed_json", "not valid JSON at line 1"));
+    c.add(
+        track(
+            "malformed JSON",
+            "{\"userId\": \"u\", ",
+            400,
+            "malformed_json",
+            "not valid JSON at line 1"));
     c.add(track("empty body", "", 400, "malformed_json", "request body is empty"));
-    c.add(track("array instead of object", "[]", 400, "malformed_json", "request body must be a JSON object"));
-    c.add(track("trailing garbage", "{\"userId\":\"u\",\"event\":\"E\"} x", 400, "malformed_json", "not valid JSON"));
-    c.add(track("duplicate key", "{\"userId\":\"u\",\"userId\":\"v\",\"event\":\"E\"}", 400, "malformed_json", "Duplicate field 'userId'"));
-    c.add(track("NaN literal amount", "{\"userId\":\"u\",\"event\":\"Order Completed\",\"properties\":{\"revenue\":NaN}}", 400, "malformed_json", "NaN"));
-    c.add(track("deeply nested JSON", "{\"userId\":\"u\",\"event\":\"E\",\"properties\":" + "{\"a\":".repeat(40) + "1" + "}".repeat(41), 400, "malformed_json", "nested deeper than 32 levels"));
-    c.add(raw("invalid UTF-8", "/v1/track", json(WRITE_KEY), concat("{\"userId\":\"", new byte[] {(byte) 0xC3, (byte) 0x28}, "\",\"event\":\"E\"}"), 400, "invalid_utf8", "not valid UTF-8"));
-    c.add(raw("bad gzip", "/v1/track", with(json(WRITE_KEY), "Content-Encoding", "gzip"), "not gzip at all".getBytes(StandardCharsets.UTF_8), 400, "bad_gzip", "not valid gzip"));
-    c.add(raw("truncated gzip", "/v1/track", with(json(WRITE_KEY), "Content-Encoding", "gzip"), truncated(Http.gzip("{\"userId\":\"u\",\"event\":\"E\"}")), 400, "bad_gzip", "not valid gzip"));
-    c.add(raw("unsupported encoding", "/v1/track", with(json(WRITE_KEY), "Content-Encoding", "br"), "{}".getBytes(StandardCharsets.UTF_8), 415, "unsupported_media_type", "Content-Encoding 'br' is not supported"));
-    c.add(raw("XML media type", "/v1/track", with(json(WRITE_KEY), "Content-Type", "application/xml"), "<e/>".getBytes(StandardCharsets.UTF_8), 415, "unsupported_media_type", "Content-Type 'application/xml' is not supported"));
-    c.add(raw("latin-1 charset", "/v1/track", with(json(WRITE_KEY), "Content-Type", "application/json; charset=ISO-8859-1"), "{}".getBytes(StandardCharsets.UTF_8), 415, "unsupported_media_type", "charset 'iso-8859-1' is not supported"));
+    c.add(
+        track(
+            "array instead of object",
+            "[]",
+            400,
+            "malformed_json",
+            "request body must be a JSON object"));
+    c.add(
+        track(
+            "trailing garbage",
+            "{\"userId\":\"u\",\"event\":\"E\"} x",
+            400,
+            "malformed_json",
+            "not valid JSON"));
+    c.add(
+        track(
+            "duplicate key",
+            "{\"userId\":\"u\",\"userId\":\"v\",\"event\":\"E\"}",
+            400,
+            "malformed_json",
+            "Duplicate field 'userId'"));
+    c.add(
+        track(
+            "NaN literal amount",
+            "{\"userId\":\"u\",\"event\":\"Order Completed\",\"properties\":{\"revenue\":NaN}}",
+            400,
+            "malformed_json",
+            "NaN"));
+    c.add(
+        track(
+            "deeply nested JSON",
+            "{\"userId\":\"u\",\"event\":\"E\",\"properties\":"
+                + "{\"a\":".repeat(40)
+                + "1"
+                + "}".repeat(41),
+            400,
+            "malformed_json",
+            "nested deeper than 32 levels"));
+    c.add(
+        raw(
+            "invalid UTF-8",
+            "/v1/track",
+            json(WRITE_KEY),
+            concat("{\"userId\":\"", new byte[] {(byte) 0xC3, (byte) 0x28}, "\",\"event\":\"E\"}"),
+            400,
+            "invalid_utf8",
+            "not valid UTF-8"));
+    c.add(
+        raw(
+            "bad gzip",
+            "/v1/track",
+            with(json(WRITE_KEY), "Content-Encoding", "gzip"),
+            "not gzip at all".getBytes(StandardCharsets.UTF_8),
+            400,
+            "bad_gzip",
+            "not valid gzip"));
+    c.add(
+        raw(
+            "truncated gzip",
+            "/v1/track",
+            with(json(WRITE_KEY), "Content-Encoding", "gzip"),
+            truncated(Http.gzip("{\"userId\":\"u\",\"event\":\"E\"}")),
+            400,
+            "bad_gzip",
+            "not valid gzip"));
+    c.add(
+        raw(
+            "unsupported encoding",
+            "/v1/track",
+            with(json(WRITE_KEY), "Content-Encoding", "br"),
+            "{}".getBytes(StandardCharsets.UTF_8),
+            415,
+            "unsupported_media_type",
+            "Content-Encoding 'br' is not supported"));
+    c.add(
+        raw(
+            "XML media type",
+            "/v1/track",
+            with(json(WRITE_KEY), "Content-Type", "application/xml"),
+            "<e/>".getBytes(StandardCharsets.UTF_8),
+            415,
+            "unsupported_media_type",
+            "Content-Type 'application/xml' is not supported"));
+    c.add(
+        raw(
+            "latin-1 charset",
+            "/v1/track",
+            with(json(WRITE_KEY), "Content-Type", "application/json; charset=ISO-8859-1"),
+            "{}".getBytes(StandardCharsets.UTF_8),
+            415,
+            "unsupported_media_type",
+            "charset 'iso-8859-1' is not supported"));
     // Sizes
-    c.add(track("oversize event (33 KB)", "{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"blob\":\"" + "x".repeat(33 * 1024) + "\"}}", 413, "payload_too_large", "the limit is 32768 bytes"));
-    c.add(batch("batch of one oversize event", "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"blob\":\"" + "x".repeat(33 * 1024) + "\"}}", 413, "payload_too_large", "the limit is 32768 bytes"));
-    c.add(raw("oversize request (600 KB)", "/v1/batch", json(WRITE_KEY), bigBatch(30, 20 * 1024).getBytes(StandardCharsets.UTF_8), 413, "payload_too_large", "the limit is 500 KB"));
-    c.add(raw("gzip bomb (small, 600 KB inflated)", "/v1/batch", with(json(WRITE_KEY), "Content-Encoding", "gzip"), Http.gzip(bigBatch(30, 20 * 1024)), 413, "payload_too_large", "the limit is 500 KB"));
-    c.add(raw("2,501 events", "/v1/batch", json(WRITE_KEY), manyEvents(2_501).getBytes(StandardCharsets.UTF_8), 413, "payload_too_large", "batch has 2501 events; the limit is 2500"));
+    c.add(
+        track(
+            "oversize event (33 KB)",
+            "{\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"blob\":\""
+                + "x".repeat(33 * 1024)
+                + "\"}}",
+            413,
+            "payload_too_large",
+            "the limit is 32768 bytes"));
+    c.add(
+        batch(
+            "batch of one oversize event",
+            "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"blob\":\""
+                + "x".repeat(33 * 1024)
+                + "\"}}",
+            413,
+            "payload_too_large",
+            "the limit is 32768 bytes"));
+    c.add(
+        raw(
+            "oversize request (600 KB)",
+            "/v1/batch",
+            json(WRITE_KEY),
+            bigBatch(30, 20 * 1024).getBytes(StandardCharsets.UTF_8),
+            413,
+            "payload_too_large",
+            "the limit is 500 KB"));
+    c.add(
+        raw(
+            "gzip bomb (small, 600 KB inflated)",
+            "/v1/batch",
+            with(json(WRITE_KEY), "Content-Encoding", "gzip"),
+            Http.gzip(bigBatch(30, 20 * 1024)),
+            413,
+            "payload_too_large",
+            "the limit is 500 KB"));
+    c.add(
+        raw(
+            "2,501 events",
+            "/v1/batch",
+            json(WRITE_KEY),
+            manyEvents(2_501).getBytes(StandardCharsets.UTF_8),
+            413,
+            "payload_too_large",
+            "batch has 2501 events; the limit is 2500"));
     // Authentication
-    c.add(raw("unknown write key", "/v1/track", json("wk_nobody"), ok(), 401, "invalid_key", "this write key is not valid"));
-    c.add(raw("no write key", "/v1/track", json(null), ok(), 401, "missing_key", "a write key (Basic auth user, or writeKey in the body) is required"));
-    c.add(raw("read key used to write", "/v1/track", json("rk_shop_test"), ok(), 401, "invalid_key", "this write key is not valid"));
-    c.add(raw("malformed Basic auth", "/v1/track", with(json(null), "Authorization", "Basic !!!not-base64"), ok(), 401, "malformed_authorization", "not valid Basic auth"));
-    c.add(raw("origin not on the store's list", "/v1/track", with(json(BROWSER_WRITE_KEY), "Origin", "https://evil.example"), ok(), 403, "forbidden", "origin https://evil.example is not allowed"));
+    c.add(
+        raw(
+            "unknown write key",
+            "/v1/track",
+            json("wk_nobody"),
+            ok(),
+            401,
+            "invalid_key",
+            "this write key is not valid"));
+    c.add(
+        raw(
+            "no write key",
+            "/v1/track",
+            json(null),
+            ok(),
+            401,
+            "missing_key",
+            "a write key (Basic auth user, or writeKey in the body) is required"));
+    c.add(
+        raw(
+            "read key used to write",
+            "/v1/track",
+            json("rk_shop_test"),
+            ok(),
+            401,
+            "invalid_key",
+            "this write key is not valid"));
+    c.add(
+        raw(
+            "malformed Basic auth",
+            "/v1/track",
+            with(json(null), "Authorization", "Basic !!!not-base64"),
+            ok(),
+            401,
+            "malformed_authorization",
+            "not valid Basic auth"));
+    c.add(
+        raw(
+            "origin not on the store's list",
+            "/v1/track",
+            with(json(BROWSER_WRITE_KEY), "Origin", "https://evil.example"),
+            ok(),
+            403,
+            "forbidden",
+            "origin https://evil.example is not allowed"));
     // Identity and required fields
-    c.add(track("no userId or anonymousId", "{\"event\":\"Product Viewed\"}", 400, "missing_identity", "userId or anonymousId is required"));
-    c.add(track("blank ids", "{\"userId\":\" \",\"anonymousId\":\"\",\"event\":\"E\"}", 400, "missing_identity", "userId or anonymousId is required"));
-    c.add(track("track without event", "{\"userId\":\"u\"}", 400, "missing_field", "event is required for a track call"));
-    c.add(raw("alias without previousId", "/v1/alias", json(WRITE_KEY), "{\"userId\":\"u\"}".getBytes(StandardCharsets.UTF_8), 400, "missing_field", "previousId is required for an alias call"));
-    c.add(raw("alias without userId", "/v1/alias", json(WRITE_KEY), "{\"anonymousId\":\"a\",\"previousId\":\"p\"}".getBytes(StandardCharsets.UTF_8), 400, "missing_field", "userId is required for an alias call"));
-    c.add(track("101-char messageId", "{\"messageId\":\"" + "m".repeat(101) + "\",\"userId\":\"u\",\"event\":\"E\"}", 400, "invalid_field", "messageId is 101 characters; at most 100"));
-    c.add(track("101-char userId", "{\"userId\":\"" + "u".repeat(101) + "\",\"event\":\"E\"}", 400, "invalid_field", "userId is 101 characters; at most 100"));
+    c.add(
+        track(
+            "no userId or anonymousId",
+            "{\"event\":\"Product Viewed\"}",
+            400,
+            "missing_identity",
+            "userId or anonymousId is required"));
+    c.add(
+        track(
+            "blank ids",
+            "{\"userId\":\" \",\"anonymousId\":\"\",\"event\":\"E\"}",
+            400,
+            "missing_identity",
+            "userId or anonymousId is required"));
+    c.add(
+        track(
+            "track without event",
+            "{\"userId\":\"u\"}",
+            400,
+            "missing_field",
+            "event is required for a track call"));
+    c.add(
+        raw(
+            "alias without previousId",
+            "/v1/alias",
+            json(WRITE_KEY),
+            "{\"userId\":\"u\"}".getBytes(StandardCharsets.UTF_8),
+            400,
+            "missing_field",
+            "previousId is required for an alias call"));
+    c.add(
+        raw(
+            "alias without userId",
+            "/v1/alias",
+            json(WRITE_KEY),
+            "{\"anonymousId\":\"a\",\"previousId\":\"p\"}".getBytes(StandardCharsets.UTF_8),
+            400,
+            "missing_field",
+            "userId is required for an alias call"));
+    c.add(
+        track(
+            "101-char messageId",
+            "{\"messageId\":\"" + "m".repeat(101) + "\",\"userId\":\"u\",\"event\":\"E\"}",
+            400,
+            "invalid_field",
+            "messageId is 101 characters; at most 100"));
+    c.add(
+        track(
+            "101-char userId",
+            "{\"userId\":\"" + "u".repeat(101) + "\",\"event\":\"E\"}",
+            400,
+            "invalid_field",
+            "userId is 101 characters; at most 100"));
     // Types
-    c.add(track("userId a number", "{\"userId\":42,\"event\":\"E\"}", 400, "invalid_type", "userId must be a string"));
-    c.add(track("event a number", "{\"userId\":\"u\",\"event\":7}", 400, "invalid_type", "event must be a string"));
-    c.add(track("messageId an object", "{\"messageId\":{},\"userId\":\"u\",\"event\":\"E\"}", 400, "invalid_type", "messageId must be a string"));
-    c.add(track("properties a string", "{\"userId\":\"u\",\"event\":\"E\",\"properties\":\"x\"}", 400, "invalid_type", "properties must be a JSON object"));
-    c.add(track("context an array", "{\"userId\":\"u\",\"event\":\"E\",\"context\":[]}", 400, "invalid_type", "context must be a JSON object"));
-    c.add(track("type does not match endpoint", "{\"type\":\"page\",\"userId\":\"u\",\"event\":\"E\"}", 400, "invalid_type", "does not match the /v1/track endpoint"));
-    c.add(batch("unknown type", "{\"type\":\"screen\",\"userId\":\"u\"}", 400, "no_valid_events", "type 'screen' is not supported"));
-    c.add(batch("batch event without type", "{\"userId\":\"u\",\"event\":\"E\"}", 400, "no_valid_events", "type is required for each event in a batch"));
-    c.add(batch("batch element not an object", "null", 400, "no_valid_events", "each event must be a JSON object"));
-    c.add(raw("batch not an array", "/v1/batch", json(WRITE_KEY), "{\"batch\":{}}".getBytes(StandardCharsets.UTF_8), 400, "missing_field", "batch must be an array of events"));
-    c.add(raw("empty batch", "/v1/batch", json(WRITE_KEY), "{\"batch\":[]}".getBytes(StandardCharsets.UTF_8), 400, "empty_batch", "batch has no events"));
-    c.add(batch("all events bad", "{\"type\":\"track\",\"event\":\"E\"},{\"type\":\"track\",\"userId\":\"u\"}", 400, "no_valid_events", "none of the 2 events is valid"));
+    c.add(
+        track(
+            "userId a number",
+            "{\"userId\":42,\"event\":\"E\"}",
+            400,
+            "invalid_type",
+            "userId must be a string"));
+    c.add(
+        track(
+            "event a number",
+            "{\"userId\":\"u\",\"event\":7}",
+            400,
+            "invalid_type",
+            "event must be a string"));
+    c.add(
+        track(
+            "messageId an object",
+            "{\"messageId\":{},\"userId\":\"u\",\"event\":\"E\"}",
+            400,
+            "invalid_type",
+            "messageId must be a string"));
+    c.add(
+        track(
+            "properties a string",
+            "{\"userId\":\"u\",\"event\":\"E\",\"properties\":\"x\"}",
+            400,
+            "invalid_type",
+            "properties must be a JSON object"));
+    c.add(
+        track(
+            "context an array",
+            "{\"userId\":\"u\",\"event\":\"E\",\"context\":[]}",
+            400,
+            "invalid_type",
+            "context must be a JSON object"));
+    c.add(
+        track(
+            "type does not match endpoint",
+            "{\"type\":\"page\",\"userId\":\"u\",\"event\":\"E\"}",
+            400,
+            "invalid_type",
+            "does not match the /v1/track endpoint"));
+    c.add(
+        batch(
+            "unknown type",
+            "{\"type\":\"screen\",\"userId\":\"u\"}",
+            400,
+            "no_valid_events",
+            "type 'screen' is not supported"));
+    c.add(
+        batch(
+            "batch event without type",
+            "{\"userId\":\"u\",\"event\":\"E\"}",
+            400,
+            "no_valid_events",
+            "type is required for each event in a batch"));
+    c.add(
+        batch(
+            "batch element not an object",
+            "null",
+            400,
+            "no_valid_events",
+            "each event must be a JSON object"));
+    c.add(
+        raw(
+            "batch not an array",
+            "/v1/batch",
+            json(WRITE_KEY),
+            "{\"batch\":{}}".getBytes(StandardCharsets.UTF_8),
+            400,
+            "missing_field",
+            "batch must be an array of events"));
+    c.add(
+        raw(
+            "empty batch",
+            "/v1/batch",
+            json(WRITE_KEY),
+            "{\"batch\":[]}".getBytes(StandardCharsets.UTF_8),
+            400,
+            "empty_batch",
+            "batch has no events"));
+    c.add(
+        batch(
+            "all events bad",
+            "{\"type\":\"track\",\"event\":\"E\"},{\"type\":\"track\",\"userId\":\"u\"}",
+            400,
+            "no_valid_events",
+            "none of the 2 events is valid"));
     // Time
-    c.add(track("timestamp 3 days in the future", "{\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"" + future + "\"}", 400, "timestamp_in_future", "more than 24 h in the future"));
-    c.add(track("timestamp 60 days old on a live endpoint", "{\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"" + old + "\"}", 400, "timestamp_too_old", "older than 30 days"));
-    c.add(track("timestamp not ISO-8601", "{\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"yesterday\"}", 400, "invalid_field", "timestamp 'yesterday' is not an ISO-8601 date-time"));
-    c.add(track("timestamp a number", "{\"userId\":\"u\",\"event\":\"E\",\"timestamp\":1700000000}", 400, "invalid_type", "timestamp must be an ISO-8601 string"));
-    c.add(raw("batch sentAt not a date", "/v1/batch", json(WRITE_KEY), "{\"sentAt\":\"soon\",\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\"}]}".getBytes(StandardCharsets.UTF_8), 400, "no_valid_events", "sentAt 'soon' is not an ISO-8601"));
+    c.add(
+        track(
+            "timestamp 3 days in the future",
+            "{\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"" + future + "\"}",
+            400,
+            "timestamp_in_future",
+            "more than 24 h in the future"));
+    c.add(
+        track(
+            "timestamp 60 days old on a live endpoint",
+            "{\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"" + old + "\"}",
+            400,
+            "timestamp_too_old",
+            "older than 30 days"));
+    c.add(
+        track(
+            "timestamp not ISO-8601",
+            "{\"userId\":\"u\",\"event\":\"E\",\"timestamp\":\"yesterday\"}",
+            400,
+            "invalid_field",
+            "timestamp 'yesterday' is not an ISO-8601 date-time"));
+    c.add(
+        track(
+            "timestamp a number",
+            "{\"userId\":\"u\",\"event\":\"E\",\"timestamp\":1700000000}",
+            400,
+            "invalid_type",
+            "timestamp must be an ISO-8601 string"));
+    c.add(
+        raw(
+            "batch sentAt not a date",
+            "/v1/batch",
+            json(WRITE_KEY),
+            "{\"sentAt\":\"soon\",\"batch\":[{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\"}]}"
+                .getBytes(StandardCharsets.UTF_8),
+            400,
+            "no_valid_events",
+            "sentAt 'soon' is not an ISO-8601"));
     // Money (store currency USD)
-    c.add(track("negative price", order("\"price\":-1"), 400, "invalid_amount", "properties.price must not be negative"));
-    c.add(track("price with 3 decimals", order("\"price\":1.005"), 400, "invalid_amount", "properties.price has more than 2 decimals for USD"));
-    c.add(track("revenue as a string", order("\"revenue\":\"12.00\""), 400, "invalid_amount", "properties.revenue must be a number"));
-    c.add(track("revenue \"NaN\"", order("\"revenue\":\"NaN\""), 400, "invalid_amount", "properties.revenue must be a number"));
-    c.add(track("revenue too large", order("\"revenue\":1e30"), 400, "invalid_amount", "properties.revenue is too large"));
-    c.add(track("decimals in JPY", order("\"currency\":\"JPY\",\"total\":10.5"), 400, "invalid_amount", "properties.total has more than 0 decimals for JPY"));
-    c.add(track("unknown currency", order("\"currency\":\"XYZ\",\"total\":10"), 400, "invalid_field", "currency 'XYZ' is not an ISO 4217 code"));
-    c.add(track("products not an array", order("\"products\":{}"), 400, "invalid_type", "properties.products must be an array"));
-    c.add(track("negative product price", order("\"products\":[{\"product_id\":\"p\",\"price\":-3}]"), 400, "invalid_amount", "properties.products[0].price must not be negative"));
-    c.add(track("quantity zero", order("\"products\":[{\"product_id\":\"p\",\"quantity\":0}]"), 400, "invalid_field", "properties.products[0].quantity must be a whole number"));
-    c.add(track("fractional quantity", order("\"quantity\":1.5"), 400, "invalid_field", "properties.quantity must be a whole number"));
-    c.add(track("product_id an object", order("\"product_id\":{}"), 400, "invalid_type", "properties.product_id must be a string"));
+    c.add(
+        track(
+            "negative price",
+            order("\"price\":-1"),
+            400,
+            "invalid_amount",
+            "properties.price must not be negative"));
+    c.add(
+        track(
+            "price with 3 decimals",
+            order("\"price\":1.005"),
+            400,
+            "invalid_amount",
+            "properties.price has more than 2 decimals for USD"));
+    c.add(
+        track(
+            "revenue as a string",
+            order("\"revenue\":\"12.00\""),
+            400,
+            "invalid_amount",
+            "properties.revenue must be a number"));
+    c.add(
+        track(
+            "revenue \"NaN\"",
+            order("\"revenue\":\"NaN\""),
+            400,
+            "invalid_amount",
+            "properties.revenue must be a number"));
+    c.add(
+        track(
+            "revenue too large",
+            order("\"revenue\":1e30"),
+            400,
+            "invalid_amount",
+            "properties.revenue is too large"));
+    c.add(
+        track(
+            "decimals in JPY",
+            order("\"currency\":\"JPY\",\"total\":10.5"),
+            400,
+            "invalid_amount",
+            "properties.total has more than 0 decimals for JPY"));
+    c.add(
+        track(
+            "unknown currency",
+            order("\"currency\":\"XYZ\",\"total\":10"),
+            400,
+            "invalid_field",
+            "currency 'XYZ' is not an ISO 4217 code"));
+    c.add(
+        track(
+            "products not an array",
+            order("\"products\":{}"),
+            400,
+            "invalid_type",
+            "properties.products must be an array"));
+    c.add(
+        track(
+            "negative product price",
+            order("\"products\":[{\"product_id\":\"p\",\"price\":-3}]"),
+            400,
+            "invalid_amount",
+            "properties.products[0].price must not be negative"));
+    c.add(
+        track(
+            "quantity zero",
+            order("\"products\":[{\"product_id\":\"p\",\"quantity\":0}]"),
+            400,
+            "invalid_field",
+            "properties.products[0].quantity must be a whole number"));
+    c.add(
+        track(
+            "fractional quantity",
+            order("\"quantity\":1.5"),
+            400,
+            "invalid_field",
+            "properties.quantity must be a whole number"));
+    c.add(
+        track(
+            "product_id an object",
+            order("\"product_id\":{}"),
+            400,
+            "invalid_type",
+            "properties.product_id must be a string"));
     return c.stream();
   }
 
   private static String order(String props) {
-    return "{\"userId\":\"u\",\"event\":\"Order Completed\",\"properties\":{\"order_id\":\"o1\"," + props + "}}";
+    return "{\"userId\":\"u\",\"event\":\"Order Completed\",\"properties\":{\"order_id\":\"o1\","
+        + props
+        + "}}";
   }
 
   private static byte[] ok() {
@@ -157,14 +564,35 @@ class BadInputIT {
   }
 
   private static Case track(String name, String body, int status, String code, String message) {
-    return raw(name, "/v1/track", json(WRITE_KEY), body.getBytes(StandardCharsets.UTF_8), status, code, message);
+    return raw(
+        name,
+        "/v1/track",
+        json(WRITE_KEY),
+        body.getBytes(StandardCharsets.UTF_8),
+        status,
+        code,
+        message);
   }
 
   private static Case batch(String name, String events, int status, String code, String message) {
-    return raw(name, "/v1/batch", json(WRITE_KEY), ("{\"batch\":[" + events + "]}").getBytes(StandardCharsets.UTF_8), status, code, message);
+    return raw(
+        name,
+        "/v1/batch",
+        json(WRITE_KEY),
+        ("{\"batch\":[" + events + "]}").getBytes(StandardCharsets.UTF_8),
+        status,
+        code,
+        message);
   }
 
-  private static Case raw(String name, String path, Map<String, String> headers, byte[] body, int status, String code, String message) {
+  private static Case raw(
+      String name,
+      String path,
+      Map<String, String> headers,
+      byte[] body,
+      int status,
+      String code,
+      String message) {
     return new Case(name, path, headers, body, status, code, message);
   }
 
@@ -197,7 +625,10 @@ class BadInputIT {
   private static String bigBatch(int events, int padBytes) {
     List<String> e = new ArrayList<>();
     for (int i = 0; i < events; i++) {
-      e.add("{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"pad\":\"" + "y".repeat(padBytes) + "\"}}");
+      e.add(
+          "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"pad\":\""
+              + "y".repeat(padBytes)
+              + "\"}}");
     }
     return "{\"batch\":[" + String.join(",", e) + "]}";
   }

@@ -25,7 +25,8 @@ final class Http {
   private Http() {}
 
   static String basic(String writeKey) {
-    return "Basic " + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder().encodeToString((writeKey + ":").getBytes(StandardCharsets.UTF_8));
   }
 
   static Map<String, String> json(String writeKey) {
@@ -37,7 +38,8 @@ final class Http {
     return h;
   }
 
-  static HttpResponse<String> post(URI base, String path, Map<String, String> headers, byte[] body) {
+  static HttpResponse<String> post(
+      URI base, String path, Map<String, String> headers, byte[] body) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(Duration.ofSeconds(30))

@@ -37,9 +37,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Real emulators for ingest ITs: DynamoDB Local (stores, dedup) and ElasticMQ, plus the ingest
- * HTTP server exactly as the local stack mounts it. No aggregator consumes the queues, so tests
- * read what ingest published.
+ * Real emulators for ingest ITs: DynamoDB Local (stores, dedup) and ElasticMQ, plus the ingest HTTP
+ * server exactly as the local stack mounts it. No aggregator consumes the queues, so tests read
+ * what ingest published.
  */
 final class IngestStack implements AutoCloseable {
   static final String STORE = "shop";

@@ -28,12 +28,20 @@ final class Kinesalite implements AutoCloseable {
     if (!Files.exists(dir.resolve("node_modules/kinesalite/package.json"))) {
       Files.createDirectories(dir);
       Process npm =
-          new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", dir.toString(), "kinesalite@" + VERSION)
+          new ProcessBuilder(
+                  "npm",
+                  "install",
+                  "--no-audit",
+                  "--no-fund",
+                  "--prefix",
+                  dir.toString(),
+                  "kinesalite@" + VERSION)
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("npm-install.log").toFile())
               .start();
       if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-        throw new IllegalStateException("npm install kinesalite failed; see " + dir.resolve("npm-install.log"));
+        throw new IllegalStateException(
+            "npm install kinesalite failed; see " + dir.resolve("npm-install.log"));
       }
     }
     Path script = dir.resolve("serve.js");
@@ -62,7 +70,8 @@ final class Kinesalite implements AutoCloseable {
       }
     }
     node.destroyForcibly();
-    throw new IllegalStateException("kinesalite did not start; see " + dir.resolve("kinesalite.log"));
+    throw new IllegalStateException(
+        "kinesalite did not start; see " + dir.resolve("kinesalite.log"));
   }
 
   private static int freePort() throws IOException {

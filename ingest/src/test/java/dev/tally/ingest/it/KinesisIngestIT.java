@@ -58,19 +58,31 @@ class KinesisIngestIT {
   }
 
   @Test
-  void segmentClientAndRawHttp_eventsArriveOnTheStream_keyedByDeviceAcrossSignIn() throws Exception {
+  void segmentClientAndRawHttp_eventsArriveOnTheStream_keyedByDeviceAcrossSignIn()
+      throws Exception {
     String stream = createStream("ingest-it-" + System.nanoTime(), 2);
     IngestConfig config = IngestConfig.defaults();
-    try (var server = stack.serve(config, new KinesisEventLog(kinesis, stream), IngestMetrics.noop())) {
+    try (var server =
+        stack.serve(config, new KinesisEventLog(kinesis, stream), IngestMetrics.noop())) {
       // One device browses anonymously, then signs in: its events must share a partition key.
       SegmentClient.sendAll(
           server.base(),
           WRITE_KEY,
-          TrackMessage.builder("Product Viewed").messageId("k-1").anonymousId("device-k").properties(Map.of("product_id", "p1")),
-          TrackMessage.builder("Product Added").messageId("k-2").anonymousId("device-k").userId("user-k").properties(Map.of("product_id", "p1", "price", 5)));
+          TrackMessage.builder("Product Viewed")
+              .messageId("k-1")
+              .anonymousId("device-k")
+              .properties(Map.of("product_id", "p1")),
+          TrackMessage.builder("Product Added")
+              .messageId("k-2")
+              .anonymousId("device-k")
+              .userId("user-k")
+              .properties(Map.of("product_id", "p1", "price", 5)));
 
       SqsIngestIT.assertOk(
-          Http.post(server.base(), "/v1/batch", WRITE_KEY,
+          Http.post(
+              server.base(),
+              "/v1/batch",
+              WRITE_KEY,
               "{\"batch\":["
                   + "{\"type\":\"track\",\"messageId\":\"k-3\",\"anonymousId\":\"device-k\",\"userId\":\"user-k\",\"event\":\"Checkout Started\"},"
                   + "{\"type\":\"track\",\"messageId\":\"k-4\",\"userId\":\"server-only\",\"event\":\"Order Completed\",\"properties\":{\"revenue\":5}},"
@@ -81,7 +93,9 @@ class KinesisIngestIT {
         LogEntry entry = EventCodec.decode(r.data().asByteArray());
         assertThat(entry.storeId()).isEqualTo(STORE);
         for (Event e : entry.events()) {
-          assertThat(partitionOf.put(e.messageId(), r.partitionKey())).as("published once").isNull();
+          assertThat(partitionOf.put(e.messageId(), r.partitionKey()))
+              .as("published once")
+              .isNull();
         }
       }
       assertThat(partitionOf)
@@ -96,8 +110,17 @@ class KinesisIngestIT {
 
   @Test
   void missingStream_answers503WithRetryAfter() {
-    try (var server = stack.serve(IngestConfig.defaults(), new KinesisEventLog(kinesis, "no-such-stream"), IngestMetrics.noop())) {
-      var r = Http.post(server.base(), "/v1/track", WRITE_KEY, "{\"messageId\":\"k-down\",\"userId\":\"u\",\"event\":\"E\"}");
+    try (var server =
+        stack.serve(
+            IngestConfig.defaults(),
+            new KinesisEventLog(kinesis, "no-such-stream"),
+            IngestMetrics.noop())) {
+      var r =
+          Http.post(
+              server.base(),
+              "/v1/track",
+              WRITE_KEY,
+              "{\"messageId\":\"k-down\",\"userId\":\"u\",\"event\":\"E\"}");
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(r.headers().firstValue("Retry-After")).isPresent();
       assertThat(stack.dedupRecorded(STORE, "k-down")).isFalse();
@@ -107,7 +130,8 @@ class KinesisIngestIT {
   private static String createStream(String name, int shards) throws InterruptedException {
     kinesis.createStream(b -> b.streamName(name).shardCount(shards));
     for (int i = 0; i < 100; i++) {
-      if (kinesis.describeStream(b -> b.streamName(name)).streamDescription().streamStatus() == StreamStatus.ACTIVE) {
+      if (kinesis.describeStream(b -> b.streamName(name)).streamDescription().streamStatus()
+          == StreamStatus.ACTIVE) {
         return name;
       }
       Thread.sleep(50);
@@ -119,7 +143,12 @@ class KinesisIngestIT {
     List<Record> out = new ArrayList<>();
     for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
       String it =
-          kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+          kinesis
+              .getShardIterator(
+                  b ->
+                      b.streamName(stream)
+                          .shardId(shard.shardId())
+                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
               .shardIterator();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (it != null && System.nanoTime() < deadline) {

@@ -17,7 +17,8 @@ final class SegmentClient {
   private SegmentClient() {}
 
   @SafeVarargs
-  static void sendAll(URI base, String writeKey, MessageBuilder<?, ?>... messages) throws InterruptedException {
+  static void sendAll(URI base, String writeKey, MessageBuilder<?, ?>... messages)
+      throws InterruptedException {
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     CountDownLatch done = new CountDownLatch(messages.length);
     Analytics analytics =
@@ -41,7 +42,9 @@ final class SegmentClient {
       analytics.enqueue(m);
     }
     analytics.flush();
-    assertThat(done.await(30, TimeUnit.SECONDS)).as("the client got an answer for every call").isTrue();
+    assertThat(done.await(30, TimeUnit.SECONDS))
+        .as("the client got an answer for every call")
+        .isTrue();
     analytics.shutdown();
     assertThat(failures).isEmpty();
   }

@@ -35,10 +35,19 @@ class IngestHandlerTest {
   @BeforeEach
   void setUp() {
     InMemoryStoreRegistry stores = new InMemoryStoreRegistry();
-    stores.create(Store.of("lambda-shop", "UTC", "USD", List.of("https://shop.example")), "wk_lambda_test", "rk_lambda_test");
+    stores.create(
+        Store.of("lambda-shop", "UTC", "USD", List.of("https://shop.example")),
+        "wk_lambda_test",
+        "rk_lambda_test");
     log = new RecordingEventLog();
     IngestService service =
-        new IngestService(IngestConfig.defaults(), stores, InMemoryDedupStore.create(), log, Clock.systemUTC(), IngestMetrics.noop());
+        new IngestService(
+            IngestConfig.defaults(),
+            stores,
+            InMemoryDedupStore.create(),
+            log,
+            Clock.systemUTC(),
+            IngestMetrics.noop());
     handler = new IngestHandler(new IngestHttp(service));
   }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 class GroupCommitTest {
   @Test
-  void concurrentAppends_shareRounds_andEachReturnsOnlyAfterItsEventWasPublished() throws Exception {
+  void concurrentAppends_shareRounds_andEachReturnsOnlyAfterItsEventWasPublished()
+      throws Exception {
     Set<String> published = ConcurrentHashMap.newKeySet();
     List<Integer> roundSizes = Collections.synchronizedList(new ArrayList<>());
     GroupCommit commits =
@@ -85,7 +86,9 @@ class GroupCommitTest {
   private static Event event(String id) {
     Instant now = Instant.now();
     return new TrackEvent(
-        new EventHeader(id, "anon", null, now, null, null, now, Props.empty()), "Product Viewed", Props.empty());
+        new EventHeader(id, "anon", null, now, null, null, now, Props.empty()),
+        "Product Viewed",
+        Props.empty());
   }
 
   private static void sleep(long ms) {

@@ -23,7 +23,8 @@ public final class QueryRoutes {
   private void handle(Context ctx) {
     Map<String, String> query = new HashMap<>();
     ctx.queryParamMap().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.get(0)));
-    QueryResponse r = service.handle(new QueryRequest("GET", ctx.path(), query, ctx.header("Authorization")));
+    QueryResponse r =
+        service.handle(new QueryRequest("GET", ctx.path(), query, ctx.header("Authorization")));
     r.headers().forEach(ctx::header);
     ctx.header("Cache-Control", "no-store");
     ctx.status(r.status()).json(r.body());

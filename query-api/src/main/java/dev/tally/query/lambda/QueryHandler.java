@@ -20,7 +20,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * API Gateway HTTP API (payload v2) adapter of the query API: maps the event to a {@link
  * QueryRequest}, lets the shared {@link QueryService} answer, and maps the answer back.
  */
-public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class QueryHandler
+    implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final QueryService service;
 
   /** Lambda's constructor: clients and config from the environment, built once per instance. */
@@ -71,6 +72,7 @@ public final class QueryHandler implements RequestHandler<APIGatewayV2HTTPEvent,
         }
       }
     }
-    return new QueryRequest(method, event.getRawPath(), event.getQueryStringParameters(), authorization);
+    return new QueryRequest(
+        method, event.getRawPath(), event.getQueryStringParameters(), authorization);
   }
 }

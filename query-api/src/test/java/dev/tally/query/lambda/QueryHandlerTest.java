@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 class QueryHandlerTest {
   static APIGatewayV2HTTPEvent event(String resource) throws Exception {
-    ObjectMapper m = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    ObjectMapper m =
+        new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     try (InputStream in = QueryHandlerTest.class.getResourceAsStream(resource)) {
       return m.readValue(in, APIGatewayV2HTTPEvent.class);
     }
@@ -31,20 +32,27 @@ class QueryHandlerTest {
 
   /** A table that answers every Query with no items and remembers the last partition key. */
   static DynamoDbClient emptyTable(AtomicReference<String> lastPk) {
-    return (DynamoDbClient) Proxy.newProxyInstance(
-        DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class},
-        (proxy, method, args) -> {
-          if (args != null && args[0] instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest r) {
-            lastPk.set(r.expressionAttributeValues().get(":pk").s());
-          } else if (args != null && args[0] instanceof java.util.function.Consumer<?> c) {
-            var b = software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder();
-            @SuppressWarnings("unchecked")
-            var spec = (java.util.function.Consumer<software.amazon.awssdk.services.dynamodb.model.QueryRequest.Builder>) c;
-            spec.accept(b);
-            lastPk.set(b.build().expressionAttributeValues().get(":pk").s());
-          }
-          return QueryResponse.builder().items(List.of()).build();
-        });
+    return (DynamoDbClient)
+        Proxy.newProxyInstance(
+            DynamoDbClient.class.getClassLoader(),
+            new Class<?>[] {DynamoDbClient.class},
+            (proxy, method, args) -> {
+              if (args != null
+                  && args[0]
+                      instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest r) {
+                lastPk.set(r.expressionAttributeValues().get(":pk").s());
+              } else if (args != null && args[0] instanceof java.util.function.Consumer<?> c) {
+                var b = software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder();
+                @SuppressWarnings("unchecked")
+                var spec =
+                    (java.util.function.Consumer<
+                            software.amazon.awssdk.services.dynamodb.model.QueryRequest.Builder>)
+                        c;
+                spec.accept(b);
+                lastPk.set(b.build().expressionAttributeValues().get(":pk").s());
+              }
+              return QueryResponse.builder().items(List.of()).build();
+            });
   }
 
   @Test
@@ -61,10 +69,13 @@ class QueryHandlerTest {
     InMemoryStoreRegistry stores = new InMemoryStoreRegistry();
     stores.create(Store.of("shop", "UTC", "USD", List.of()), "wk_test_write", "rk_test_read");
     AtomicReference<String> lastPk = new AtomicReference<>();
-    QueryHandler handler = new QueryHandler(
-        new QueryService(stores, new MetricsReader(emptyTable(lastPk), "metrics"), QueryConfig.defaults()));
+    QueryHandler handler =
+        new QueryHandler(
+            new QueryService(
+                stores, new MetricsReader(emptyTable(lastPk), "metrics"), QueryConfig.defaults()));
 
-    APIGatewayV2HTTPResponse user = handler.handleRequest(event("/apigw-v2-user-metrics.json"), null);
+    APIGatewayV2HTTPResponse user =
+        handler.handleRequest(event("/apigw-v2-user-metrics.json"), null);
     assertThat(user.getStatusCode()).as(user.getBody()).isEqualTo(200);
     assertThat(user.getHeaders()).containsEntry("Content-Type", "application/json");
     var body = Json.mapper().readTree(user.getBody());
