@@ -50,7 +50,7 @@ public final class UpCommand implements Callable<Integer> {
     System.out.println("  Metrics       " + base + "/metrics    (Prometheus)");
     System.out.println();
     System.out.println(
-        "  Demo store    id="
+        "  Demo keys     store id="
             + DemoStore.ID
             + "  write key="
             + DemoStore.WRITE_KEY
