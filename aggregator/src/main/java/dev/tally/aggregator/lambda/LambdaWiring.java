@@ -29,7 +29,17 @@ final class LambdaWiring {
     AggregatorService service =
         new AggregatorService(
             new DynamoDbStoreRegistry(ddb, tables.stores()),
-            new DynamoDbMetricWriter(ddb, tables.metrics(), AggregatorConfig.defaults()));
+            new DynamoDbMetricWriter(ddb, tables.metrics(), config(env)));
     return new LogBatch(service, new SqsDeadLetters(sqs, dlqUrl));
+  }
+
+  /** {@code TALLY_SHARDS} must match the query side's, which merges that many store-day shards. */
+  static AggregatorConfig config(Map<String, String> env) {
+    AggregatorConfig d = AggregatorConfig.defaults();
+    String shards = env.get("TALLY_SHARDS");
+    return shards == null || shards.isBlank()
+        ? d
+        : new AggregatorConfig(
+            Integer.parseInt(shards.trim()), d.maxItemsPerTransaction(), d.maxAttempts());
   }
 }
