@@ -92,8 +92,8 @@ public final class IngestHttp {
     if (origin != null && !origin.isBlank()) {
       h.put("Access-Control-Allow-Origin", origin);
       h.put("Vary", "Origin");
-      // sendBeacon always sends credentials mode "include"; no cookie is ever read.
-      h.put("Access-Control-Allow-Credentials", "true");
+      // No Allow-Credentials: keys travel in headers or the body, never cookies, so credentialed
+      // cross-origin reads are never needed. (sendBeacon's text/plain POST needs no preflight.)
     }
     return h;
   }
