@@ -107,7 +107,8 @@ public final class EmbeddedStack implements AutoCloseable {
       sqs = aws.configure(SqsClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
     } else {
       ddb = startDynamoDb();
-      LocalSqs local = LocalSqs.start();
+      LocalSqs local =
+          config.inMemory() ? LocalSqs.start() : LocalSqs.startPersistent(config.dataDir());
       closeables.add(local);
       sqs =
           AwsEndpoints.local(local.endpoint)
