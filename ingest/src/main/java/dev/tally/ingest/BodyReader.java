@@ -27,7 +27,14 @@ final class BodyReader {
     this.maxBytes = maxBytes;
   }
 
-  JsonNode read(IngestRequest req) {
+  /** A parsed request body and its size in bytes after decompression. */
+  record Body(JsonNode json, int bytes) {}
+
+  Body read(IngestRequest req) {
+    // Refuse an oversize body before any work on it, compressed or not.
+    if (req.body().length > maxBytes) {
+      throw tooLarge(req.body().length);
+    }
     checkMediaType(req.contentType());
     byte[] raw = decode(req.body(), req.contentEncoding());
     if (raw.length > maxBytes) {
@@ -60,7 +67,7 @@ final class BodyReader {
     if (node == null || !node.isObject()) {
       throw new ValidationException("malformed_json", "request body must be a JSON object");
     }
-    return node;
+    return new Body(node, raw.length);
   }
 
   /** Jackson's message without its source-location tail. */

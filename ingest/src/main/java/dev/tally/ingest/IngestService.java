@@ -66,21 +66,14 @@ public final class IngestService {
   /** Handles one call; throws a {@link dev.tally.core.error.TallyException} to reject it whole. */
   public IngestResult handle(IngestRequest req) {
     Instant receivedAt = clock.instant();
-    if (req.body().length > config.maxRequestBytes()) {
-      throw new PayloadTooLargeException(
-          "request body is over "
-              + config.maxRequestBytes() / 1024
-              + " KB; the limit is "
-              + config.maxRequestBytes() / 1024
-              + " KB (send fewer events per batch)");
-    }
-    JsonNode body;
+    BodyReader.Body read;
     try {
-      body = reader.read(req);
+      read = reader.read(req);
     } catch (ValidationException e) {
       metrics.rejected(e.code(), 1);
       throw e;
     }
+    JsonNode body = read.json();
     Store store = authenticate(req, body);
     if (req.origin() != null
         && !store.allowedOrigins().isEmpty()
@@ -91,7 +84,8 @@ public final class IngestService {
 
     List<JsonNode> calls = calls(req.endpoint(), body);
     EventParser parser = req.endpoint() == Endpoint.IMPORT ? historical : live;
-    BatchContext batch = new BatchContext(receivedAt, body.get("sentAt"), body.get("context"));
+    BatchContext batch =
+        new BatchContext(receivedAt, body.get("sentAt"), body.get("context"), read.bytes());
     Map<String, Event> valid = new LinkedHashMap<>();
     List<IngestResult.Rejection> rejected = new ArrayList<>();
     int repeatsInRequest = 0;

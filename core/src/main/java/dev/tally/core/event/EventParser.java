@@ -40,10 +40,16 @@ public final class EventParser {
     this(options, () -> UUID.randomUUID().toString());
   }
 
-  /** The batch-level fields that apply to every call in a request. */
-  public record BatchContext(Instant receivedAt, JsonNode sentAt, JsonNode context) {
+  /**
+   * The batch-level fields that apply to every call in a request.
+   *
+   * @param requestBytes size of the whole request as sent; events of a request no larger than the
+   *     per-event limit need no measuring ({@link Integer#MAX_VALUE} when unknown)
+   */
+  public record BatchContext(
+      Instant receivedAt, JsonNode sentAt, JsonNode context, int requestBytes) {
     public static BatchContext at(Instant receivedAt) {
-      return new BatchContext(receivedAt, null, null);
+      return new BatchContext(receivedAt, null, null, Integer.MAX_VALUE);
     }
   }
 
@@ -60,10 +66,13 @@ public final class EventParser {
     if (node == null || !node.isObject()) {
       throw invalid("invalid_event", "each event must be a JSON object");
     }
-    int size = node.toString().getBytes(StandardCharsets.UTF_8).length;
-    if (size > options.maxEventBytes()) {
-      throw new PayloadTooLargeException(
-          "event is " + size + " bytes; the limit is " + options.maxEventBytes() + " bytes");
+    // Measuring means re-serializing; skip it when the whole request is within the event limit.
+    if (batch.requestBytes() > options.maxEventBytes()) {
+      int size = node.toString().getBytes(StandardCharsets.UTF_8).length;
+      if (size > options.maxEventBytes()) {
+        throw new PayloadTooLargeException(
+            "event is " + size + " bytes; the limit is " + options.maxEventBytes() + " bytes");
+      }
     }
     String type = typeOf(node, impliedType);
     EventHeader header = header(node, batch);
