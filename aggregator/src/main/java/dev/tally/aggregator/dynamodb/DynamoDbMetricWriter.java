@@ -154,7 +154,7 @@ public final class DynamoDbMetricWriter implements MetricWriter {
             MetricKeys.storeShardPk(store.id(), Keys.shardOf(h.deviceId(), config.shards())), sk));
     if (r.event() instanceof TrackEvent t) {
       Props p = t.properties();
-      String id = OrderMath.productId(p.toJson());
+      String id = OrderMath.productId(p);
       if (id != null) {
         s.add(DdbIo.id(MetricKeys.productsPk(store.id(), day), MetricKeys.productBucketSk(id)));
       }

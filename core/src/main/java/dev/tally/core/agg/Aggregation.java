@@ -143,7 +143,7 @@ public final class Aggregation {
   }
 
   private static void product(Deltas d, Props p, LocalDate day, ProductCounter counter) {
-    String id = OrderMath.productId(p.toJson());
+    String id = OrderMath.productId(p);
     if (id != null) {
       Counts<ProductCounter> pc = Counts.zero(ProductCounter.class);
       pc.add(counter, 1);

@@ -51,8 +51,17 @@ public final class OrderMath {
 
   /** {@code product_id}, else {@code sku}; null when neither is given. */
   public static String productId(JsonNode obj) {
+    return productId(obj::get);
+  }
+
+  /** The same, read from an event's properties without copying them. */
+  public static String productId(Props properties) {
+    return productId(properties::get);
+  }
+
+  private static String productId(java.util.function.Function<String, JsonNode> field) {
     for (String f : new String[] {"product_id", "sku"}) {
-      JsonNode v = obj.get(f);
+      JsonNode v = field.apply(f);
       if (v != null && (v.isTextual() || v.isIntegralNumber()) && !v.asText().isBlank()) {
         return v.asText();
       }
