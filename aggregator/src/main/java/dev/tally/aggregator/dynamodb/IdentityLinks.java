@@ -4,7 +4,7 @@ import dev.tally.core.error.RetryableException;
 import dev.tally.core.event.AliasEvent;
 import dev.tally.core.event.Event;
 import dev.tally.core.event.EventHeader;
-import dev.tally.dynamodb.MetricKeys;
+import dev.tally.core.item.MetricKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.tally.aggregator.dynamodb;
 
-import dev.tally.dynamodb.MetricKeys;
+import dev.tally.core.item.MetricKeys;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Map;

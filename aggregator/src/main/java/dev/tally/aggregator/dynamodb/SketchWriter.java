@@ -4,7 +4,7 @@ import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.Keys.StepDay;
 import dev.tally.core.agg.Weeks;
 import dev.tally.core.error.RetryableException;
-import dev.tally.dynamodb.MetricKeys;
+import dev.tally.core.item.MetricKeys;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -28,7 +28,7 @@ public final class MetricTable {
         // Bucket items hold "counter:productId" attributes; spread them back out per product.
         String day = pk.substring((store + "#PRODUCTS#DAY#").length());
         for (Map.Entry<String, AttributeValue> a : item.entrySet()) {
-          String[] cp = dev.tally.dynamodb.MetricKeys.parseProductAttribute(a.getKey());
+          String[] cp = dev.tally.core.item.MetricKeys.parseProductAttribute(a.getKey());
           if (cp != null && a.getValue().n() != null) {
             out.computeIfAbsent("PRODUCT|" + cp[1] + "|" + day, k -> new TreeMap<>())
                 .merge(cp[0], Long.parseLong(a.getValue().n()), Long::sum);

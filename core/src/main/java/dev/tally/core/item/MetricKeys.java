@@ -1,4 +1,4 @@
-package dev.tally.dynamodb;
+package dev.tally.core.item;
 
 import dev.tally.core.agg.FunnelStep;
 import java.time.LocalDate;
