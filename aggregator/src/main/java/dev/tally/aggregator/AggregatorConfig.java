@@ -4,14 +4,15 @@ package dev.tally.aggregator;
  * How the aggregator writes.
  *
  * @param shards write shards per store-day (default 4; raise for stores near 1,000 writes/s)
- * @param maxItemsPerTransaction items per TransactWriteItems (DynamoDB's limit is 100)
+ * @param maxItemsPerTransaction items per atomic write; the engine's own limit also applies
+ *     (DynamoDB: 100; the embedded engine takes thousands, so fewer, larger commits)
  * @param maxAttempts attempts per chunk on optimistic-concurrency conflicts (default 8)
  */
 public record AggregatorConfig(int shards, int maxItemsPerTransaction, int maxAttempts) {
   public AggregatorConfig {
     if (shards < 1
         || maxItemsPerTransaction < 4
-        || maxItemsPerTransaction > 100
+        || maxItemsPerTransaction > 100_000
         || maxAttempts < 1) {
       throw new IllegalArgumentException("invalid aggregator config");
     }

@@ -3,9 +3,10 @@ package dev.tally.query;
 import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.agg.Weeks;
-import dev.tally.core.error.RetryableException;
+import dev.tally.core.item.Item;
+import dev.tally.core.item.ItemQuery;
+import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.MetricKeys;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,15 +17,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * Reads the metrics table. Every method is a fixed number of Query calls on known partition keys
- * (one per shard, step or day), never a Scan, so its cost does not grow with raw events.
+ * Reads the metrics items. Every method is a fixed number of partition queries on known keys (one
+ * per shard, step or day), never a scan, so its cost does not grow with raw events.
  */
 public final class MetricsReader {
   /** Bounded fan-out for per-day reads; daemon threads so it never holds a JVM open. */
@@ -37,12 +33,10 @@ public final class MetricsReader {
             return t;
           });
 
-  private final DynamoDbClient ddb;
-  private final String table;
+  private final ItemStore items;
 
-  public MetricsReader(DynamoDbClient ddb, String table) {
-    this.ddb = ddb;
-    this.table = table;
+  public MetricsReader(ItemStore items) {
+    this.items = items;
   }
 
   /** Numeric attributes per day of one person-day partition. */
@@ -90,24 +84,16 @@ public final class MetricsReader {
   /** Product counters summed over the range: one Query per day (a few bucket items each). */
   public Map<String, Map<String, Long>> products(String store, DateRange range) {
     // The per-day Queries are independent: run them side by side, then merge in day order.
-    List<CompletableFuture<List<Map<String, AttributeValue>>>> days = new ArrayList<>();
+    List<CompletableFuture<List<Item>>> days = new ArrayList<>();
     for (LocalDate day : range.each()) {
       days.add(
           CompletableFuture.supplyAsync(
-              () ->
-                  query(
-                      b ->
-                          b.keyConditionExpression("pk = :pk")
-                              .expressionAttributeValues(
-                                  Map.of(
-                                      ":pk",
-                                      AttributeValue.fromS(MetricKeys.productsPk(store, day))))),
-              PARALLEL));
+              () -> items.query(ItemQuery.partition(MetricKeys.productsPk(store, day))), PARALLEL));
     }
     Map<String, Map<String, Long>> out = new HashMap<>();
     for (var day : days) {
       for (var item : join(day)) {
-        numbers(item)
+        item.numbers()
             .forEach(
                 (attribute, v) -> {
                   String[] counterAndProduct = MetricKeys.parseProductAttribute(attribute);
@@ -140,18 +126,15 @@ public final class MetricsReader {
     Weeks.Cover cover = Weeks.cover(range.from(), range.to());
     List<byte[]> out = new ArrayList<>();
     if (cover.hasWeeks()) {
-      for (var item :
-          query(
-              b ->
-                  b.keyConditionExpression("pk = :pk AND sk BETWEEN :a AND :b")
-                      .expressionAttributeValues(
-                          Map.of(
-                              ":pk", AttributeValue.fromS(MetricKeys.sketchWeekPk(store, step)),
-                              ":a", AttributeValue.fromS(MetricKeys.weekSk(cover.firstWeek())),
-                              ":b", AttributeValue.fromS(MetricKeys.weekSk(cover.lastWeek())))))) {
-        AttributeValue h = item.get(MetricKeys.HLL);
+      for (Item item :
+          items.query(
+              ItemQuery.between(
+                  MetricKeys.sketchWeekPk(store, step),
+                  MetricKeys.weekSk(cover.firstWeek()),
+                  MetricKeys.weekSk(cover.lastWeek())))) {
+        byte[] h = item.bin(MetricKeys.HLL);
         if (h != null) {
-          out.add(h.b().asByteArray());
+          out.add(h);
         }
       }
     }
@@ -169,10 +152,10 @@ public final class MetricsReader {
   /** Serialized HLL sketches of one funnel step by day (days without one are absent). */
   public Map<LocalDate, byte[]> sketchesByDay(String store, FunnelStep step, DateRange range) {
     Map<LocalDate, byte[]> out = new TreeMap<>();
-    for (var item : between(MetricKeys.sketchPk(store, step), range)) {
-      AttributeValue h = item.get(MetricKeys.HLL);
+    for (Item item : between(MetricKeys.sketchPk(store, step), range)) {
+      byte[] h = item.bin(MetricKeys.HLL);
       if (h != null) {
-        out.put(MetricKeys.dayOf(item.get("sk").s()), h.b().asByteArray());
+        out.put(MetricKeys.dayOf(item.key().sk()), h);
       }
     }
     return out;
@@ -181,14 +164,9 @@ public final class MetricsReader {
   /** Anonymous ids linked to a user id (at most {@code limit}). */
   public List<String> linkedAnonymousIds(String store, String userId, int limit) {
     List<String> out = new ArrayList<>();
-    for (var item :
-        query(
-            b ->
-                b.keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(
-                        Map.of(":pk", AttributeValue.fromS(MetricKeys.linksPk(store, userId))))
-                    .limit(limit))) {
-      out.add(item.get("sk").s().substring("ANON#".length()));
+    for (Item item :
+        items.query(ItemQuery.partition(MetricKeys.linksPk(store, userId)).limit(limit))) {
+      out.add(item.key().sk().substring("ANON#".length()));
       if (out.size() >= limit) {
         break;
       }
@@ -198,60 +176,16 @@ public final class MetricsReader {
 
   private Map<LocalDate, Map<String, Long>> days(String pk, DateRange range) {
     Map<LocalDate, Map<String, Long>> out = new TreeMap<>();
-    for (var item : between(pk, range)) {
-      out.put(MetricKeys.dayOf(item.get("sk").s()), numbers(item));
+    for (Item item : between(pk, range)) {
+      Map<String, Long> numbers = item.numbers();
+      numbers.remove(MetricKeys.VERSION);
+      out.put(MetricKeys.dayOf(item.key().sk()), numbers);
     }
     return out;
   }
 
-  private List<Map<String, AttributeValue>> between(String pk, DateRange range) {
-    return query(
-        b ->
-            b.keyConditionExpression("pk = :pk AND sk BETWEEN :a AND :b")
-                .expressionAttributeValues(
-                    Map.of(
-                        ":pk", AttributeValue.fromS(pk),
-                        ":a", AttributeValue.fromS(MetricKeys.daySk(range.from())),
-                        ":b", AttributeValue.fromS(MetricKeys.daySk(range.to())))));
-  }
-
-  private List<Map<String, AttributeValue>> query(
-      java.util.function.Consumer<QueryRequest.Builder> spec) {
-    List<Map<String, AttributeValue>> items = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    try {
-      do {
-        Map<String, AttributeValue> from = start;
-        QueryResponse r =
-            ddb.query(
-                b -> {
-                  b.tableName(table);
-                  spec.accept(b);
-                  if (from != null) {
-                    b.exclusiveStartKey(from);
-                  }
-                });
-        items.addAll(r.items());
-        start =
-            r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
-                ? r.lastEvaluatedKey()
-                : null;
-      } while (start != null);
-    } catch (SdkException e) {
-      throw new RetryableException(
-          "metrics_unavailable", "metrics table unavailable", Duration.ofSeconds(1), e);
-    }
-    return items;
-  }
-
-  private static Map<String, Long> numbers(Map<String, AttributeValue> item) {
-    Map<String, Long> out = new HashMap<>();
-    item.forEach(
-        (k, v) -> {
-          if (v.n() != null && !k.equals(MetricKeys.VERSION)) {
-            out.put(k, Long.parseLong(v.n()));
-          }
-        });
-    return out;
+  private List<Item> between(String pk, DateRange range) {
+    return items.query(
+        ItemQuery.between(pk, MetricKeys.daySk(range.from()), MetricKeys.daySk(range.to())));
   }
 }

@@ -1,90 +1,73 @@
 package dev.tally.query;
 
-import java.lang.reflect.Proxy;
-import java.util.ArrayList;
-import java.util.HashMap;
+import dev.tally.core.item.AttrValue;
+import dev.tally.core.item.InMemoryItemStore;
+import dev.tally.core.item.Item;
+import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemQuery;
+import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.ItemWrite;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import java.util.Optional;
 
 /**
- * An in-memory stand-in for the metrics table, for unit tests of the query logic only: it answers
- * {@code query} with {@code pk = :pk [AND sk BETWEEN :a AND :b]} and counts the calls. The real
- * table is exercised by the ITs on DynamoDB Local.
+ * The in-memory item store with a count of partition queries, for unit tests of the query logic
+ * (how many reads a view costs). The engines are exercised by the ITs.
  */
-final class FakeMetricsTable {
-  private final Map<String, Map<String, Map<String, AttributeValue>>> items = new HashMap<>();
-  int queries;
+final class FakeMetricsTable implements ItemStore {
+  private final InMemoryItemStore items = InMemoryItemStore.create();
+  volatile int queries;
 
-  void put(String pk, String sk, Map<String, AttributeValue> attrs) {
-    Map<String, AttributeValue> item = new HashMap<>(attrs);
-    item.put("pk", AttributeValue.fromS(pk));
-    item.put("sk", AttributeValue.fromS(sk));
-    items.computeIfAbsent(pk, k -> new java.util.TreeMap<>()).put(sk, item);
+  /** Bytes stored under {@code attr} of the item. */
+  void putBytes(String pk, String sk, String attr, byte[] value) {
+    items.write(
+        List.of(ItemWrite.update(ItemKey.of(pk, sk)).set(attr, AttrValue.bin(value)).build()));
   }
 
   /** The stored item, or null. */
-  Map<String, AttributeValue> item(String pk, String sk) {
-    return items.getOrDefault(pk, java.util.Map.of()).get(sk);
+  Item item(String pk, String sk) {
+    return items.get(ItemKey.of(pk, sk)).orElse(null);
   }
 
   /** Adds numbers to the item (merging with what it holds, as several products share a bucket). */
   void putNumbers(String pk, String sk, Map<String, Long> numbers) {
-    Map<String, AttributeValue> attrs = new HashMap<>();
-    var existing = items.getOrDefault(pk, java.util.Map.of()).get(sk);
-    if (existing != null) {
-      existing.forEach(
-          (k, v) -> {
-            if (!k.equals("pk") && !k.equals("sk")) {
-              attrs.put(k, v);
-            }
-          });
+    ItemWrite.Update.Builder u = ItemWrite.update(ItemKey.of(pk, sk));
+    numbers.forEach(u::add);
+    if (!u.isEmpty()) {
+      items.write(List.of(u.build()));
     }
-    numbers.forEach((k, v) -> attrs.put(k, AttributeValue.fromN(Long.toString(v))));
-    put(pk, sk, attrs);
   }
 
-  @SuppressWarnings("unchecked")
-  DynamoDbClient client() {
-    return (DynamoDbClient)
-        Proxy.newProxyInstance(
-            DynamoDbClient.class.getClassLoader(),
-            new Class<?>[] {DynamoDbClient.class},
-            (proxy, method, args) -> {
-              if (!method.getName().equals("query")) {
-                throw new UnsupportedOperationException(method.getName());
-              }
-              QueryRequest req;
-              if (args[0] instanceof QueryRequest r) {
-                req = r;
-              } else {
-                QueryRequest.Builder b = QueryRequest.builder();
-                ((Consumer<QueryRequest.Builder>) args[0]).accept(b);
-                req = b.build();
-              }
-              return answer(req);
-            });
+  @Override
+  public int maxWritesPerCall() {
+    return items.maxWritesPerCall();
   }
 
-  private QueryResponse answer(QueryRequest req) {
+  @Override
+  public Optional<Item> get(ItemKey key) {
+    return items.get(key);
+  }
+
+  @Override
+  public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
+    return items.getAll(keys);
+  }
+
+  @Override
+  public synchronized List<Item> query(ItemQuery query) {
     queries++;
-    Map<String, AttributeValue> v = req.expressionAttributeValues();
-    String pk = v.get(":pk").s();
-    String a = v.containsKey(":a") ? v.get(":a").s() : "";
-    String b = v.containsKey(":b") ? v.get(":b").s() : "\uffff";
-    List<Map<String, AttributeValue>> out = new ArrayList<>();
-    items
-        .getOrDefault(pk, Map.of())
-        .forEach(
-            (sk, item) -> {
-              if (sk.compareTo(a) >= 0 && sk.compareTo(b) <= 0) {
-                out.add(item);
-              }
-            });
-    return QueryResponse.builder().items(out).build();
+    return items.query(query);
+  }
+
+  @Override
+  public void write(List<? extends ItemWrite> writes) {
+    items.write(writes);
+  }
+
+  @Override
+  public void putAll(Collection<Item> batch) {
+    items.putAll(batch);
   }
 }

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class QueryServiceTest {
   static final String READ = "rk_shop";
@@ -33,9 +31,7 @@ class QueryServiceTest {
     stores.create(Store.of("shop", "UTC", "USD", List.of()), "wk_shop", READ);
     stores.create(Store.of("other", "UTC", "EUR", List.of()), "wk_other", "rk_other");
     table = new FakeMetricsTable();
-    service =
-        new QueryService(
-            stores, new MetricsReader(table.client(), "metrics"), new QueryConfig(4, 1000, 1000));
+    service = new QueryService(stores, new MetricsReader(table), new QueryConfig(4, 1000, 1000));
 
     table.putNumbers(
         MetricKeys.storeShardPk("shop", 0),
@@ -97,21 +93,17 @@ class QueryServiceTest {
   }
 
   private void sketch(FunnelStep step, LocalDate day, String... ids) {
-    Map<String, AttributeValue> attrs = new HashMap<>();
-    attrs.put(
+    table.putBytes(
+        MetricKeys.sketchPk("shop", step),
+        MetricKeys.daySk(day),
         MetricKeys.HLL,
-        AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, List.of(ids)))));
-    table.put(MetricKeys.sketchPk("shop", step), MetricKeys.daySk(day), attrs);
+        DistinctSketch.add(null, List.of(ids)));
     // As the aggregator does: the same ids also go into the week's roll-up sketch.
     String weekPk = MetricKeys.sketchWeekPk("shop", step);
     String weekSk = MetricKeys.weekSk(Weeks.start(day));
     var week = table.item(weekPk, weekSk);
-    byte[] current = week == null ? null : week.get(MetricKeys.HLL).b().asByteArray();
-    Map<String, AttributeValue> weekly = new HashMap<>();
-    weekly.put(
-        MetricKeys.HLL,
-        AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(current, List.of(ids)))));
-    table.put(weekPk, weekSk, weekly);
+    byte[] current = week == null ? null : week.bin(MetricKeys.HLL);
+    table.putBytes(weekPk, weekSk, MetricKeys.HLL, DistinctSketch.add(current, List.of(ids)));
   }
 
   private QueryResponse get(String pathAndQuery, String key) {
@@ -303,9 +295,7 @@ class QueryServiceTest {
 
   @Test
   void eachReadKey_isRateLimited_with429AndRetryAfter() {
-    service =
-        new QueryService(
-            stores, new MetricsReader(table.client(), "metrics"), new QueryConfig(4, 1, 5));
+    service = new QueryService(stores, new MetricsReader(table), new QueryConfig(4, 1, 5));
     for (int i = 0; i < 5; i++) {
       assertThat(get("/api/v1/store", READ).status()).isEqualTo(200);
     }

@@ -1,24 +1,27 @@
 package dev.tally.aggregator.testing;
 
+import dev.tally.core.item.AttrValue;
+import dev.tally.core.item.Item;
+import dev.tally.core.item.MetricKeys;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Reads the metrics table back into the {@link Oracle}'s shape, summing store-day shards. */
+/** Reads every metrics item back into the {@link Oracle}'s shape, summing store-day shards. */
 public final class MetricTable {
   /** Bookkeeping attributes that are not metrics. */
-  private static final Set<String> INTERNAL = Set.of("pk", "sk", "seen", "ver");
+  private static final Set<String> INTERNAL = Set.of(MetricKeys.SEEN, MetricKeys.VERSION);
 
   private MetricTable() {}
 
-  public static Map<String, Map<String, Long>> read(
-      DynamoDbClient ddb, String table, String store) {
+  public static Map<String, Map<String, Long>> read(List<Item> items, String store) {
     Map<String, Map<String, Long>> out = new TreeMap<>();
-    for (var item : ddb.scanPaginator(b -> b.tableName(table).consistentRead(true)).items()) {
-      String pk = item.get("pk").s();
-      String sk = item.get("sk").s();
+    for (Item item : items) {
+      String pk = item.key().pk();
+      String sk = item.key().sk();
       String key;
       if (pk.startsWith(store + "#USER#")) {
         key = "USER|" + pk.substring((store + "#USER#").length()) + "|" + day(sk);
@@ -27,11 +30,11 @@ public final class MetricTable {
       } else if (pk.startsWith(store + "#PRODUCTS#DAY#")) {
         // Bucket items hold "counter:productId" attributes; spread them back out per product.
         String day = pk.substring((store + "#PRODUCTS#DAY#").length());
-        for (Map.Entry<String, AttributeValue> a : item.entrySet()) {
-          String[] cp = dev.tally.core.item.MetricKeys.parseProductAttribute(a.getKey());
-          if (cp != null && a.getValue().n() != null) {
+        for (Map.Entry<String, AttrValue> a : item.attrs().entrySet()) {
+          String[] cp = MetricKeys.parseProductAttribute(a.getKey());
+          if (cp != null && a.getValue() instanceof AttrValue.Num n) {
             out.computeIfAbsent("PRODUCT|" + cp[1] + "|" + day, k -> new TreeMap<>())
-                .merge(cp[0], Long.parseLong(a.getValue().n()), Long::sum);
+                .merge(cp[0], n.value(), Long::sum);
           }
         }
         continue;
@@ -39,9 +42,9 @@ public final class MetricTable {
         continue;
       }
       Map<String, Long> m = out.computeIfAbsent(key, k -> new TreeMap<>());
-      for (Map.Entry<String, AttributeValue> a : item.entrySet()) {
-        if (!INTERNAL.contains(a.getKey()) && a.getValue().n() != null) {
-          long v = Long.parseLong(a.getValue().n());
+      for (Map.Entry<String, AttrValue> a : item.attrs().entrySet()) {
+        if (!INTERNAL.contains(a.getKey()) && a.getValue() instanceof AttrValue.Num n) {
+          long v = n.value();
           if (v != 0 || !key.startsWith("STORE|")) {
             m.merge(a.getKey(), v, Long::sum);
           }
@@ -55,21 +58,21 @@ public final class MetricTable {
    * The stored links as "anon→user" strings: from the alias items, and (prefixed "via-user:") from
    * the per-user LINKS partitions the query side reads; both must agree.
    */
-  public static java.util.List<String> links(DynamoDbClient ddb, String table, String store) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    for (var item : ddb.scanPaginator(b -> b.tableName(table).consistentRead(true)).items()) {
-      String pk = item.get("pk").s();
+  public static List<String> links(List<Item> items, String store) {
+    List<String> out = new ArrayList<>();
+    for (Item item : items) {
+      String pk = item.key().pk();
       if (pk.startsWith(store + "#ALIAS#")) {
-        out.add(pk.substring((store + "#ALIAS#").length()) + "→" + item.get("userId").s());
+        out.add(pk.substring((store + "#ALIAS#").length()) + "→" + item.str(MetricKeys.USER_ID));
       } else if (pk.startsWith(store + "#LINKS#")) {
         out.add(
             "via-user:"
-                + item.get("sk").s().substring("ANON#".length())
+                + item.key().sk().substring("ANON#".length())
                 + "→"
                 + pk.substring((store + "#LINKS#").length()));
       }
     }
-    java.util.Collections.sort(out);
+    Collections.sort(out);
     return out;
   }
 

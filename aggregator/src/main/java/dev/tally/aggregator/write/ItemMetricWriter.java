@@ -1,4 +1,4 @@
-package dev.tally.aggregator.dynamodb;
+package dev.tally.aggregator.write;
 
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.ApplyResult;
@@ -16,6 +16,12 @@ import dev.tally.core.error.RetryableException;
 import dev.tally.core.event.Event;
 import dev.tally.core.event.Props;
 import dev.tally.core.event.TrackEvent;
+import dev.tally.core.item.AttrValue;
+import dev.tally.core.item.Condition;
+import dev.tally.core.item.ConditionFailedException;
+import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.ItemWrite;
 import dev.tally.core.item.MetricKeys;
 import dev.tally.core.store.Store;
 import dev.tally.core.time.DayBucketer;
@@ -36,15 +42,6 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Writes metrics to the metrics table with an exactly-once effect per message id.
@@ -56,28 +53,31 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * redelivered or half-applied batch therefore finds its counted events marked and counts only the
  * rest; a concurrent writer makes the version check fail and the chunk is recomputed. Links and HLL
  * sketches are idempotent and written first.
+ *
+ * <p>Written once over the {@link ItemStore} port, so every engine (DynamoDB, the embedded SQLite
+ * engine) counts with the same algorithm; only the size of one atomic write differs by engine.
  */
-public final class DynamoDbMetricWriter implements MetricWriter {
-  private static final Logger LOG = LoggerFactory.getLogger(DynamoDbMetricWriter.class);
+public final class ItemMetricWriter implements MetricWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(ItemMetricWriter.class);
 
-  private final DynamoDbClient ddb;
-  private final String table;
+  private final ItemStore items;
   private final AggregatorConfig config;
+  private final int maxItemsPerWrite;
   private final IdentityLinks links;
   private final SketchWriter sketches;
 
-  public DynamoDbMetricWriter(DynamoDbClient ddb, String table, AggregatorConfig config) {
-    this.ddb = ddb;
-    this.table = table;
+  public ItemMetricWriter(ItemStore items, AggregatorConfig config) {
+    this.items = items;
     this.config = config;
-    this.links = new IdentityLinks(ddb, table);
-    this.sketches = new SketchWriter(ddb, table, config.maxAttempts());
+    this.maxItemsPerWrite = Math.min(config.maxItemsPerTransaction(), items.maxWritesPerCall());
+    this.links = new IdentityLinks(items);
+    this.sketches = new SketchWriter(items, config.maxAttempts());
   }
 
   @Override
   public ApplyResult apply(Store store, List<Event> events) {
-    WriteStats stats = new WriteStats();
-    Map<String, String> linked = links.linkAndResolve(store.id(), events, stats);
+    int[] requests = {0};
+    Map<String, String> linked = links.linkAndResolve(store.id(), events, requests);
     Map<String, ResolvedEvent> unique = new LinkedHashMap<>();
     int repeats = 0;
     for (Event e : events) {
@@ -90,18 +90,14 @@ public final class DynamoDbMetricWriter implements MetricWriter {
     }
     List<ResolvedEvent> activity = new ArrayList<>(unique.values());
     Aggregation aggregation = new Aggregation(store, config.shards());
-    sketches.add(store.id(), aggregation.aggregate(activity).reached(), stats);
+    sketches.add(store.id(), aggregation.aggregate(activity).reached(), requests);
 
     ApplyResult result = new ApplyResult(0, repeats, 0, 0, 0);
     for (List<ResolvedEvent> chunk : chunks(store, activity)) {
-      result = result.plus(applyChunk(store, aggregation, chunk, stats));
+      result = result.plus(applyChunk(store, aggregation, chunk, requests));
     }
     return new ApplyResult(
-        result.counted(),
-        result.alreadyCounted(),
-        result.transactions(),
-        stats.requests,
-        stats.units);
+        result.counted(), result.alreadyCounted(), result.transactions(), requests[0], 0);
   }
 
   private static ResolvedEvent resolve(Event e, Map<String, String> linked) {
@@ -120,12 +116,12 @@ public final class DynamoDbMetricWriter implements MetricWriter {
             .thenComparing(r -> r.event().header().timestamp()));
     List<List<ResolvedEvent>> out = new ArrayList<>();
     List<ResolvedEvent> current = new ArrayList<>();
-    Set<String> items = new HashSet<>();
+    Set<ItemKey> items = new HashSet<>();
     for (ResolvedEvent r : sorted) {
-      Set<String> touched = itemsOf(store, r);
-      Set<String> union = new HashSet<>(items);
+      Set<ItemKey> touched = itemsOf(store, r);
+      Set<ItemKey> union = new HashSet<>(items);
       union.addAll(touched);
-      if (!current.isEmpty() && union.size() > config.maxItemsPerTransaction()) {
+      if (!current.isEmpty() && union.size() > maxItemsPerWrite) {
         out.add(current);
         current = new ArrayList<>();
         union = new HashSet<>(touched);
@@ -140,23 +136,24 @@ public final class DynamoDbMetricWriter implements MetricWriter {
   }
 
   /** An upper bound of the items one event's writes touch. */
-  private Set<String> itemsOf(Store store, ResolvedEvent r) {
+  private Set<ItemKey> itemsOf(Store store, ResolvedEvent r) {
     var h = r.event().header();
     LocalDate day = DayBucketer.day(h.timestamp(), store.timezone());
     String sk = MetricKeys.daySk(day);
-    Set<String> s = new LinkedHashSet<>();
-    s.add(DdbIo.id(MetricKeys.userPk(store.id(), r.uid()), sk));
-    s.add(DdbIo.id(MetricKeys.userPk(store.id(), h.deviceId()), sk));
+    Set<ItemKey> s = new LinkedHashSet<>();
+    s.add(ItemKey.of(MetricKeys.userPk(store.id(), r.uid()), sk));
+    s.add(ItemKey.of(MetricKeys.userPk(store.id(), h.deviceId()), sk));
     s.add(
-        DdbIo.id(MetricKeys.storeShardPk(store.id(), Keys.shardOf(r.uid(), config.shards())), sk));
+        ItemKey.of(
+            MetricKeys.storeShardPk(store.id(), Keys.shardOf(r.uid(), config.shards())), sk));
     s.add(
-        DdbIo.id(
+        ItemKey.of(
             MetricKeys.storeShardPk(store.id(), Keys.shardOf(h.deviceId(), config.shards())), sk));
     if (r.event() instanceof TrackEvent t) {
       Props p = t.properties();
       String id = OrderMath.productId(p);
       if (id != null) {
-        s.add(DdbIo.id(MetricKeys.productsPk(store.id(), day), MetricKeys.productBucketSk(id)));
+        s.add(ItemKey.of(MetricKeys.productsPk(store.id(), day), MetricKeys.productBucketSk(id)));
       }
       var products = p.get("products");
       if (products != null && products.isArray()) {
@@ -164,7 +161,8 @@ public final class DynamoDbMetricWriter implements MetricWriter {
           String pid = OrderMath.productId(prod);
           if (pid != null) {
             s.add(
-                DdbIo.id(MetricKeys.productsPk(store.id(), day), MetricKeys.productBucketSk(pid)));
+                ItemKey.of(
+                    MetricKeys.productsPk(store.id(), day), MetricKeys.productBucketSk(pid)));
           }
         }
       }
@@ -173,43 +171,41 @@ public final class DynamoDbMetricWriter implements MetricWriter {
   }
 
   private ApplyResult applyChunk(
-      Store store, Aggregation aggregation, List<ResolvedEvent> chunk, WriteStats stats) {
+      Store store, Aggregation aggregation, List<ResolvedEvent> chunk, int[] requests) {
     for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
-      Map<String, PersonDay> state = readPersonDays(store, chunk);
+      Map<ItemKey, PersonDay> state = readPersonDays(store, chunk);
       List<ResolvedEvent> fresh = new ArrayList<>();
-      Map<String, List<SdkBytes>> newSeen = new HashMap<>();
+      Map<ItemKey, List<Long>> newSeen = new HashMap<>();
       for (ResolvedEvent r : chunk) {
-        String deviceItem = deviceItem(store, r);
+        ItemKey deviceItem = deviceItem(store, r);
         long hash = hash(r.event().messageId());
         if (!state.getOrDefault(deviceItem, PersonDay.ABSENT).seen().contains(hash)) {
           fresh.add(r);
-          newSeen.computeIfAbsent(deviceItem, k -> new ArrayList<>()).add(bytes(hash));
+          newSeen.computeIfAbsent(deviceItem, k -> new ArrayList<>()).add(hash);
         }
       }
       if (fresh.isEmpty()) {
         return new ApplyResult(0, chunk.size(), 0, 0, 0);
       }
       Deltas d = aggregation.aggregate(fresh);
-      Map<String, ItemUpdate> updates = updates(store, d, state, newSeen);
-      List<TransactWriteItem> items = new ArrayList<>();
-      for (ItemUpdate u : updates.values()) {
-        items.add(TransactWriteItem.builder().update(u.toUpdate(table)).build());
-      }
-      try {
-        TransactWriteItemsResponse r =
-            ddb.transactWriteItems(
-                b -> b.transactItems(items).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
-        stats.record(r.consumedCapacity());
-        return new ApplyResult(fresh.size(), chunk.size() - fresh.size(), 1, 0, 0);
-      } catch (TransactionCanceledException e) {
-        stats.requests++;
-        if (!retryable(e)) {
-          throw new IllegalStateException("transaction refused: " + e.cancellationReasons(), e);
+      List<ItemWrite> writes = new ArrayList<>();
+      for (ItemWrite.Update.Builder u : updates(store, d, state, newSeen).values()) {
+        if (!u.isEmpty()) {
+          writes.add(u.build());
         }
-        LOG.debug("chunk conflicted (attempt {}): {}", attempt, e.cancellationReasons());
-        DdbIo.backoff(attempt);
-      } catch (SdkException e) {
-        throw DdbIo.unavailable(e);
+      }
+      requests[0]++;
+      try {
+        items.write(writes);
+        return new ApplyResult(fresh.size(), chunk.size() - fresh.size(), 1, 0, 0);
+      } catch (ConditionFailedException | RetryableException e) {
+        // Another writer changed a person-day since the read (or the engine saw a conflict):
+        // read again and recount; marks keep the retry exact.
+        LOG.debug("chunk conflicted (attempt {}): {}", attempt, e.getMessage());
+        if (attempt == config.maxAttempts() && e instanceof RetryableException r) {
+          throw r;
+        }
+        Pause.after(attempt);
       }
     }
     throw new RetryableException(
@@ -218,130 +214,111 @@ public final class DynamoDbMetricWriter implements MetricWriter {
         Duration.ofSeconds(1));
   }
 
-  private static boolean retryable(TransactionCanceledException e) {
-    if (!e.hasCancellationReasons()) {
-      return true;
-    }
-    for (CancellationReason r : e.cancellationReasons()) {
-      String code = r.code();
-      if (code != null
-          && !code.equals("None")
-          && !code.equals("ConditionalCheckFailed")
-          && !code.equals("TransactionConflict")
-          && !code.equals("ThrottlingError")
-          && !code.equals("ProvisionedThroughputExceeded")) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private Map<String, ItemUpdate> updates(
-      Store store, Deltas d, Map<String, PersonDay> state, Map<String, List<SdkBytes>> newSeen) {
-    Map<String, ItemUpdate> out = new LinkedHashMap<>();
+  private Map<ItemKey, ItemWrite.Update.Builder> updates(
+      Store store, Deltas d, Map<ItemKey, PersonDay> state, Map<ItemKey, List<Long>> newSeen) {
+    Map<ItemKey, ItemWrite.Update.Builder> out = new LinkedHashMap<>();
     String s = store.id();
     d.users()
         .forEach(
             (key, activity) -> {
-              String pk = MetricKeys.userPk(s, key.id());
-              String sk = MetricKeys.daySk(key.day());
-              ItemUpdate u = person(out, state, pk, sk);
+              ItemKey k = ItemKey.of(MetricKeys.userPk(s, key.id()), MetricKeys.daySk(key.day()));
+              ItemWrite.Update.Builder u = person(out, state, k);
               activity.counts().nonZero().forEach((c, v) -> u.add(c.attribute(), v));
-              PersonDay p = state.getOrDefault(DdbIo.id(pk, sk), PersonDay.ABSENT);
+              PersonDay p = state.getOrDefault(k, PersonDay.ABSENT);
               long first = activity.firstSeen().toEpochMilli();
               long last = activity.lastSeen().toEpochMilli();
               if (p.firstSeen() == null || first < p.firstSeen()) {
-                u.set(MetricKeys.FIRST_SEEN, AttributeValue.fromN(Long.toString(first)));
+                u.set(MetricKeys.FIRST_SEEN, AttrValue.num(first));
               }
               if (p.lastSeen() == null || last > p.lastSeen()) {
-                u.set(MetricKeys.LAST_SEEN, AttributeValue.fromN(Long.toString(last)));
+                u.set(MetricKeys.LAST_SEEN, AttrValue.num(last));
               }
             });
     d.devices()
         .forEach(
             (key, steps) -> {
-              String pk = MetricKeys.userPk(s, key.id());
               String sk = MetricKeys.daySk(key.day());
-              ItemUpdate u = person(out, state, pk, sk);
-              PersonDay p = state.getOrDefault(DdbIo.id(pk, sk), PersonDay.ABSENT);
+              ItemKey k = ItemKey.of(MetricKeys.userPk(s, key.id()), sk);
+              ItemWrite.Update.Builder u = person(out, state, k);
+              PersonDay p = state.getOrDefault(k, PersonDay.ABSENT);
               int reached = FunnelStep.toBits(steps);
               int fresh = FunnelState.newSteps(p.steps(), reached);
               if (fresh != 0) {
-                u.set(
-                    MetricKeys.STEPS, AttributeValue.fromN(Integer.toString(p.steps() | reached)));
-                ItemUpdate shard =
+                u.set(MetricKeys.STEPS, AttrValue.num(p.steps() | reached));
+                ItemWrite.Update.Builder shard =
                     plain(
                         out,
-                        MetricKeys.storeShardPk(s, Keys.shardOf(key.id(), config.shards())),
-                        sk);
+                        ItemKey.of(
+                            MetricKeys.storeShardPk(s, Keys.shardOf(key.id(), config.shards())),
+                            sk));
                 for (FunnelStep step : FunnelStep.fromBits(fresh)) {
                   shard.add(step.attribute(), 1);
                 }
               }
-              newSeen.getOrDefault(DdbIo.id(pk, sk), List.of()).forEach(u::addSeen);
+              u.addMarks(MetricKeys.SEEN, newSeen.getOrDefault(k, List.of()));
             });
     d.store()
         .forEach(
             (key, counts) -> {
-              ItemUpdate u =
-                  plain(out, MetricKeys.storeShardPk(s, key.shard()), MetricKeys.daySk(key.day()));
+              ItemWrite.Update.Builder u =
+                  plain(
+                      out,
+                      ItemKey.of(
+                          MetricKeys.storeShardPk(s, key.shard()), MetricKeys.daySk(key.day())));
               counts.nonZero().forEach((Counter c, Long v) -> u.add(c.attribute(), v));
             });
     d.products()
         .forEach(
             (key, counts) -> {
-              ItemUpdate u =
+              ItemWrite.Update.Builder u =
                   plain(
                       out,
-                      MetricKeys.productsPk(s, key.day()),
-                      MetricKeys.productBucketSk(key.productId()));
+                      ItemKey.of(
+                          MetricKeys.productsPk(s, key.day()),
+                          MetricKeys.productBucketSk(key.productId())));
               counts
                   .nonZero()
                   .forEach(
                       (ProductCounter c, Long v) ->
                           u.add(MetricKeys.productAttribute(c.attribute(), key.productId()), v));
             });
-    out.values().removeIf(ItemUpdate::isEmpty);
     return out;
   }
 
-  private static ItemUpdate person(
-      Map<String, ItemUpdate> out, Map<String, PersonDay> state, String pk, String sk) {
-    String id = DdbIo.id(pk, sk);
+  /** A person-day update, guarded by the version read earlier and bumping it. */
+  private static ItemWrite.Update.Builder person(
+      Map<ItemKey, ItemWrite.Update.Builder> out, Map<ItemKey, PersonDay> state, ItemKey k) {
     return out.computeIfAbsent(
-        id,
-        k -> {
-          ItemUpdate u = new ItemUpdate(pk, sk);
-          u.expectVersion(state.getOrDefault(id, PersonDay.ABSENT).version());
-          return u;
-        });
+        k,
+        key ->
+            ItemWrite.update(key)
+                .add(MetricKeys.VERSION, 1)
+                .when(
+                    Condition.versionIs(
+                        MetricKeys.VERSION, state.getOrDefault(key, PersonDay.ABSENT).version())));
   }
 
-  private static ItemUpdate plain(Map<String, ItemUpdate> out, String pk, String sk) {
-    return out.computeIfAbsent(DdbIo.id(pk, sk), k -> new ItemUpdate(pk, sk));
+  private static ItemWrite.Update.Builder plain(
+      Map<ItemKey, ItemWrite.Update.Builder> out, ItemKey k) {
+    return out.computeIfAbsent(k, ItemWrite::update);
   }
 
-  private Map<String, PersonDay> readPersonDays(Store store, List<ResolvedEvent> chunk) {
-    Set<String> ids = new LinkedHashSet<>();
-    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+  private Map<ItemKey, PersonDay> readPersonDays(Store store, List<ResolvedEvent> chunk) {
+    Set<ItemKey> keys = new LinkedHashSet<>();
     for (ResolvedEvent r : chunk) {
       LocalDate day = DayBucketer.day(r.event().header().timestamp(), store.timezone());
       String sk = MetricKeys.daySk(day);
-      for (String id : new String[] {r.uid(), r.event().header().deviceId()}) {
-        String pk = MetricKeys.userPk(store.id(), id);
-        if (ids.add(DdbIo.id(pk, sk))) {
-          keys.add(DdbIo.key(pk, sk));
-        }
-      }
+      keys.add(ItemKey.of(MetricKeys.userPk(store.id(), r.uid()), sk));
+      keys.add(ItemKey.of(MetricKeys.userPk(store.id(), r.event().header().deviceId()), sk));
     }
-    Map<String, PersonDay> out = new HashMap<>();
-    DdbIo.batchGet(ddb, table, keys).forEach((id, item) -> out.put(id, PersonDay.from(item)));
+    Map<ItemKey, PersonDay> out = new HashMap<>();
+    items.getAll(keys).forEach((k, item) -> out.put(k, PersonDay.from(item)));
     return out;
   }
 
-  private static String deviceItem(Store store, ResolvedEvent r) {
+  private static ItemKey deviceItem(Store store, ResolvedEvent r) {
     var h = r.event().header();
-    return DdbIo.id(
+    return ItemKey.of(
         MetricKeys.userPk(store.id(), h.deviceId()),
         MetricKeys.daySk(DayBucketer.day(h.timestamp(), store.timezone())));
   }
@@ -355,9 +332,5 @@ public final class DynamoDbMetricWriter implements MetricWriter {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static SdkBytes bytes(long hash) {
-    return SdkBytes.fromByteArray(ByteBuffer.allocate(8).putLong(hash).array());
   }
 }

@@ -1,4 +1,4 @@
-package dev.tally.aggregator.dynamodb;
+package dev.tally.aggregator.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,16 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.ApplyResult;
 import dev.tally.aggregator.testing.Events;
-import dev.tally.aggregator.testing.LocalDynamoDb;
 import dev.tally.aggregator.testing.MetricTable;
 import dev.tally.aggregator.testing.Oracle;
 import dev.tally.aggregator.testing.RawEvent;
 import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.event.Event;
+import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.MetricKeys;
 import dev.tally.core.store.Store;
-import dev.tally.dynamodb.TableNames;
+import dev.tally.testkit.CrashingItemStore;
+import dev.tally.testkit.EngineTable;
+import dev.tally.testkit.RecordingItemStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,61 +31,47 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
- * The writer on DynamoDB Local: whatever the redelivery, crash or batching, the stored items equal
- * an independent recomputation from the raw events.
+ * The writer on a real engine: whatever the redelivery, crash or batching, the stored items equal
+ * an independent recomputation from the raw events. Every engine's IT extends this.
  */
-class DynamoDbMetricWriterIT {
-  static LocalDynamoDb dynamo;
+abstract class MetricWriterContract {
   static final Instant NOW = Instant.parse("2025-03-20T15:00:00Z");
-  TableNames tables;
+  EngineTable table;
   Store store = Store.of("shop", "UTC", "USD", List.of());
   Events events = new Events("m");
 
-  @BeforeAll
-  static void startDynamoDb() {
-    dynamo = new LocalDynamoDb();
-  }
-
-  @AfterAll
-  static void stopDynamoDb() {
-    dynamo.close();
-  }
+  /** A fresh, empty metrics table on the engine under test. */
+  protected abstract EngineTable freshTable();
 
   @BeforeEach
   void freshTables() {
-    tables = dynamo.freshTables();
+    table = freshTable();
   }
 
-  private DynamoDbMetricWriter writer(DynamoDbClient client, int maxItems) {
-    return new DynamoDbMetricWriter(client, tables.metrics(), new AggregatorConfig(4, maxItems, 8));
+  private ItemMetricWriter writer(ItemStore items, int maxItems) {
+    return new ItemMetricWriter(items, new AggregatorConfig(4, maxItems, 8));
   }
 
-  private DynamoDbMetricWriter writer() {
-    return writer(dynamo.client(), 100);
+  private ItemMetricWriter writer() {
+    return writer(table.store(), 100);
   }
 
   private static List<Event> parsed(List<RawEvent> raw) {
     return raw.stream().map(RawEvent::toEvent).toList();
   }
 
-  private ApplyResult apply(DynamoDbMetricWriter w, List<RawEvent> batch) {
+  private ApplyResult apply(ItemMetricWriter w, List<RawEvent> batch) {
     return w.apply(store, parsed(batch));
   }
 
   private Map<String, Map<String, Long>> stored() {
-    return MetricTable.read(dynamo.client(), tables.metrics(), store.id());
+    return MetricTable.read(table.all(), store.id());
   }
 
   private void assertMatchesOracle(List<List<RawEvent>> batchesInFirstProcessingOrder) {
@@ -102,7 +91,7 @@ class DynamoDbMetricWriterIT {
   void redeliveredBatches_areCountedOnce() {
     List<RawEvent> all = events.randomMix(new Random(1), 400, 40, 5, NOW);
     List<List<RawEvent>> batches = split(all, 60);
-    DynamoDbMetricWriter w = writer();
+    ItemMetricWriter w = writer();
     int counted = 0;
     for (List<RawEvent> b : batches) {
       counted += apply(w, b).counted();
@@ -122,15 +111,13 @@ class DynamoDbMetricWriterIT {
     // Small transactions, so the batch needs many and the crash lands in the middle.
     // Each new identity link is one transaction of its own; the counter transactions follow.
     int links = Oracle.links(List.of(all)).size();
-    AtomicInteger calls = new AtomicInteger();
-    DynamoDbMetricWriter crashing =
-        writer(dynamo.crashingAfter("transactWriteItems", links + 3, calls), 12);
-    assertThatThrownBy(() -> apply(crashing, all)).isInstanceOf(LocalDynamoDb.Crash.class);
+    ItemMetricWriter crashing = writer(new CrashingItemStore(table.store(), links + 3), 12);
+    assertThatThrownBy(() -> apply(crashing, all)).isInstanceOf(CrashingItemStore.Crash.class);
     Map<String, Map<String, Long>> partial = stored();
     assertThat(partial).isNotEmpty();
     assertThat(partial).isNotEqualTo(Oracle.expected(List.of(all), store.timezone()));
 
-    ApplyResult restart = apply(writer(dynamo.client(), 12), all);
+    ApplyResult restart = apply(writer(table.store(), 12), all);
     assertThat(restart.alreadyCounted()).isPositive();
     assertMatchesOracle(List.of(all));
     // And once more, as if the restarted process crashed before acknowledging.
@@ -141,7 +128,6 @@ class DynamoDbMetricWriterIT {
   @Test
   void crashAfterAnyNumberOfWrites_ofAnyKind_thenRestart_countsEveryEventOnce_andKeepsLinksWhole() {
     List<RawEvent> all = events.randomMix(new Random(3), 120, 20, 3, NOW);
-    Set<String> writes = Set.of("putItem", "updateItem", "transactWriteItems", "batchWriteItem");
     List<String> expectedLinks = new ArrayList<>();
     Oracle.links(List.of(all))
         .forEach(
@@ -152,18 +138,17 @@ class DynamoDbMetricWriterIT {
     Collections.sort(expectedLinks);
     int crashes = 0;
     for (int k = 0; ; k++) {
-      tables = dynamo.freshTables();
-      AtomicInteger calls = new AtomicInteger();
+      table = freshTable();
+      CrashingItemStore crashing = new CrashingItemStore(table.store(), k);
       try {
-        apply(writer(dynamo.crashingAfter(writes, k, calls), 16), all);
-      } catch (LocalDynamoDb.Crash expected) {
+        apply(writer(crashing, 16), all);
+      } catch (CrashingItemStore.Crash expected) {
         crashes++; // the process died after k writes
       }
-      apply(writer(dynamo.client(), 16), all);
+      apply(writer(table.store(), 16), all);
       assertMatchesOracle(List.of(all));
-      assertThat(MetricTable.links(dynamo.client(), tables.metrics(), store.id()))
-          .isEqualTo(expectedLinks);
-      if (calls.get() <= k) {
+      assertThat(MetricTable.links(table.all(), store.id())).isEqualTo(expectedLinks);
+      if (crashing.calls() <= k) {
         break; // the whole batch fit in k writes: every crash point has been tried
       }
     }
@@ -180,7 +165,7 @@ class DynamoDbMetricWriterIT {
     List<RawEvent> first = List.of(view, events.page("a1", null, t.minusSeconds(5)), order);
     List<RawEvent> second = List.of(events.page("a2", null, t), order, view);
     List<RawEvent> third = List.of(view, view, order, events.page("a2", null, t.plusSeconds(1)));
-    DynamoDbMetricWriter w = writer();
+    ItemMetricWriter w = writer();
     apply(w, first);
     ApplyResult r2 = apply(w, second);
     assertThat(r2.counted()).isEqualTo(1);
@@ -199,7 +184,7 @@ class DynamoDbMetricWriterIT {
     List<RawEvent> today = events.randomMix(new Random(4), 100, 15, 1, NOW);
     List<RawEvent> late =
         events.randomMix(new Random(5), 100, 15, 1, NOW.minus(Duration.ofDays(10)));
-    DynamoDbMetricWriter w = writer();
+    ItemMetricWriter w = writer();
     apply(w, today);
     apply(w, late);
     apply(w, late.subList(0, 50));
@@ -265,7 +250,7 @@ class DynamoDbMetricWriterIT {
         List.of(
             events.page("anon-2", null, t.plusSeconds(70)),
             events.alias("anon-2", "alice", t.plusSeconds(80)));
-    DynamoDbMetricWriter w = writer();
+    ItemMetricWriter w = writer();
     apply(w, browsing);
     apply(w, signIn);
     apply(w, afterLink);
@@ -287,18 +272,11 @@ class DynamoDbMetricWriterIT {
         .containsEntry("completedOrder", 1L);
     // The query side finds alice's anonymous ids through the LINKS partition.
     var links =
-        dynamo
-            .client()
-            .query(
-                b ->
-                    b.tableName(tables.metrics())
-                        .keyConditionExpression("pk = :p")
-                        .expressionAttributeValues(
-                            Map.of(
-                                ":p", AttributeValue.fromS(MetricKeys.linksPk("shop", "alice")))))
-            .items();
+        table
+            .store()
+            .query(dev.tally.core.item.ItemQuery.partition(MetricKeys.linksPk("shop", "alice")));
     assertThat(links)
-        .extracting(i -> i.get("sk").s())
+        .extracting(i -> i.key().sk())
         .containsExactlyInAnyOrder("ANON#anon-1", "ANON#anon-2");
   }
 
@@ -311,7 +289,7 @@ class DynamoDbMetricWriterIT {
         List.of(
             events.identify("shared", "carol", t.plusSeconds(2)),
             events.page("shared", null, t.plusSeconds(3)));
-    DynamoDbMetricWriter w = writer();
+    ItemMetricWriter w = writer();
     apply(w, b1);
     apply(w, b2);
     assertMatchesOracle(List.of(b1, b2));
@@ -352,10 +330,9 @@ class DynamoDbMetricWriterIT {
       String who = i % 2 == 0 ? "u1" : "u2";
       batch.add(events.product(null, who, "Product Viewed", "p" + (i % 3), t.plusSeconds(i)));
     }
-    AtomicInteger txCalls = new AtomicInteger();
-    List<Integer> itemsPerTx = new ArrayList<>();
-    DynamoDbClient counting = countingTransactions(txCalls, itemsPerTx);
+    RecordingItemStore counting = new RecordingItemStore(table.store());
     ApplyResult r = writer(counting, 100).apply(store, parsed(batch));
+    List<Integer> itemsPerTx = counting.writeSizes();
     assertThat(r.counted()).isEqualTo(200);
     assertThat(r.transactions()).isEqualTo(1);
     // 2 user-days + at most 2 store shards + 3 product-days, each written once.
@@ -379,7 +356,7 @@ class DynamoDbMetricWriterIT {
       batches.add(delivered.subList(i, Math.min(delivered.size(), i + n)));
       i += n;
     }
-    DynamoDbMetricWriter w = writer(dynamo.client(), 4 + rnd.nextInt(97));
+    ItemMetricWriter w = writer(table.store(), 4 + rnd.nextInt(97));
     for (List<RawEvent> b : batches) {
       apply(w, b);
     }
@@ -406,15 +383,11 @@ class DynamoDbMetricWriterIT {
         }
       }
       var item =
-          dynamo
-              .client()
-              .getItem(
-                  b ->
-                      b.tableName(tables.metrics())
-                          .key(DdbIo.key(MetricKeys.sketchPk("shop", step), "DAY#2025-03-19")))
-              .item();
-      long estimate =
-          DistinctSketch.estimateUnion(List.of(item.get(MetricKeys.HLL).b().asByteArray()));
+          table
+              .store()
+              .get(ItemKey.of(MetricKeys.sketchPk("shop", step), "DAY#2025-03-19"))
+              .orElseThrow();
+      long estimate = DistinctSketch.estimateUnion(List.of(item.bin(MetricKeys.HLL)));
       assertThat(estimate).isEqualTo(devices.size());
 
       // The week's roll-up holds every device of the week's days (2025-03-17 is that Monday).
@@ -429,51 +402,15 @@ class DynamoDbMetricWriterIT {
         }
       }
       var week =
-          dynamo
-              .client()
-              .getItem(
-                  b ->
-                      b.tableName(tables.metrics())
-                          .key(
-                              DdbIo.key(
-                                  MetricKeys.sketchWeekPk("shop", step),
-                                  MetricKeys.weekSk(LocalDate.of(2025, 3, 17)))))
-              .item();
-      assertThat(DistinctSketch.estimateUnion(List.of(week.get(MetricKeys.HLL).b().asByteArray())))
+          table
+              .store()
+              .get(
+                  ItemKey.of(
+                      MetricKeys.sketchWeekPk("shop", step),
+                      MetricKeys.weekSk(LocalDate.of(2025, 3, 17))))
+              .orElseThrow();
+      assertThat(DistinctSketch.estimateUnion(List.of(week.bin(MetricKeys.HLL))))
           .isEqualTo(weekDevices.size());
     }
-  }
-
-  private DynamoDbClient countingTransactions(AtomicInteger calls, List<Integer> sizes) {
-    DynamoDbClient real = dynamo.client();
-    return (DynamoDbClient)
-        java.lang.reflect.Proxy.newProxyInstance(
-            DynamoDbClient.class.getClassLoader(),
-            new Class<?>[] {DynamoDbClient.class},
-            (proxy, m, args) -> {
-              if (m.getName().equals("transactWriteItems")
-                  && args[0] instanceof java.util.function.Consumer<?> c) {
-                @SuppressWarnings("unchecked")
-                var mutation = (java.util.function.Consumer<TransactWriteItemsRequest.Builder>) c;
-                args =
-                    new Object[] {
-                      TransactWriteItemsRequest.builder().applyMutation(mutation).build()
-                    };
-                m =
-                    DynamoDbClient.class.getMethod(
-                        "transactWriteItems", TransactWriteItemsRequest.class);
-              }
-              Object r;
-              try {
-                r = m.invoke(real, args);
-              } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause();
-              }
-              if (args[0] instanceof TransactWriteItemsRequest t) {
-                calls.incrementAndGet();
-                sizes.add(t.transactItems().size());
-              }
-              return r;
-            });
   }
 }
