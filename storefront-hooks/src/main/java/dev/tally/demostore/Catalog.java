@@ -1,13 +1,15 @@
 package dev.tally.demostore;
 
+import dev.tally.core.item.Condition;
+import dev.tally.core.item.ConditionFailedException;
+import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.ItemWrite;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /** The demo shop's 24 art prints. Prices live here, on the server, never in the browser. */
 public final class Catalog {
@@ -64,17 +66,13 @@ public final class Catalog {
    *
    * @return how many products were written
    */
-  public static int seedIfEmpty(DynamoDbClient dynamo, DemoStoreConfig config) {
+  public static int seedIfEmpty(ItemStore store) {
     int written = 0;
     for (Product p : PRODUCTS.values()) {
       try {
-        dynamo.putItem(
-            b ->
-                b.tableName(config.productsTable())
-                    .item(StoreItems.productItem(p))
-                    .conditionExpression("attribute_not_exists(" + StoreItems.PK + ")"));
+        store.write(List.of(ItemWrite.put(StoreItems.productItem(p), Condition.ABSENT)));
         written++;
-      } catch (ConditionalCheckFailedException alreadySeeded) {
+      } catch (ConditionFailedException alreadySeeded) {
         // keep the live stock
       }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.item.ItemStore;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The demo store's HTTP surface: JSON API under {@code /store/api}, pages under {@code /store/},
@@ -24,8 +24,15 @@ public final class DemoStoreRoutes {
 
   private final OrdersService orders;
 
-  public DemoStoreRoutes(DynamoDbClient dynamo, DemoStoreConfig config) {
-    this(OrdersService.create(dynamo, config, Clock.systemUTC()));
+  /**
+   * Routes over the store's items.
+   *
+   * @param store where products, orders and the outbox live (seeded by {@link DemoStore#setUp})
+   * @param config the host's settings for the store; the routes themselves read none of it today
+   */
+  public DemoStoreRoutes(ItemStore store, DemoStoreConfig config) {
+    this(OrdersService.create(store, Clock.systemUTC()));
+    Objects.requireNonNull(config, "config");
   }
 
   public DemoStoreRoutes(OrdersService orders) {

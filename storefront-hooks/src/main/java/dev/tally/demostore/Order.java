@@ -24,7 +24,7 @@ public record Order(
     Objects.requireNonNull(createdAt, "createdAt cannot be null");
   }
 
-  // DynamoDB normalizes numbers (48.00 comes back as 48): keep amounts canonical at cents.
+  // Keep amounts canonical at cents, however they were written or read back (48 is 48.00).
   private static BigDecimal cents(BigDecimal amount) {
     return amount.setScale(2, RoundingMode.UNNECESSARY);
   }

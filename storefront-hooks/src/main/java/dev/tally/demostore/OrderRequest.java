@@ -7,7 +7,10 @@ import java.util.List;
  * server.
  */
 public record OrderRequest(String userId, String anonymousId, List<Item> items) {
-  /** Most lines one order may hold (a DynamoDB transaction holds at most 100 writes). */
+  /**
+   * Most lines one order may hold: an order is one atomic write of a stock update per line plus two
+   * (at most {@link dev.tally.core.item.ItemStore#maxWritesPerCall()}, 100 on DynamoDB).
+   */
   public static final int MAX_LINES = 50;
 
   /** Most units of one product per order. */

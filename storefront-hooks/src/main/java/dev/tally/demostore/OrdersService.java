@@ -1,36 +1,32 @@
 package dev.tally.demostore;
 
-import dev.tally.hooks.DynamoDbOutbox;
+import dev.tally.core.error.RetryableException;
+import dev.tally.core.item.Condition;
+import dev.tally.core.item.ConditionFailedException;
+import dev.tally.core.item.Item;
+import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.ItemWrite;
 import dev.tally.hooks.OrderEvent;
 import dev.tally.hooks.OrderEventKind;
 import dev.tally.hooks.OrderLine;
+import dev.tally.hooks.Outbox;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Places orders: one DynamoDB transaction decrements every product's stock (only if enough is
- * left), writes the order and writes its {@code Order Completed} outbox item. Either all of it
- * happens or none of it.
+ * Places orders: one atomic {@link ItemStore#write} decrements every product's stock (only if
+ * enough is left), writes the order and writes its {@code Order Completed} outbox item. Either all
+ * of it happens or none of it. Products, orders and the outbox share the one store.
  */
 public final class OrdersService {
   /** All prices of the demo store are in this currency. */
@@ -40,108 +36,111 @@ public final class OrdersService {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ID_CHARS = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
 
-  private final DynamoDbClient dynamo;
-  private final DemoStoreConfig config;
-  private final DynamoDbOutbox outbox;
+  private final ItemStore store;
+  private final Outbox outbox;
   private final Clock clock;
   private final Supplier<String> orderIds;
 
   /** A service with random order ids. */
-  public static OrdersService create(DynamoDbClient dynamo, DemoStoreConfig config, Clock clock) {
-    return new OrdersService(dynamo, config, clock, OrdersService::randomOrderId);
+  public static OrdersService create(ItemStore store, Clock clock) {
+    return new OrdersService(store, clock, OrdersService::randomOrderId);
   }
 
-  public OrdersService(
-      DynamoDbClient dynamo, DemoStoreConfig config, Clock clock, Supplier<String> orderIds) {
-    this.dynamo = Objects.requireNonNull(dynamo, "dynamo");
-    this.config = Objects.requireNonNull(config, "config");
+  public OrdersService(ItemStore store, Clock clock, Supplier<String> orderIds) {
+    this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.orderIds = Objects.requireNonNull(orderIds, "orderIds");
-    this.outbox = new DynamoDbOutbox(dynamo, config.ordersTable(), clock);
+    this.outbox = new Outbox(store, clock);
   }
 
   /**
    * Places an order priced from the server's catalog.
    *
+   * <p>A write refused by a condition wrote nothing: a failed stock guard is out of stock, anything
+   * else (the order id was taken) is tried again with a new id. A write that failed with {@link
+   * RetryableException} (a conflicting transaction, throttling, an outage) may or may not have
+   * happened, so it is tried again with the same order: if the first try did commit, the retry
+   * finds the order and returns it instead of placing it twice.
+   *
    * @throws InvalidOrderException for an unknown product
    * @throws OutOfStockException naming the first product without enough stock; nothing is written
-   * @throws StoreBusyException when DynamoDB throttles or the order kept conflicting
+   * @throws StoreBusyException when the store stayed unavailable or the order kept conflicting
    */
   public Order placeOrder(OrderRequest request) {
     Map<Product, Integer> wanted = priced(request);
-    StoreException lastConflict = null;
+    List<Product> products = new ArrayList<>(wanted.keySet());
+    Order order = newOrder(request, wanted);
+    boolean mayHaveCommitted = false;
+    StoreException lastFailure = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      Order order = newOrder(request, wanted);
-      List<TransactWriteItem> writes = new ArrayList<>();
+      // Writes are positional: the stock guards first, in product order, then the order.
+      List<ItemWrite> writes = new ArrayList<>();
       wanted.forEach((product, qty) -> writes.add(decrementStock(product, qty)));
-      writes.add(
-          TransactWriteItem.builder()
-              .put(
-                  Put.builder()
-                      .tableName(config.ordersTable())
-                      .item(StoreItems.orderItem(order))
-                      .conditionExpression("attribute_not_exists(" + StoreItems.PK + ")")
-                      .build())
-              .build());
+      int orderIndex = writes.size();
+      writes.add(ItemWrite.put(StoreItems.orderItem(order), Condition.ABSENT));
       writes.add(outbox.enqueue(completedEvent(order)));
       try {
-        dynamo.transactWriteItems(b -> b.transactItems(writes));
+        store.write(writes);
         return order;
-      } catch (TransactionCanceledException e) {
-        throwIfOutOfStock(e.cancellationReasons(), new ArrayList<>(wanted.keySet()), wanted);
-        // Otherwise a concurrent order touched the same stock, or the id collided: try again.
-        lastConflict = new StoreBusyException("order kept conflicting with other orders", e);
+      } catch (ConditionFailedException e) {
+        if (mayHaveCommitted && e.failed().contains(orderIndex) && isStored(order)) {
+          return order; // an earlier try committed although it reported a failure
+        }
+        throwIfOutOfStock(e, products, wanted);
+        // Otherwise the order id (or its outbox key) was taken: try again as a new order.
+        lastFailure = new StoreBusyException("order kept conflicting with other orders", e);
+        order = newOrder(request, wanted);
+        mayHaveCommitted = false;
+      } catch (RetryableException e) {
+        lastFailure = busy(e);
+        mayHaveCommitted = true;
+      }
+      if (attempt < MAX_ATTEMPTS) {
         pause(attempt);
-      } catch (SdkException e) {
-        throw new StoreBusyException("the store's database is unavailable: " + e.getMessage(), e);
       }
     }
-    throw lastConflict;
+    throw lastFailure;
   }
 
   /** The order with this id. */
   public Order getOrder(String orderId) {
-    Map<String, AttributeValue> item = read(config.ordersTable(), StoreItems.orderKey(orderId));
-    if (item.isEmpty()) {
-      throw new NotFoundException("no order " + orderId);
-    }
-    return StoreItems.orderFrom(item);
+    return busyIfUnavailable(() -> store.get(StoreItems.orderKey(orderId)))
+        .map(StoreItems::orderFrom)
+        .orElseThrow(() -> new NotFoundException("no order " + orderId));
   }
 
-  /** Current stock of every catalog product, by product id (one BatchGetItem, no Scan). */
+  /** Current stock of every seeded catalog product, by product id (one batch read). */
   public Map<String, Integer> stockLevels() {
-    List<Map<String, AttributeValue>> keys =
-        Catalog.all().stream().map(p -> StoreItems.productKey(p.id())).toList();
-    Map<String, KeysAndAttributes> request =
-        Map.of(
-            config.productsTable(),
-            KeysAndAttributes.builder().keys(keys).projectionExpression("pk, stock").build());
-    Map<String, Integer> stock = new HashMap<>();
-    while (!request.isEmpty()) {
-      Map<String, KeysAndAttributes> pending = request;
-      var response = dynamo.batchGetItem(b -> b.requestItems(pending));
-      for (var item : response.responses().getOrDefault(config.productsTable(), List.of())) {
-        stock.put(StoreItems.productIdOf(item), StoreItems.stockOf(item));
-      }
-      request = response.unprocessedKeys();
+    List<ItemKey> keys = Catalog.all().stream().map(p -> StoreItems.productKey(p.id())).toList();
+    Map<String, Integer> stock = new LinkedHashMap<>();
+    for (Item item : busyIfUnavailable(() -> store.getAll(keys)).values()) {
+      stock.put(StoreItems.productIdOf(item), StoreItems.stockOf(item));
     }
     return stock;
   }
 
   /** Current stock of one product (0 if it was never seeded). */
   public int stockOf(String productId) {
-    Map<String, AttributeValue> item =
-        read(config.productsTable(), StoreItems.productKey(productId));
-    return item.isEmpty() ? 0 : StoreItems.stockOf(item);
+    return busyIfUnavailable(() -> store.get(StoreItems.productKey(productId)))
+        .map(StoreItems::stockOf)
+        .orElse(0);
   }
 
-  private Map<String, AttributeValue> read(String table, Map<String, AttributeValue> key) {
-    Map<String, AttributeValue> item =
-        dynamo.getItem(b -> b.tableName(table).key(key).consistentRead(true)).item();
-    return item == null ? Map.of() : item;
+  // The one translation of the port's transient failure into the store's 503.
+  private static <T> T busyIfUnavailable(Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (RetryableException e) {
+      throw busy(e);
+    }
   }
 
-  // Merges repeated products (a transaction may touch an item only once) and prices each line.
+  private static StoreBusyException busy(RetryableException e) {
+    return new StoreBusyException(
+        "the store's database is busy or unavailable: " + e.getMessage(), e);
+  }
+
+  // Merges repeated products (one write call may touch a key only once) and prices each line.
   private static Map<Product, Integer> priced(OrderRequest request) {
     Map<Product, Integer> wanted = new LinkedHashMap<>();
     for (OrderRequest.Item item : request.items()) {
@@ -188,34 +187,34 @@ public final class OrdersService {
         order.createdAt());
   }
 
-  private TransactWriteItem decrementStock(Product product, int quantity) {
-    return TransactWriteItem.builder()
-        .update(
-            Update.builder()
-                .tableName(config.productsTable())
-                .key(StoreItems.productKey(product.id()))
-                .updateExpression("SET #stock = #stock - :q")
-                .conditionExpression("attribute_exists(#pk) AND #stock >= :q")
-                .expressionAttributeNames(Map.of("#stock", StoreItems.STOCK, "#pk", StoreItems.PK))
-                .expressionAttributeValues(
-                    Map.of(":q", AttributeValue.fromN(Integer.toString(quantity))))
-                // The failed item comes back with the cancellation, so we can say how many are
-                // left.
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                .build())
+  private static ItemWrite decrementStock(Product product, int quantity) {
+    return ItemWrite.update(StoreItems.productKey(product.id()))
+        .add(StoreItems.STOCK, -quantity)
+        .when(Condition.atLeast(StoreItems.STOCK, quantity))
         .build();
   }
 
-  // Reasons are positional: the first entries are the stock updates, in the order they were added.
+  // Failed indexes are positional: the first writes are the stock updates, in product order.
   private static void throwIfOutOfStock(
-      List<CancellationReason> reasons, List<Product> products, Map<Product, Integer> wanted) {
-    for (int i = 0; i < products.size() && i < reasons.size(); i++) {
-      CancellationReason r = reasons.get(i);
-      if ("ConditionalCheckFailed".equals(r.code())) {
+      ConditionFailedException e, List<Product> products, Map<Product, Integer> wanted) {
+    for (int i : e.failed()) {
+      if (i < products.size()) {
         Product p = products.get(i);
-        int available = r.hasItem() && !r.item().isEmpty() ? StoreItems.stockOf(r.item()) : 0;
+        int available = e.current(i).map(StoreItems::stockOf).orElse(0);
         throw new OutOfStockException(p, wanted.get(p), available);
       }
+    }
+  }
+
+  // Whether this very order is stored (a taken id holds another order).
+  private boolean isStored(Order order) {
+    try {
+      return busyIfUnavailable(() -> store.get(StoreItems.orderKey(order.orderId())))
+          .map(StoreItems::orderFrom)
+          .filter(order::equals)
+          .isPresent();
+    } catch (IllegalStateException unreadable) {
+      return false;
     }
   }
 

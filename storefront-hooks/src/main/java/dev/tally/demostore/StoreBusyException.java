@@ -1,6 +1,9 @@
 package dev.tally.demostore;
 
-/** DynamoDB is throttling or the order kept conflicting with others (HTTP 503): retry later. */
+/**
+ * The store's database is busy or unavailable, or the order kept conflicting with others (HTTP
+ * 503): retry later.
+ */
 public final class StoreBusyException extends StoreException {
   public StoreBusyException(String message, Throwable cause) {
     super(message, cause);

@@ -12,9 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays pending outbox items to Tally: query, send, then delete. A crash between send and delete
- * only causes a resend with the same deterministic messageId, which ingest deduplicates, so each
- * committed order is counted exactly once.
+ * Relays pending outbox items to Tally: read the oldest, send, then delete. A crash between send
+ * and delete only causes a resend with the same deterministic messageId, which ingest deduplicates,
+ * so each committed order is counted exactly once. The relay works on any {@link
+ * dev.tally.core.item.ItemStore} engine behind the {@link Outbox}, DynamoDB through the AWS engine
+ * included.
  */
 public final class OutboxRelay implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -23,7 +25,7 @@ public final class OutboxRelay implements AutoCloseable {
   /** How long {@link #close()} lets an in-flight batch finish before interrupting it. */
   public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
-  private final DynamoDbOutbox outbox;
+  private final Outbox outbox;
   private final EventSender sender;
   private final OutboxConfig config;
   private final Clock clock;
@@ -32,7 +34,7 @@ public final class OutboxRelay implements AutoCloseable {
   private Instant pausedUntil = Instant.MIN;
   private int failures;
 
-  public OutboxRelay(DynamoDbOutbox outbox, EventSender sender, OutboxConfig config, Clock clock) {
+  public OutboxRelay(Outbox outbox, EventSender sender, OutboxConfig config, Clock clock) {
     this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.sender = Objects.requireNonNull(sender, "sender");
     this.config = Objects.requireNonNull(config, "config");
@@ -144,7 +146,7 @@ public final class OutboxRelay implements AutoCloseable {
         }
       }
     } catch (RuntimeException e) {
-      // A DynamoDB outage must not kill the scheduled task: a thrown exception would cancel it.
+      // A storage outage must not kill the scheduled task: a thrown exception would cancel it.
       synchronized (lock) {
         backOff(new RetryableSendException("outbox unavailable: " + e, null, e));
       }

@@ -159,11 +159,11 @@ class OrderEventTest {
 
   @Test
   void outboxConfig_defaults_areDocumentedValues_andBadValuesAreRejected() {
-    OutboxConfig c = OutboxConfig.defaults("orders");
+    OutboxConfig c = OutboxConfig.defaults();
     assertThat(c.batchSize()).isEqualTo(25);
     assertThat(c.pollInterval().toMillis()).isEqualTo(500);
     assertThatThrownBy(
-            () -> new OutboxConfig("t", 0, c.pollInterval(), c.initialBackoff(), c.maxBackoff()))
+            () -> new OutboxConfig(0, c.pollInterval(), c.initialBackoff(), c.maxBackoff()))
         .hasMessageContaining("batchSize");
   }
 

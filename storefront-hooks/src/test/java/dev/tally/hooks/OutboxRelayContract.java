@@ -4,9 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.core.item.AttrValue;
+import dev.tally.core.item.Condition;
+import dev.tally.core.item.ConditionFailedException;
+import dev.tally.core.item.Item;
+import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemQuery;
+import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.ItemWrite;
 import dev.tally.hooks.TallyIngestStub.Answer;
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,27 +25,28 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
-class OutboxRelayIT {
-  @RegisterExtension static final LocalDynamoDb ddb = new LocalDynamoDb();
-
+/**
+ * The outbox and its relay on any {@link ItemStore} engine: each engine's test class extends this
+ * and hands a fresh, empty table to every test.
+ */
+public abstract class OutboxRelayContract {
   final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T10:00:00Z"));
+  ItemStore store;
   TallyIngestStub ingest;
-  String table;
-  DynamoDbOutbox outbox;
+  Outbox outbox;
   OutboxConfig config;
   HttpEventSender http;
 
+  /** A new, empty table. */
+  protected abstract ItemStore freshStore();
+
   @BeforeEach
   void setUp() throws Exception {
+    store = freshStore();
     ingest = new TallyIngestStub();
-    table = ddb.freshTable("orders");
-    outbox = new DynamoDbOutbox(ddb.client(), table, clock);
-    config = OutboxConfig.defaults(table).withPollInterval(Duration.ofMillis(50));
+    outbox = new Outbox(store, clock);
+    config = OutboxConfig.defaults().withPollInterval(Duration.ofMillis(50));
     http =
         new HttpEventSender(
             HttpClient.newHttpClient(), TallyEndpoint.of(ingest.baseUri(), "wk"), clock);
@@ -47,35 +57,28 @@ class OutboxRelayIT {
     ingest.close();
   }
 
-  /** What a store does at checkout: the order and its event in one transaction. */
+  /** What a store does at checkout: the order and its event in one atomic write. */
   void commitOrder(String orderId, String revenue) {
-    OrderEvent event =
-        new OrderEvent(
-            OrderEventKind.COMPLETED,
-            orderId,
-            "ada",
-            "anon-1",
-            new BigDecimal(revenue),
-            new BigDecimal(revenue),
-            "USD",
-            List.of(new OrderLine("p1", "SKU-P1", new BigDecimal(revenue), 1)),
-            clock.instant());
-    Map<String, AttributeValue> order =
-        Map.of(
-            "pk",
-            AttributeValue.fromS("ORDER#" + orderId),
-            "sk",
-            AttributeValue.fromS("ORDER"),
-            "total",
-            AttributeValue.fromN(revenue));
-    ddb.client()
-        .transactWriteItems(
-            b ->
-                b.transactItems(
-                    TransactWriteItem.builder()
-                        .put(Put.builder().tableName(table).item(order).build())
-                        .build(),
-                    outbox.enqueue(event)));
+    store.write(List.of(orderPut(orderId, revenue), outbox.enqueue(event(orderId, revenue))));
+  }
+
+  OrderEvent event(String orderId, String revenue) {
+    return new OrderEvent(
+        OrderEventKind.COMPLETED,
+        orderId,
+        "ada",
+        "anon-1",
+        new BigDecimal(revenue),
+        new BigDecimal(revenue),
+        "USD",
+        List.of(new OrderLine("p1", "SKU-P1", new BigDecimal(revenue), 1)),
+        clock.instant());
+  }
+
+  static ItemWrite orderPut(String orderId, String revenue) {
+    return ItemWrite.put(
+        Item.of(ItemKey.of("ORDER#" + orderId, "ORDER"), Map.of("total", AttrValue.str(revenue))),
+        Condition.ABSENT);
   }
 
   OutboxRelay relay(EventSender sender) {
@@ -166,11 +169,16 @@ class OutboxRelayIT {
 
     assertThat(ingest.uniqueEvents()).containsOnlyKeys("order-o-good-completed");
     assertThat(outbox.pending(10)).isEmpty();
-    List<Map<String, AttributeValue>> failed = outbox.failed(10);
+    List<FailedOutboxEntry> failed = outbox.failed(10);
     assertThat(failed).hasSize(1);
-    assertThat(failed.get(0).get("status").s()).isEqualTo("FAILED");
-    assertThat(failed.get(0).get("error").s()).contains("HTTP 400");
-    assertThat(failed.get(0).get("sk").s()).contains("#o-bad#completed");
+    FailedOutboxEntry bad = failed.get(0);
+    assertThat(bad.error()).contains("HTTP 400");
+    assertThat(bad.sortKey()).contains("#o-bad#completed");
+    assertThat(bad.event()).get().extracting(OrderEvent::orderId).isEqualTo("o-bad");
+    assertThat(bad.failedAt()).isEqualTo(clock.instant());
+    Item stored = store.get(ItemKey.of(Outbox.FAILED_PK, bad.sortKey())).orElseThrow();
+    assertThat(stored.str("status")).isEqualTo("FAILED");
+    assertThat(stored.str("error")).contains("HTTP 400");
   }
 
   @Test
@@ -217,5 +225,75 @@ class OutboxRelayIT {
     assertThat(outbox.pending(10))
         .extracting(e -> e.event().orderId())
         .containsExactly("first", "second", "third");
+  }
+
+  @Test
+  void pendingItem_hasTheDocumentedLayout() {
+    commitOrder("o-6006", "7.00");
+
+    List<Item> items = store.query(ItemQuery.partition(Outbox.PENDING_PK));
+    assertThat(items).hasSize(1);
+    Item item = items.get(0);
+    assertThat(item.key().sk()).isEqualTo("2025-03-01T10:00:00.000000Z#o-6006#completed");
+    assertThat(item.str("messageId")).isEqualTo("order-o-6006-completed");
+    assertThat(item.str("status")).isEqualTo("PENDING");
+    OrderEvent stored = OrderEventJson.fromJson(item.str("payload"));
+    assertThat(stored.messageId()).isEqualTo("order-o-6006-completed");
+    assertThat(stored.revenue()).isEqualByComparingTo("7.00");
+  }
+
+  @Test
+  void refusedBusinessChange_leavesNoOutboxItem() {
+    commitOrder("o-7007", "3.00");
+    clock.advance(Duration.ofMillis(1));
+
+    // The same order again: its guarded put fails, so its event must not be enqueued either.
+    assertThatThrownBy(() -> commitOrder("o-7007", "3.00"))
+        .isInstanceOfSatisfying(
+            ConditionFailedException.class, e -> assertThat(e.failed()).containsExactly(0));
+
+    assertThat(outbox.pending(10)).hasSize(1);
+  }
+
+  @Test
+  void unreadablePendingItem_isMovedToFailed_andTheOthersAreStillRead() {
+    store.write(
+        List.of(
+            ItemWrite.put(
+                Item.of(
+                    ItemKey.of(Outbox.PENDING_PK, "2025-03-01T09:00:00.000000Z#o-junk#completed"),
+                    Map.of("payload", AttrValue.str("{not json"))),
+                Condition.NONE)));
+    commitOrder("o-8008", "8.00");
+
+    assertThat(outbox.pending(10)).extracting(e -> e.event().orderId()).containsExactly("o-8008");
+
+    List<FailedOutboxEntry> failed = outbox.failed(10);
+    assertThat(failed).hasSize(1);
+    assertThat(failed.get(0).sortKey()).contains("#o-junk#");
+    assertThat(failed.get(0).payload()).isEqualTo("{not json");
+    assertThat(failed.get(0).error()).contains("not an order event message");
+    assertThat(failed.get(0).event()).isEmpty();
+    assertThat(relay(http).relayOnce()).isEqualTo(1);
+    assertThat(ingest.uniqueEvents()).containsOnlyKeys("order-o-8008-completed");
+  }
+
+  @Test
+  void storeOutage_pausesTheStartedRelay_whichThenDelivers() throws Exception {
+    commitOrder("o-9009", "9.00");
+    FaultyItemStore faulty = new FaultyItemStore(store).failQueries(1);
+    Outbox flaky = new Outbox(faulty, clock);
+    config = config.withBackoff(Duration.ofMillis(1), Duration.ofMillis(1));
+    try (OutboxRelay relay = new OutboxRelay(flaky, http, config, Clock.systemUTC())) {
+      relay.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while ((ingest.uniqueEvents().isEmpty() || !outbox.pending(1).isEmpty())
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    }
+    assertThat(faulty.faultsLeft()).isZero();
+    assertThat(ingest.uniqueEvents()).containsOnlyKeys("order-o-9009-completed");
+    assertThat(outbox.pending(10)).isEmpty();
   }
 }

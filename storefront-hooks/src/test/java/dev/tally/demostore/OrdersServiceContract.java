@@ -3,14 +3,19 @@ package dev.tally.demostore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tally.hooks.DynamoDbOutbox;
-import dev.tally.hooks.LocalDynamoDb;
+import dev.tally.core.item.AttrValue;
+import dev.tally.core.item.Condition;
+import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.ItemWrite;
+import dev.tally.hooks.FaultyItemStore;
+import dev.tally.hooks.FaultyItemStore.When;
 import dev.tally.hooks.OrderEventKind;
-import java.net.URI;
+import dev.tally.hooks.Outbox;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,37 +23,48 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-class OrdersServiceIT {
-  @RegisterExtension static final LocalDynamoDb ddb = new LocalDynamoDb();
-
-  DemoStoreConfig config;
+/**
+ * The orders service on any {@link ItemStore} engine: each engine's test class extends this and
+ * hands a fresh, empty table to every test.
+ */
+public abstract class OrdersServiceContract {
+  ItemStore store;
   OrdersService orders;
-  DynamoDbOutbox outbox;
+  Outbox outbox;
+
+  /** Every order id the services handed out, placed or not. */
+  final List<String> issuedIds = new CopyOnWriteArrayList<>();
+
+  /** A new, empty table. */
+  protected abstract ItemStore freshStore();
 
   @BeforeEach
   void freshTables() {
-    String suffix = Long.toHexString(System.nanoTime());
-    config =
-        new DemoStoreConfig(
-            "products-" + suffix, "orders-" + suffix, URI.create("http://127.0.0.1:1"), "wk");
-    DemoStoreTables.createIfMissing(ddb.client(), config);
-    assertThat(Catalog.seedIfEmpty(ddb.client(), config)).isEqualTo(24);
-    orders = OrdersService.create(ddb.client(), config, Clock.systemUTC());
-    outbox = new DynamoDbOutbox(ddb.client(), config.ordersTable(), Clock.systemUTC());
+    store = freshStore();
+    assertThat(Catalog.seedIfEmpty(store)).isEqualTo(24);
+    orders = service(store);
+    outbox = Outbox.create(store);
+  }
+
+  /** A service on {@code on} whose order ids are recorded. */
+  OrdersService service(ItemStore on) {
+    return new OrdersService(on, Clock.systemUTC(), () -> issued(OrdersService.randomOrderId()));
+  }
+
+  String issued(String id) {
+    issuedIds.add(id);
+    return id;
   }
 
   static OrderRequest request(String productId, int quantity) {
     return new OrderRequest(null, "anon-1", List.of(new OrderRequest.Item(productId, quantity)));
   }
 
+  /** How many of the issued ids have an order stored. */
   int orderCount() {
-    return ddb.client().scan(b -> b.tableName(config.ordersTable())).items().stream()
-        .filter(i -> i.get("pk").s().startsWith("ORDER#"))
-        .mapToInt(i -> 1)
-        .sum();
+    return (int)
+        issuedIds.stream().filter(id -> store.get(StoreItems.orderKey(id)).isPresent()).count();
   }
 
   @Test
@@ -115,19 +131,7 @@ class OrdersServiceIT {
   @Test
   void concurrentOrdersForTheLastUnit_exactlyOneSucceeds() throws Exception {
     String id = "night-garden";
-    ddb.client()
-        .updateItem(
-            b ->
-                b.tableName(config.productsTable())
-                    .key(
-                        java.util.Map.of(
-                            "pk",
-                            AttributeValue.fromS("PRODUCT#" + id),
-                            "sk",
-                            AttributeValue.fromS("PRODUCT")))
-                    .updateExpression("SET stock = :one")
-                    .expressionAttributeValues(
-                        java.util.Map.of(":one", AttributeValue.fromN("1"))));
+    setStock(id, 1);
 
     int buyers = 8;
     CountDownLatch go = new CountDownLatch(1);
@@ -168,9 +172,93 @@ class OrdersServiceIT {
   @Test
   void seeding_twice_neverResetsLiveStock() {
     orders.placeOrder(request("quiet-orchard", 3));
-    assertThat(Catalog.seedIfEmpty(ddb.client(), config)).isZero();
+    assertThat(Catalog.seedIfEmpty(store)).isZero();
     assertThat(orders.stockOf("quiet-orchard"))
         .isEqualTo(Catalog.find("quiet-orchard").orElseThrow().initialStock() - 3);
     assertThat(orders.stockLevels()).hasSize(24).containsEntry("quiet-orchard", 17);
+  }
+
+  @Test
+  void missingOrder_isNotFound() {
+    assertThatThrownBy(() -> orders.getOrder("ord_missing"))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("ord_missing");
+  }
+
+  @Test
+  void lastUnits_outOfStockSaysHowManyAreLeft() {
+    setStock("night-garden", 2);
+    assertThatThrownBy(() -> orders.placeOrder(request("night-garden", 3)))
+        .isInstanceOf(OutOfStockException.class)
+        .hasMessageContaining("'Night Garden' (night-garden) has 2 left, 3 requested");
+    orders.placeOrder(request("night-garden", 2));
+    assertThatThrownBy(() -> orders.placeOrder(request("night-garden", 1)))
+        .hasMessageContaining("has 0 left, 1 requested");
+  }
+
+  @Test
+  void takenOrderId_isRetriedAsANewOrder_leavingTheOtherOrderAlone() {
+    Order existing = orders.placeOrder(request("glasshouse", 1));
+    List<String> ids = new ArrayList<>(List.of(existing.orderId(), "ord_fresh"));
+    OrdersService clashing = new OrdersService(store, Clock.systemUTC(), () -> ids.remove(0));
+
+    Order placed = clashing.placeOrder(request("small-comet", 2));
+
+    assertThat(placed.orderId()).isEqualTo("ord_fresh");
+    assertThat(orders.getOrder(existing.orderId())).isEqualTo(existing);
+    assertThat(orders.getOrder("ord_fresh")).isEqualTo(placed);
+    assertThat(orders.stockOf("small-comet"))
+        .isEqualTo(Catalog.find("small-comet").orElseThrow().initialStock() - 2);
+    assertThat(outbox.pending(10)).hasSize(2);
+  }
+
+  @Test
+  void engineConflict_isRetried_andTheOrderIsPlacedOnce() {
+    FaultyItemStore faulty = new FaultyItemStore(store).failWrites(2, When.BEFORE_WRITING);
+
+    Order order = service(faulty).placeOrder(request("paper-moons", 1));
+
+    assertThat(faulty.faultsLeft()).isZero();
+    assertThat(orders.getOrder(order.orderId())).isEqualTo(order);
+    assertThat(orders.stockOf("paper-moons"))
+        .isEqualTo(Catalog.find("paper-moons").orElseThrow().initialStock() - 1);
+    assertThat(orderCount()).isEqualTo(1);
+    assertThat(outbox.pending(10)).hasSize(1);
+  }
+
+  @Test
+  void failureReportedAfterTheWriteCommitted_isNotPlacedTwice() {
+    FaultyItemStore faulty = new FaultyItemStore(store).failWrites(1, When.AFTER_WRITING);
+
+    Order order = service(faulty).placeOrder(request("paper-moons", 2));
+
+    assertThat(issuedIds).containsExactly(order.orderId());
+    assertThat(orders.getOrder(order.orderId())).isEqualTo(order);
+    assertThat(orders.stockOf("paper-moons"))
+        .isEqualTo(Catalog.find("paper-moons").orElseThrow().initialStock() - 2);
+    assertThat(outbox.pending(10)).hasSize(1);
+  }
+
+  @Test
+  void storeStayingUnavailable_isStoreBusy_andNothingIsWritten() {
+    FaultyItemStore faulty = new FaultyItemStore(store).failWrites(100, When.BEFORE_WRITING);
+
+    assertThatThrownBy(() -> service(faulty).placeOrder(request("paper-moons", 1)))
+        .isInstanceOf(StoreBusyException.class)
+        .hasMessageContaining("busy or unavailable");
+
+    assertThat(orders.stockOf("paper-moons"))
+        .isEqualTo(Catalog.find("paper-moons").orElseThrow().initialStock());
+    assertThat(orderCount()).isZero();
+    assertThat(outbox.pending(10)).isEmpty();
+  }
+
+  void setStock(String productId, int stock) {
+    store.write(
+        List.of(
+            ItemWrite.update(StoreItems.productKey(productId))
+                .set(StoreItems.STOCK, AttrValue.num(stock))
+                .when(Condition.EXISTS)
+                .build()));
   }
 }

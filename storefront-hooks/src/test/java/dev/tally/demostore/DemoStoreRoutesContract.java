@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tally.hooks.DynamoDbOutbox;
+import dev.tally.core.item.ItemStore;
+import dev.tally.hooks.FaultyItemStore;
+import dev.tally.hooks.FaultyItemStore.When;
 import dev.tally.hooks.HttpEventSender;
-import dev.tally.hooks.LocalDynamoDb;
+import dev.tally.hooks.Outbox;
 import dev.tally.hooks.OutboxConfig;
 import dev.tally.hooks.OutboxRelay;
 import dev.tally.hooks.TallyEndpoint;
@@ -20,27 +22,36 @@ import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-class DemoStoreRoutesIT {
-  @RegisterExtension static final LocalDynamoDb ddb = new LocalDynamoDb();
+/**
+ * The demo store's HTTP API on any {@link ItemStore} engine: each engine's test class extends this
+ * and hands a fresh, empty table to every test.
+ */
+public abstract class DemoStoreRoutesContract {
   static final ObjectMapper JSON = new ObjectMapper();
   final HttpClient http = HttpClient.newHttpClient();
+
+  ItemStore store;
+
+  /** What the routes run on: the engine's store, failing only when a test says so. */
+  FaultyItemStore faulty;
 
   DemoStoreConfig config;
   Javalin app;
   TallyIngestStub ingest;
   String base;
 
+  /** A new, empty table. */
+  protected abstract ItemStore freshStore();
+
   @BeforeEach
   void startStore() throws Exception {
+    store = freshStore();
+    faulty = new FaultyItemStore(store);
     ingest = new TallyIngestStub();
-    String suffix = Long.toHexString(System.nanoTime());
-    config =
-        new DemoStoreConfig(
-            "products-" + suffix, "orders-" + suffix, ingest.baseUri(), "demo_write_key");
-    DemoStore.setUp(ddb.client(), config);
-    DemoStoreRoutes routes = new DemoStoreRoutes(ddb.client(), config);
+    config = new DemoStoreConfig(ingest.baseUri(), "demo_write_key");
+    assertThat(DemoStore.setUp(store)).isEqualTo(24);
+    DemoStoreRoutes routes = new DemoStoreRoutes(faulty, config);
     app = Javalin.create(routes::register).start("127.0.0.1", 0);
     base = "http://127.0.0.1:" + app.port();
   }
@@ -165,9 +176,9 @@ class DemoStoreRoutesIT {
     String orderId = JSON.readTree(res.body()).get("orderId").asText();
     OutboxRelay relay =
         new OutboxRelay(
-            new DynamoDbOutbox(ddb.client(), config.ordersTable(), Clock.systemUTC()),
+            new Outbox(store, Clock.systemUTC()),
             HttpEventSender.create(TallyEndpoint.of(config.tallyEndpoint(), config.writeKey())),
-            OutboxConfig.defaults(config.ordersTable()),
+            OutboxConfig.defaults(),
             Clock.systemUTC());
 
     assertThat(relay.relayOnce()).isEqualTo(1);
@@ -177,5 +188,23 @@ class DemoStoreRoutesIT {
     assertThat(event).isNotNull();
     assertThat(event.at("/properties/revenue").decimalValue()).isEqualByComparingTo("89.97");
     assertThat(event.get("anonymousId").asText()).isEqualTo("anon-7");
+  }
+
+  @Test
+  void unavailableStore_is503WithRetryAfter_andNothingIsWritten() throws Exception {
+    faulty.failWrites(100, When.BEFORE_WRITING);
+
+    HttpResponse<String> res =
+        post(
+            "/store/api/orders",
+            "{\"anonymousId\":\"a\",\"items\":[{\"productId\":\"small-comet\",\"quantity\":1}]}");
+
+    assertThat(res.statusCode()).isEqualTo(503);
+    assertThat(res.headers().firstValue("Retry-After")).contains("1");
+    assertThat(JSON.readTree(res.body()).get("error").asText()).contains("busy or unavailable");
+    assertThat(Outbox.create(store).pending(10)).isEmpty();
+    JsonNode comet = JSON.readTree(get("/store/api/products/small-comet").body());
+    assertThat(comet.get("stock").asInt())
+        .isEqualTo(Catalog.find("small-comet").orElseThrow().initialStock());
   }
 }

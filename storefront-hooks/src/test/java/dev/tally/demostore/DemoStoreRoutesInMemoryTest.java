@@ -1,0 +1,11 @@
+package dev.tally.demostore;
+
+import dev.tally.core.item.InMemoryItemStore;
+import dev.tally.core.item.ItemStore;
+
+class DemoStoreRoutesInMemoryTest extends DemoStoreRoutesContract {
+  @Override
+  protected ItemStore freshStore() {
+    return InMemoryItemStore.create();
+  }
+}
