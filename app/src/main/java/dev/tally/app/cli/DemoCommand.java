@@ -7,7 +7,7 @@ import dev.tally.app.sim.Workload;
 import dev.tally.app.stack.DemoStore;
 import dev.tally.app.stack.EmbeddedStack;
 import dev.tally.demostore.DemoStoreConfig;
-import dev.tally.hooks.DynamoDbOutbox;
+import dev.tally.hooks.Outbox;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
@@ -151,11 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
    */
   private static boolean awaitOutbox(EmbeddedStack stack, Duration timeout)
       throws InterruptedException {
-    DynamoDbOutbox outbox =
-        new DynamoDbOutbox(
-            stack.dynamoDb(),
-            DemoStoreConfig.defaults(stack.baseUri()).ordersTable(),
-            Clock.systemUTC());
+    Outbox outbox = Outbox.create(stack.engine().shop());
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!outbox.pending(1).isEmpty()) {
       if (System.nanoTime() > deadline) {

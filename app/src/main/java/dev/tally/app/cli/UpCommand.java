@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "up",
     mixinStandardHelpOptions = true,
-    description = "Start the whole pipeline locally (DynamoDB Local, ElasticMQ, HTTP on one port).")
+    description = "Start the whole pipeline locally: HTTP API, durable event log, aggregator and storage in one process.")
 public final class UpCommand implements Callable<Integer> {
   @Mixin StackOptions options;
 
@@ -24,7 +24,7 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   static EmbeddedStack start(StackOptions options) {
-    System.err.println("Starting Tally (DynamoDB Local, ElasticMQ, HTTP)…");
+    System.err.println("Starting Tally…");
     EmbeddedStack stack = EmbeddedStack.start(options.toConfig(), System.getenv(), Routes.all());
     printBanner(stack, options);
     return stack;
@@ -92,7 +92,7 @@ public final class UpCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  System.err.println("Stopping Tally: draining the queue…");
+                  System.err.println("Stopping Tally: counting what is left in the log…");
                   stack.close();
                   System.err.println("Stopped.");
                   stopped.countDown();

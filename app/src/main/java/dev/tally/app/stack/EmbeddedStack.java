@@ -1,23 +1,18 @@
 package dev.tally.app.stack;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
-import dev.tally.aggregator.dynamodb.DynamoDbMetricWriter;
-import dev.tally.aggregator.sqs.SqsPoller;
+import dev.tally.aggregator.LogPoller;
+import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.core.event.Json;
-import dev.tally.core.port.InMemoryDedupStore;
+import dev.tally.core.item.ItemStore;
+import dev.tally.core.port.ItemDedupStore;
+import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.StoreRegistry;
-import dev.tally.dynamodb.AwsEndpoints;
-import dev.tally.dynamodb.DynamoDbStoreRegistry;
-import dev.tally.dynamodb.TableNames;
-import dev.tally.dynamodb.Tables;
 import dev.tally.ingest.IngestConfig;
 import dev.tally.ingest.IngestMetrics;
 import dev.tally.ingest.IngestService;
 import dev.tally.ingest.http.IngestRoutes;
-import dev.tally.ingest.log.SqsEventLog;
 import dev.tally.query.MetricsReader;
 import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryService;
@@ -27,10 +22,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.File;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,15 +33,12 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The whole pipeline in one process: HTTP (ingest, query, admin, health, metrics) on one port,
- * ElasticMQ for the log, DynamoDB Local for metrics, and the SQS poller as aggregator. With {@code
- * AWS_ENDPOINT_URL} set, DynamoDB and SQS at that endpoint are used instead of the embedded ones.
+ * The whole pipeline in one process: HTTP (ingest, query, admin, health, metrics) on one port, a
+ * durable event log, and the log poller as aggregator, on one storage {@link Engine}: embedded
+ * SQLite files under the data directory by default, or DynamoDB and SQS at {@code
+ * AWS_ENDPOINT_URL} when it is set.
  */
 public final class EmbeddedStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
@@ -57,13 +46,9 @@ public final class EmbeddedStack implements AutoCloseable {
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final List<Consumer<URI>> started = new ArrayList<>();
   private final StackConfig config;
-  private DynamoDbClient ddb;
-  private SqsClient sqs;
-  private String queueUrl;
-  private String dlqUrl;
-  private TableNames tables;
+  private Engine engine;
   private StoreRegistry stores;
-  private SqsPoller poller;
+  private LogPoller poller;
   private Javalin http;
   private String adminToken;
   private final PrometheusMeterRegistry meters =
@@ -80,9 +65,9 @@ public final class EmbeddedStack implements AutoCloseable {
     try {
       s.boot(env, extraRoutes);
       return s;
-    } catch (Exception | LinkageError e) {
+    } catch (RuntimeException | LinkageError e) {
       s.close();
-      throw new IllegalStateException("could not start the local stack: " + e, e);
+      throw e;
     }
   }
 
@@ -90,39 +75,17 @@ public final class EmbeddedStack implements AutoCloseable {
     return start(config, env, List.of());
   }
 
-  /** What extra route modules receive: the server config and the stack's shared clients. */
+  /** What extra route modules receive: the server config and the demo shop's item store. */
   public record Context(
       JavalinConfig http,
-      DynamoDbClient dynamoDb,
+      ItemStore shop,
       Consumer<Consumer<URI>> onStarted,
       Consumer<AutoCloseable> onClose) {}
 
-  private void boot(Map<String, String> env, List<Consumer<Context>> extraRoutes)
-      throws IOException {
-    tables = TableNames.fromEnv(env);
-    AwsEndpoints aws = AwsEndpoints.fromEnv(env);
-    if (aws.endpoint().isPresent()) {
-      LOG.info("using DynamoDB and SQS at {}", aws.endpoint().get());
-      ddb = aws.dynamoDb();
-      sqs = aws.configure(SqsClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
-    } else {
-      ddb = startDynamoDb();
-      LocalSqs local =
-          config.inMemory() ? LocalSqs.start() : LocalSqs.startPersistent(config.dataDir());
-      closeables.add(local);
-      sqs =
-          AwsEndpoints.local(local.endpoint)
-              .configure(SqsClient.builder())
-              .httpClient(UrlConnectionHttpClient.create())
-              .build();
-    }
-    closeables.add(sqs);
-    Tables.createIfMissing(ddb, tables);
-    String[] queues = LocalSqs.createQueues(sqs);
-    queueUrl = env.getOrDefault("TALLY_QUEUE_URL", queues[0]);
-    dlqUrl = env.getOrDefault("TALLY_DLQ_URL", queues[1]);
-
-    stores = new DynamoDbStoreRegistry(ddb, tables.stores());
+  private void boot(Map<String, String> env, List<Consumer<Context>> extraRoutes) {
+    engine = Engine.open(config, env);
+    closeables.add(engine);
+    stores = new ItemStoreRegistry(engine.stores());
     if (config.seedDemoStore()) {
       DemoStore.ensure(stores);
     }
@@ -132,24 +95,23 @@ public final class EmbeddedStack implements AutoCloseable {
     AggregatorService aggregator =
         new AggregatorService(
             stores,
-            new DynamoDbMetricWriter(
-                ddb, tables.metrics(), new AggregatorConfig(config.shards(), 100, 8)));
-    poller = new SqsPoller(sqs, queueUrl, dlqUrl, aggregator);
+            new ItemMetricWriter(
+                engine.metrics(),
+                new AggregatorConfig(config.shards(), engine.itemsPerTransaction(), 8)));
+    poller = new LogPoller(engine.consumer(), aggregator, engine.recordsPerPoll());
     poller.start();
 
     IngestService ingest =
         new IngestService(
             IngestConfig.defaults(),
             stores,
-            InMemoryDedupStore.create(),
-            new SqsEventLog(sqs, queueUrl),
+            new ItemDedupStore(engine.dedup(), Duration.ofHours(24), Clock.systemUTC()),
+            engine.log(),
             Clock.systemUTC(),
             new IngestMetrics(meters));
     QueryService query =
         new QueryService(
-            stores,
-            new MetricsReader(ddb, tables.metrics()),
-            new QueryConfig(config.shards(), 50, 100));
+            stores, new MetricsReader(engine.metrics()), new QueryConfig(config.shards(), 50, 100));
 
     http =
         Javalin.create(
@@ -172,57 +134,34 @@ public final class EmbeddedStack implements AutoCloseable {
                   "/metrics",
                   ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
               for (Consumer<Context> extra : extraRoutes) {
-                extra.accept(new Context(c, ddb, started::add, closeables::add));
+                extra.accept(new Context(c, engine.shop(), started::add, closeables::add));
               }
             });
     http.start();
     for (Consumer<URI> s : started) {
       s.accept(baseUri());
     }
-    LOG.info("Tally is listening on {}", baseUri());
+    LOG.info("Tally is listening on {} ({})", baseUri(), engine.description());
   }
 
-  private DynamoDbClient startDynamoDb() throws IOException {
-    AmazonDynamoDBLocal local;
-    if (config.inMemory()) {
-      local = DynamoDBEmbedded.create();
-    } else {
-      Files.createDirectories(config.dataDir());
-      // DynamoDB Local wants the database file itself, not its directory.
-      File db = config.dataDir().resolve("tally-dynamodb.db").toFile();
-      local = DynamoDBEmbedded.create(db, true);
-    }
-    closeables.add(local::shutdownNow);
-    return local.dynamoDbClient();
-  }
-
-  /** True once the tables and queues exist. */
+  /** True once storage and the log answer. */
   public boolean healthy() {
     try {
-      return Tables.ready(ddb, tables) && sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)) != null;
+      return engine.healthy();
     } catch (RuntimeException e) {
       return false;
     }
   }
 
-  /** Waits until the queue is empty and nothing is in flight (or the timeout passes). */
+  /** Waits until the log is empty and nothing is being applied (or the timeout passes). */
   public boolean drain(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      var a =
-          sqs.getQueueAttributes(
-                  b ->
-                      b.queueUrl(queueUrl)
-                          .attributeNames(
-                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-              .attributes();
-      if ("0".equals(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-          && "0".equals(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))) {
+      if (poller.drained()) {
         return true;
       }
       try {
-        Thread.sleep(50);
+        Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
@@ -243,24 +182,9 @@ public final class EmbeddedStack implements AutoCloseable {
     return adminToken;
   }
 
-  public DynamoDbClient dynamoDb() {
-    return ddb;
-  }
-
-  public SqsClient sqs() {
-    return sqs;
-  }
-
-  public String queueUrl() {
-    return queueUrl;
-  }
-
-  public String dlqUrl() {
-    return dlqUrl;
-  }
-
-  public TableNames tables() {
-    return tables;
+  /** The storage and log the stack runs on. */
+  public Engine engine() {
+    return engine;
   }
 
   public StoreRegistry stores() {
@@ -271,7 +195,7 @@ public final class EmbeddedStack implements AutoCloseable {
     return config.shards();
   }
 
-  /** Stops taking requests, lets the aggregator drain the queue, then stops everything. */
+  /** Stops taking requests, lets the aggregator drain the log, then stops everything. */
   @Override
   public void close() {
     if (http != null) {
@@ -279,7 +203,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
     if (poller != null) {
       if (!drain(Duration.ofSeconds(10))) {
-        LOG.warn("queue not empty at shutdown; the remaining events stay in the queue");
+        LOG.warn("log not empty at shutdown; the remaining events are counted at the next start");
       }
       poller.close();
     }

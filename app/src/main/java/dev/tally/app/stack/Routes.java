@@ -24,19 +24,14 @@ public final class Routes {
   /** The demo art-print shop at /store/, reporting through the SDK and the outbox hook. */
   static void demoStore(EmbeddedStack.Context ctx) {
     DemoStoreConfig placeholder = DemoStoreConfig.defaults(URI.create("http://127.0.0.1/"));
-    DemoStore.setUp(ctx.dynamoDb(), placeholder);
-    new DemoStoreRoutes(ctx.dynamoDb(), placeholder).register(ctx.http());
+    DemoStore.setUp(ctx.shop());
+    new DemoStoreRoutes(ctx.shop(), placeholder).register(ctx.http());
     // The relay posts to this server, whose port is known only once it has started.
     ctx.onStarted()
         .accept(
             base -> {
-              DemoStoreConfig config =
-                  new DemoStoreConfig(
-                      placeholder.productsTable(),
-                      placeholder.ordersTable(),
-                      base,
-                      placeholder.writeKey());
-              OutboxRelay relay = DemoStore.startRelay(ctx.dynamoDb(), config);
+              OutboxRelay relay =
+                  DemoStore.startRelay(ctx.shop(), placeholder.withTallyEndpoint(base));
               ctx.onClose().accept(relay);
             });
   }

@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * @param port HTTP port (default 8080; 0 picks a free one)
  * @param host interface to bind (default 127.0.0.1: nothing is exposed beyond this machine)
- * @param dataDir where DynamoDB Local keeps its file (default {@code ./data})
+ * @param dataDir where the embedded engine keeps its files (default {@code ./data})
  * @param inMemory keep nothing on disk
  * @param adminToken token for {@code /admin/v1/*}; empty means generate one and print it
  * @param shards store-day write shards (default 4)
