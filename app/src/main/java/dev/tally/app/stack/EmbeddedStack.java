@@ -8,9 +8,10 @@ import dev.tally.aggregator.dynamodb.DynamoDbMetricWriter;
 import dev.tally.aggregator.sqs.SqsPoller;
 import dev.tally.core.event.Json;
 import dev.tally.core.port.InMemoryDedupStore;
+import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.StoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
-import dev.tally.dynamodb.DynamoDbStoreRegistry;
+import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
 import dev.tally.dynamodb.Tables;
 import dev.tally.ingest.IngestConfig;
@@ -122,7 +123,8 @@ public final class EmbeddedStack implements AutoCloseable {
     queueUrl = env.getOrDefault("TALLY_QUEUE_URL", queues[0]);
     dlqUrl = env.getOrDefault("TALLY_DLQ_URL", queues[1]);
 
-    stores = new DynamoDbStoreRegistry(ddb, tables.stores());
+    stores =
+        new ItemStoreRegistry(DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC()));
     if (config.seedDemoStore()) {
       DemoStore.ensure(stores);
     }
