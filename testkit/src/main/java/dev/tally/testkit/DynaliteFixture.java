@@ -55,6 +55,7 @@ public final class DynaliteFixture implements AutoCloseable {
   public static final String NODE_PROPERTY = "tally.node";
   private static final String SCRIPT = "dynalite-tx.js";
   private static final AtomicLong TABLES = new AtomicLong();
+  private static final AtomicLong STARTS = new AtomicLong();
   private static final String RUN = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
   private static DynaliteFixture shared;
 
@@ -96,7 +97,7 @@ public final class DynaliteFixture implements AutoCloseable {
     }
     Process p;
     try {
-      Path log = Files.createTempFile("tally-dynalite-", ".log");
+      Path log = logFile(dir);
       p =
           new ProcessBuilder(cmd)
               .directory(dir.toFile())
@@ -209,6 +210,18 @@ public final class DynaliteFixture implements AutoCloseable {
         .attributeName(name)
         .attributeType(ScalarAttributeType.S)
         .build();
+  }
+
+  /** {@code target/dynalite-logs/dynalite-<pid>-<n>.log} beside the node folder, else in tmp. */
+  private static Path logFile(Path nodeDir) throws IOException {
+    String name = "dynalite-" + ProcessHandle.current().pid() + "-" + STARTS.incrementAndGet();
+    try {
+      Path logs =
+          Files.createDirectories(nodeDir.toAbsolutePath().getParent().resolve("dynalite-logs"));
+      return Files.createFile(logs.resolve(name + ".log"));
+    } catch (IOException | RuntimeException e) {
+      return Files.createTempFile(name + "-", ".log");
+    }
   }
 
   /** The folder with {@code dynalite-tx.js} and its {@code node_modules}. */
