@@ -69,6 +69,7 @@ public abstract class ItemStoreConformance {
     attrs.put("s", AttrValue.str("grüße, #|: \"quoted\" 🛒"));
     attrs.put("b", AttrValue.bin(bytes));
     attrs.put("m", AttrValue.marks(Set.of(1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE)));
+    attrs.put("ss", AttrValue.strs(Set.of("https://shop.example", "*")));
     ItemKey key = k("store#USER#ü|#x", "DAY#2026-01-01");
     store.write(List.of(ItemWrite.put(item(key, attrs), Condition.NONE)));
 
@@ -77,6 +78,7 @@ public abstract class ItemStoreConformance {
     assertThat(got.attrs()).isEqualTo(attrs);
     assertThat(got.bin("b")).isEqualTo(bytes);
     assertThat(got.marks("m")).containsExactlyInAnyOrder(1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE);
+    assertThat(got.strs("ss")).containsExactlyInAnyOrder("https://shop.example", "*");
   }
 
   @Test
@@ -330,6 +332,35 @@ public abstract class ItemStoreConformance {
   }
 
   @Test
+  void expiredItem_isUpdatedAsIfAbsent_alone_andInAGroup() {
+    long now = Instant.now().getEpochSecond();
+    ItemKey a = k("s#USER#a", "DAY#2026-01-01");
+    ItemKey b = k("s#USER#b", "DAY#2026-01-01");
+    Map<String, AttrValue> old =
+        Map.of(
+            ItemStore.EXPIRES_AT,
+            AttrValue.num(now - 60),
+            "n",
+            AttrValue.num(5),
+            "name",
+            AttrValue.str("old"));
+    store.putAll(List.of(item(a, old), item(b, old)));
+    assertThatThrownBy(
+            () ->
+                store.write(
+                    List.of(ItemWrite.update(a).add("n", 1).when(Condition.EXISTS).build())))
+        .isInstanceOfSatisfying(
+            ConditionFailedException.class, e -> assertThat(e.current(0)).isEmpty());
+    store.write(List.of(ItemWrite.update(a).add("n", 1).build()));
+    store.write(
+        List.of(
+            ItemWrite.update(b).add("n", 2).when(Condition.ABSENT).build(),
+            ItemWrite.update(k("s#USER#c", "DAY#2026-01-01")).add("n", 3).build()));
+    assertThat(store.get(a).orElseThrow().attrs()).isEqualTo(Map.of("n", AttrValue.num(1)));
+    assertThat(store.get(b).orElseThrow().attrs()).isEqualTo(Map.of("n", AttrValue.num(2)));
+  }
+
+  @Test
   void invalidCalls_areRefusedBeforeWriting() {
     ItemKey key = k("p", "s");
     assertThatThrownBy(
@@ -403,13 +434,14 @@ public abstract class ItemStoreConformance {
   }
 
   @Test
-  void putAll_writesManyItems() {
+  void putAll_writesManyItems_lastPutOfAKeyWins() {
     List<Item> items = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
-      items.add(item(k("s#DEDUP#" + i, ""), Map.of("n", AttrValue.num(i))));
+      items.add(item(k("s#DEDUP#" + i, "m"), Map.of("n", AttrValue.num(i))));
     }
+    items.add(item(k("s#DEDUP#59", "m"), Map.of("n", AttrValue.num(590))));
     store.putAll(items);
     assertThat(store.getAll(items.stream().map(Item::key).toList())).hasSize(60);
-    assertThat(store.get(k("s#DEDUP#59", "")).orElseThrow().num("n")).isEqualTo(59);
+    assertThat(store.get(k("s#DEDUP#59", "m")).orElseThrow().num("n")).isEqualTo(590);
   }
 }

@@ -4,9 +4,11 @@ import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
 import dev.tally.aggregator.dynamodb.DynamoDbMetricWriter;
 import dev.tally.aggregator.sqs.SqsDeadLetters;
+import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
-import dev.tally.dynamodb.DynamoDbStoreRegistry;
+import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
+import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -28,7 +30,8 @@ final class LambdaWiring {
         aws.configure(SqsClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
     AggregatorService service =
         new AggregatorService(
-            new DynamoDbStoreRegistry(ddb, tables.stores()),
+            new ItemStoreRegistry(
+                DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
             new DynamoDbMetricWriter(ddb, tables.metrics(), config(env)));
     return new LogBatch(service, new SqsDeadLetters(sqs, dlqUrl));
   }

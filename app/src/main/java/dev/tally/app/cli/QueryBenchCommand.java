@@ -16,9 +16,10 @@ import dev.tally.core.event.EventParser;
 import dev.tally.core.event.Json;
 import dev.tally.core.event.ParseOptions;
 import dev.tally.core.item.MetricKeys;
+import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.Store;
 import dev.tally.dynamodb.CountingDynamoDbClient;
-import dev.tally.dynamodb.DynamoDbStoreRegistry;
+import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
 import dev.tally.dynamodb.Tables;
 import dev.tally.query.MetricsReader;
@@ -31,6 +32,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -104,7 +106,9 @@ public final class QueryBenchCommand implements Callable<Integer> {
       TableNames tables = TableNames.defaults();
       Tables.createIfMissing(raw, tables);
       CountingDynamoDbClient counting = CountingDynamoDbClient.wrap(raw);
-      DynamoDbStoreRegistry stores = new DynamoDbStoreRegistry(counting.client(), tables.stores());
+      ItemStoreRegistry stores =
+          new ItemStoreRegistry(
+              DynamoDbItemStore.keyOnly(counting.client(), tables.stores(), Clock.systemUTC()));
       // Rate limits are set out of the way: this measures the queries, not the limiter.
       QueryService service =
           new QueryService(

@@ -5,7 +5,10 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** One attribute value of an item: a number, a string, bytes, or a set of 8-byte marks. */
+/**
+ * One attribute value of an item: a number, a string, bytes, a set of 8-byte marks, or a set of
+ * strings.
+ */
 public sealed interface AttrValue {
 
   static Num num(long v) {
@@ -22,6 +25,10 @@ public sealed interface AttrValue {
 
   static Marks marks(Set<Long> v) {
     return new Marks(v);
+  }
+
+  static StrSet strs(Set<String> v) {
+    return new StrSet(v);
   }
 
   /** A whole number (counters, versions, epoch millis). */
@@ -77,6 +84,16 @@ public sealed interface AttrValue {
       values = Collections.unmodifiableSet(new TreeSet<>(values));
       if (values.isEmpty()) {
         throw new IllegalArgumentException("a mark set is never empty");
+      }
+    }
+  }
+
+  /** A non-empty set of strings (a store's allowed origins); DynamoDB's string set. */
+  record StrSet(Set<String> values) implements AttrValue {
+    public StrSet {
+      values = Collections.unmodifiableSet(new TreeSet<>(values));
+      if (values.isEmpty()) {
+        throw new IllegalArgumentException("a string set is never empty");
       }
     }
   }

@@ -47,6 +47,11 @@ public record Item(ItemKey key, Map<String, AttrValue> attrs) {
     return attrs.get(name) instanceof AttrValue.Marks m ? m.values() : Set.of();
   }
 
+  /** The strings of the string set under {@code name}, empty when absent. */
+  public Set<String> strs(String name) {
+    return attrs.get(name) instanceof AttrValue.StrSet s ? s.values() : Set.of();
+  }
+
   /** Every numeric attribute. */
   public Map<String, Long> numbers() {
     Map<String, Long> out = new LinkedHashMap<>();

@@ -1,9 +1,10 @@
 package dev.tally.ingest.lambda;
 
 import dev.tally.core.port.EventLog;
+import dev.tally.core.port.ItemDedupStore;
+import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
-import dev.tally.dynamodb.DynamoDbDedupStore;
-import dev.tally.dynamodb.DynamoDbStoreRegistry;
+import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
 import dev.tally.ingest.IngestConfig;
 import dev.tally.ingest.IngestHttp;
@@ -44,8 +45,12 @@ final class IngestWiring {
     IngestService service =
         new IngestService(
             config,
-            new DynamoDbStoreRegistry(ddb, tables.stores()),
-            new DynamoDbDedupStore(ddb, tables.dedup(), dedupTtl, Clock.systemUTC()),
+            new ItemStoreRegistry(
+                DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
+            new ItemDedupStore(
+                DynamoDbItemStore.keyOnly(ddb, tables.dedup(), Clock.systemUTC()),
+                dedupTtl,
+                Clock.systemUTC()),
             log(env, aws),
             Clock.systemUTC(),
             IngestMetrics.noop());

@@ -8,10 +8,11 @@ import dev.tally.core.event.Json;
 import dev.tally.core.event.LogEntry;
 import dev.tally.core.port.DedupStore;
 import dev.tally.core.port.EventLog;
+import dev.tally.core.port.ItemDedupStore;
+import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.Store;
 import dev.tally.dynamodb.AwsEndpoints;
-import dev.tally.dynamodb.DynamoDbDedupStore;
-import dev.tally.dynamodb.DynamoDbStoreRegistry;
+import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
 import dev.tally.dynamodb.Tables;
 import dev.tally.ingest.IngestConfig;
@@ -51,7 +52,7 @@ final class IngestStack implements AutoCloseable {
   final AmazonDynamoDBLocal dynamoLocal;
   final DynamoDbClient ddb;
   final TableNames tables = TableNames.defaults();
-  final DynamoDbStoreRegistry stores;
+  final ItemStoreRegistry stores;
   final SQSRestServer sqsServer;
   final SqsClient sqs;
 
@@ -59,7 +60,8 @@ final class IngestStack implements AutoCloseable {
     dynamoLocal = DynamoDBEmbedded.create();
     ddb = dynamoLocal.dynamoDbClient();
     Tables.createIfMissing(ddb, tables);
-    stores = new DynamoDbStoreRegistry(ddb, tables.stores());
+    stores =
+        new ItemStoreRegistry(DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC()));
     stores.create(Store.of(STORE, "UTC", "USD", List.of()), WRITE_KEY, "rk_shop_test");
     stores.create(
         Store.of(BROWSER_STORE, "Europe/Berlin", "EUR", List.of(ALLOWED_ORIGIN)),
@@ -81,7 +83,10 @@ final class IngestStack implements AutoCloseable {
   }
 
   DedupStore dedup() {
-    return new DynamoDbDedupStore(ddb, tables.dedup(), Duration.ofHours(24), Clock.systemUTC());
+    return new ItemDedupStore(
+        DynamoDbItemStore.keyOnly(ddb, tables.dedup(), Clock.systemUTC()),
+        Duration.ofHours(24),
+        Clock.systemUTC());
   }
 
   Server serve(String queueUrl) {

@@ -4,14 +4,16 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
-import dev.tally.dynamodb.DynamoDbStoreRegistry;
+import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
 import dev.tally.query.MetricsReader;
 import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryRequest;
 import dev.tally.query.QueryResponse;
 import dev.tally.query.QueryService;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -39,7 +41,7 @@ public final class QueryHandler
     int shards = Integer.parseInt(env.getOrDefault("TALLY_SHARDS", "4"));
     QueryConfig defaults = QueryConfig.defaults();
     return new QueryService(
-        new DynamoDbStoreRegistry(ddb, tables.stores()),
+        new ItemStoreRegistry(DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
         new MetricsReader(ddb, tables.metrics()),
         new QueryConfig(shards, defaults.requestsPerSecond(), defaults.burst()));
   }
