@@ -29,6 +29,11 @@ public final class Tables {
     enableTtl(ddb, names.dedup());
   }
 
+  /** Creates one {@code pk} + {@code sk} table when missing (e.g. the demo shop's). */
+  public static void createIfMissing(DynamoDbClient ddb, String table) {
+    create(ddb, table, true);
+  }
+
   /** True when every table exists and is ACTIVE. */
   public static boolean ready(DynamoDbClient ddb, TableNames names) {
     for (String t : List.of(names.metrics(), names.stores(), names.dedup())) {

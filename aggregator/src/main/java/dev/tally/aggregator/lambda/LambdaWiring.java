@@ -2,7 +2,7 @@ package dev.tally.aggregator.lambda;
 
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
-import dev.tally.aggregator.dynamodb.DynamoDbMetricWriter;
+import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.aggregator.sqs.SqsDeadLetters;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
@@ -32,7 +32,8 @@ final class LambdaWiring {
         new AggregatorService(
             new ItemStoreRegistry(
                 DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
-            new DynamoDbMetricWriter(ddb, tables.metrics(), config(env)));
+            new ItemMetricWriter(
+                DynamoDbItemStore.create(ddb, tables.metrics(), Clock.systemUTC()), config(env)));
     return new LogBatch(service, new SqsDeadLetters(sqs, dlqUrl));
   }
 

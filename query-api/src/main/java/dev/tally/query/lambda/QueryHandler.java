@@ -42,7 +42,7 @@ public final class QueryHandler
     QueryConfig defaults = QueryConfig.defaults();
     return new QueryService(
         new ItemStoreRegistry(DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
-        new MetricsReader(ddb, tables.metrics()),
+        new MetricsReader(DynamoDbItemStore.create(ddb, tables.metrics(), Clock.systemUTC())),
         new QueryConfig(shards, defaults.requestsPerSecond(), defaults.burst()));
   }
 

@@ -7,9 +7,10 @@ import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
 import dev.tally.aggregator.ApplyResult;
 import dev.tally.aggregator.MetricWriter;
-import dev.tally.aggregator.dynamodb.DynamoDbMetricWriter;
+import dev.tally.aggregator.LogPoller;
+import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.aggregator.testing.Events;
-import dev.tally.aggregator.testing.LocalDynamoDb;
+import dev.tally.aggregator.testing.Engines;
 import dev.tally.aggregator.testing.MetricTable;
 import dev.tally.aggregator.testing.Oracle;
 import dev.tally.aggregator.testing.RawEvent;
@@ -18,7 +19,7 @@ import dev.tally.core.event.LogEntry;
 import dev.tally.core.store.InMemoryStoreRegistry;
 import dev.tally.core.store.Store;
 import dev.tally.dynamodb.AwsEndpoints;
-import dev.tally.dynamodb.TableNames;
+import dev.tally.testkit.EngineTable;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,18 +39,16 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The poller on ElasticMQ and DynamoDB Local: a crash before the delete means redelivery, counted
- * once.
+ * The log poller on SQS (ElasticMQ) and the DynamoDB engine (dynalite): a crash before the delete
+ * means redelivery, counted once; poison goes to the DLQ with its reason.
  */
-class SqsPollerIT {
-  static LocalDynamoDb dynamo;
+class SqsLogPollerIT {
   static SQSRestServer server;
   static SqsClient sqs;
   final Store store = Store.of("shop", "Europe/Berlin", "USD", List.of());
 
   @BeforeAll
   static void start() {
-    dynamo = new LocalDynamoDb();
     server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
     int port = server.waitUntilStarted().localAddress().getPort();
     sqs =
@@ -63,12 +62,11 @@ class SqsPollerIT {
   static void stop() {
     sqs.close();
     server.stopAndWait();
-    dynamo.close();
   }
 
   @Test
   void crashAfterWritingBeforeDeleting_redeliversTheMessages_andCountsThemOnce() {
-    TableNames tables = dynamo.freshTables();
+    EngineTable table = Engines.dynamoDb();
     String q =
         sqs.createQueue(
                 b ->
@@ -96,7 +94,7 @@ class SqsPollerIT {
     InMemoryStoreRegistry stores = new InMemoryStoreRegistry();
     stores.create(store, "wk", "rk");
     MetricWriter real =
-        new DynamoDbMetricWriter(dynamo.client(), tables.metrics(), AggregatorConfig.defaults());
+        new ItemMetricWriter(table.store(), AggregatorConfig.defaults());
     boolean[] crash = {true};
     MetricWriter crashingAfterWrite =
         (s, events) -> {
@@ -106,8 +104,11 @@ class SqsPollerIT {
           }
           return r;
         };
-    SqsPoller poller =
-        new SqsPoller(sqs, q, dlq, new AggregatorService(stores, crashingAfterWrite));
+    LogPoller poller =
+        new LogPoller(
+            new SqsLogConsumer(sqs, q, dlq),
+            new AggregatorService(stores, crashingAfterWrite),
+            10);
     assertThatThrownBy(() -> poller.pollOnce(Duration.ofSeconds(1)))
         .hasMessageContaining("process died");
 
@@ -117,7 +118,7 @@ class SqsPollerIT {
       poller.pollOnce(Duration.ofSeconds(1));
     }
     assertThat(empty(q)).isTrue();
-    assertThat(MetricTable.read(dynamo.client(), tables.metrics(), "shop"))
+    assertThat(MetricTable.read(table.all(), "shop"))
         .isEqualTo(Oracle.expected(List.of(raw), store.timezone()));
     var dead =
         sqs.receiveMessage(
