@@ -181,6 +181,15 @@ public final class SqliteEventLog implements EventLog, LogConsumer {
 
   @Override
   public void append(String storeId, List<Event> events) {
+    // Checked here, not in the round: one caller's bad input must not fail the others' events.
+    if (storeId == null || storeId.isBlank()) {
+      throw new IllegalArgumentException("storeId is required");
+    }
+    for (Event e : events) {
+      if (e == null) {
+        throw new IllegalArgumentException("events must not contain null");
+      }
+    }
     if (events.isEmpty()) {
       return;
     }

@@ -1,6 +1,7 @@
 package dev.tally.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.core.event.EventCodec;
 import dev.tally.core.port.LogRecord;
@@ -59,6 +60,13 @@ class SqliteEventLogIT extends EventLogConformance<SqliteEventLog> {
         .containsExactly(all.get(2).position(), all.get(3).position());
     assertThat(EventCodec.decode(page.get(0).body()).events().get(0).messageId()).isEqualTo("e2-0");
     assertThat(page.get(0).appendedAt()).isEqualTo(clock.instant());
+  }
+
+  @Test
+  void appendWithoutStore_isRefusedBeforeItJoinsARound() {
+    assertThatThrownBy(() -> log.append(" ", events("a", 1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(log.backlog()).isZero();
   }
 
   @Test
