@@ -29,8 +29,17 @@ public final class SqliteThroughput {
 
   public static void main(String[] args) throws Exception {
     Path dir = Files.createTempDirectory("tally-throughput");
-    appends(dir.resolve("log.db"), 8, 100, 150);
-    itemWrites(dir.resolve("items.db"), 2_000, 10);
+    try {
+      appends(dir.resolve("log.db"), 8, 100, 150);
+      itemWrites(dir.resolve("items.db"), 2_000, 10);
+    } finally {
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(dir);
+    }
   }
 
   private static void appends(Path file, int threads, int batch, int batchesPerThread)
