@@ -18,6 +18,11 @@ public final class MutableClock extends Clock {
   }
 
   /** A UTC clock showing {@code start}. */
+  public MutableClock(Instant start) {
+    this(new AtomicReference<>(start), ZoneOffset.UTC);
+  }
+
+  /** A UTC clock showing {@code start}. */
   public static MutableClock at(Instant start) {
     return new MutableClock(new AtomicReference<>(start), ZoneOffset.UTC);
   }

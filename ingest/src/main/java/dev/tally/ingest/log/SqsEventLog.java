@@ -5,6 +5,7 @@ import dev.tally.core.event.Event;
 import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.LogEntry;
 import dev.tally.core.event.LogPacker;
+import dev.tally.core.log.GroupCommit;
 import dev.tally.core.port.EventLog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.tally.ingest.log;
+package dev.tally.core.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

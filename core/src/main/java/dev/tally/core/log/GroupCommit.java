@@ -1,4 +1,4 @@
-package dev.tally.ingest.log;
+package dev.tally.core.log;
 
 import dev.tally.core.event.Event;
 import java.util.ArrayList;
@@ -16,9 +16,10 @@ import java.util.function.Consumer;
  * together in the next publish. Under load this turns one log round-trip per request into one per
  * round, so many small calls ({@code /v1/track}) share a message. Each caller still returns only
  * after its own events were published, or throws what the publish threw, so a 2xx stays durable. No
- * thread of its own: the caller holding the lock publishes for everyone queued behind it.
+ * thread of its own: the caller holding the lock publishes for everyone queued behind it. Shared by
+ * every log engine (SQS, the local SQLite log).
  */
-final class GroupCommit {
+public final class GroupCommit {
   private record Pending(String storeId, List<Event> events, CompletableFuture<Void> done) {}
 
   private final ReentrantLock lock = new ReentrantLock(true);
@@ -27,12 +28,13 @@ final class GroupCommit {
   private final int maxEventsPerRound;
 
   /** {@code publish} receives one round's events by store and throws if any failed. */
-  GroupCommit(Consumer<Map<String, List<Event>>> publish, int maxEventsPerRound) {
+  public GroupCommit(Consumer<Map<String, List<Event>>> publish, int maxEventsPerRound) {
     this.publish = publish;
     this.maxEventsPerRound = maxEventsPerRound;
   }
 
-  void append(String storeId, List<Event> events) {
+  /** Returns once this call's events were published; throws what their round's publish threw. */
+  public void append(String storeId, List<Event> events) {
     Pending mine = new Pending(storeId, events, new CompletableFuture<>());
     queue.add(mine);
     lock.lock();

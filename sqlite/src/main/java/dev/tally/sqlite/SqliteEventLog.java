@@ -1,0 +1,453 @@
+package dev.tally.sqlite;
+
+import dev.tally.core.event.Event;
+import dev.tally.core.event.EventCodec;
+import dev.tally.core.event.LogEntry;
+import dev.tally.core.event.LogPacker;
+import dev.tally.core.log.GroupCommit;
+import dev.tally.core.port.EventLog;
+import dev.tally.core.port.LogConsumer;
+import dev.tally.core.port.LogRecord;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable local log, both sides, in its own SQLite file (so that appends never wait for the
+ * metrics' writer). {@code append} returns once its events are committed with fsync; concurrent
+ * appends share commits ({@link GroupCommit}). Each row is one {@link LogEntry} (many events) with
+ * an {@code acked} flag. Acknowledged rows stay for a retention period, so the log doubles as the
+ * local raw-event archive ({@link #readFrom}).
+ *
+ * <p>Delivery: {@code poll} hands out unacknowledged rows oldest first, each once per process
+ * unless it stays unacknowledged for {@link Config#redeliverAfter()}; after a restart every
+ * unacknowledged row is delivered again.
+ */
+public final class SqliteEventLog implements EventLog, LogConsumer {
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteEventLog.class);
+
+  /** The largest entry the packer makes (one event larger than this gets an entry of its own). */
+  public static final int MAX_ENTRY_BYTES = 256 * 1024;
+
+  /** One round carries at most this many events, bounding a waiting caller's delay. */
+  private static final int MAX_EVENTS_PER_ROUND = 10_000;
+
+  private static final int RETENTION_BATCH = 5_000;
+
+  /** Pollers re-check at least this often, so appends by another process are seen too. */
+  private static final long POLL_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  private static final String COLUMNS = "position, entry_id, appended_at, body";
+  private static final String INSERT =
+      "INSERT INTO log (entry_id, store, appended_at, body, acked) VALUES (?, ?, ?, ?, 0)";
+  private static final String SELECT_NEW =
+      "SELECT " + COLUMNS + " FROM log WHERE acked = 0 AND position > ? ORDER BY position LIMIT ?";
+  private static final String SELECT_UNACKED =
+      "SELECT " + COLUMNS + " FROM log WHERE position = ? AND acked = 0";
+  private static final String SELECT_FROM =
+      "SELECT " + COLUMNS + " FROM log WHERE position >= ? ORDER BY position LIMIT ?";
+  private static final String ACK = "UPDATE log SET acked = 1 WHERE position = ?";
+  private static final String TO_DEAD_LETTERS =
+      "INSERT OR IGNORE INTO dead_letters"
+          + " (position, entry_id, store, appended_at, body, reason, failed_at)"
+          + " SELECT position, entry_id, store, appended_at, body, ?, ? FROM log WHERE position = ?";
+  private static final String DELETE_ONE = "DELETE FROM log WHERE position = ?";
+  private static final String BACKLOG = "SELECT count(*) FROM log WHERE acked = 0";
+  private static final String RETAIN =
+      "DELETE FROM log WHERE position IN (SELECT position FROM log"
+          + " WHERE acked = 1 AND appended_at < ? ORDER BY position LIMIT "
+          + RETENTION_BATCH
+          + ")";
+  private static final String SELECT_DEAD =
+      "SELECT position, entry_id, appended_at, body, reason, failed_at FROM dead_letters"
+          + " WHERE position >= ? ORDER BY position LIMIT ?";
+
+  /**
+   * How the log behaves.
+   *
+   * @param retention how long acknowledged rows stay readable; zero keeps them forever
+   * @param redeliverAfter a polled row still unacknowledged after this is delivered again; zero:
+   *     only after a restart
+   * @param clock stamps rows and decides retention and redelivery
+   */
+  public record Config(Duration retention, Duration redeliverAfter, Clock clock) {
+    public Config {
+      if (retention.isNegative() || redeliverAfter.isNegative()) {
+        throw new IllegalArgumentException("durations must not be negative");
+      }
+    }
+
+    /** Seven days' retention, redelivery after five minutes, the system clock. */
+    public static Config defaults() {
+      return new Config(Duration.ofDays(7), Duration.ofMinutes(5), Clock.systemUTC());
+    }
+
+    public Config withRetention(Duration d) {
+      return new Config(d, redeliverAfter, clock);
+    }
+
+    public Config withRedeliverAfter(Duration d) {
+      return new Config(retention, d, clock);
+    }
+
+    public Config withClock(Clock c) {
+      return new Config(retention, redeliverAfter, c);
+    }
+  }
+
+  /** A record moved aside by {@link #deadLetter}, with why and when. */
+  public record DeadLetter(LogRecord record, String reason, Instant failedAt) {}
+
+  private final SqliteDatabase db;
+  private final Config config;
+  private final GroupCommit commits = new GroupCommit(this::publish, MAX_EVENTS_PER_ROUND);
+
+  /** Guards the delivery state below; pollers in this process share it. */
+  private final ReentrantLock delivery = new ReentrantLock();
+
+  /** The highest position handed out by this process. */
+  private long cursor;
+
+  /** Positions handed out and not yet acknowledged, with when they are due again (millis). */
+  private final TreeMap<Long, Long> inFlight = new TreeMap<>();
+
+  /** Bumped after each append commit; pollers wait on it. */
+  private final Object appended = new Object();
+
+  private long appendCount;
+  private volatile long nextRetentionMillis;
+  private volatile boolean closed;
+
+  private SqliteEventLog(SqliteDatabase db, Config config) {
+    this.db = db;
+    this.config = config;
+  }
+
+  /** Opens (creating if needed) the log in {@code file}, with {@link Config#defaults()}. */
+  public static SqliteEventLog open(Path file) {
+    return open(file, Config.defaults());
+  }
+
+  public static SqliteEventLog open(Path file, Config config) {
+    SqliteDatabase db =
+        SqliteDatabase.open(
+            file,
+            false,
+            SqliteDatabase.Options.defaults()
+                .withReaders(2)
+                .withPurgeEvery(Duration.ZERO)
+                .withClock(config.clock()),
+            "log_unavailable");
+    try {
+      db.write(
+          c -> {
+            // AUTOINCREMENT: positions are never reused, even after retention empties the table.
+            c.exec(
+                "CREATE TABLE IF NOT EXISTS log (position INTEGER PRIMARY KEY AUTOINCREMENT,"
+                    + " entry_id TEXT NOT NULL, store TEXT NOT NULL, appended_at INTEGER NOT NULL,"
+                    + " body BLOB NOT NULL, acked INTEGER NOT NULL DEFAULT 0)");
+            c.exec("CREATE INDEX IF NOT EXISTS log_unacked ON log (position) WHERE acked = 0");
+            c.exec(
+                "CREATE INDEX IF NOT EXISTS log_acked_time ON log (appended_at) WHERE acked = 1");
+            c.exec(
+                "CREATE TABLE IF NOT EXISTS dead_letters (position INTEGER PRIMARY KEY,"
+                    + " entry_id TEXT NOT NULL, store TEXT NOT NULL, appended_at INTEGER NOT NULL,"
+                    + " body BLOB NOT NULL, reason TEXT NOT NULL, failed_at INTEGER NOT NULL)");
+            return null;
+          });
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    return new SqliteEventLog(db, config);
+  }
+
+  /** The log's file. */
+  public Path file() {
+    return db.file();
+  }
+
+  @Override
+  public void append(String storeId, List<Event> events) {
+    // Checked here, not in the round: one caller's bad input must not fail the others' events.
+    if (storeId == null || storeId.isBlank()) {
+      throw new IllegalArgumentException("storeId is required");
+    }
+    for (Event e : events) {
+      if (e == null) {
+        throw new IllegalArgumentException("events must not contain null");
+      }
+    }
+    if (events.isEmpty()) {
+      return;
+    }
+    commits.append(storeId, events);
+  }
+
+  /** One group-commit round: every entry in one transaction, so one fsync for all its callers. */
+  private void publish(Map<String, List<Event>> byStore) {
+    List<LogEntry> entries = new ArrayList<>();
+    byStore.forEach(
+        (storeId, events) -> entries.addAll(LogPacker.pack(storeId, events, MAX_ENTRY_BYTES)));
+    List<byte[]> bodies = entries.stream().map(EventCodec::encode).toList();
+    long now = config.clock().millis();
+    db.write(
+        c -> {
+          PreparedStatement ps = c.prepare(INSERT);
+          for (int i = 0; i < entries.size(); i++) {
+            ps.setString(1, entries.get(i).id());
+            ps.setString(2, entries.get(i).storeId());
+            ps.setLong(3, now);
+            ps.setBytes(4, bodies.get(i));
+            ps.addBatch();
+          }
+          ps.executeBatch();
+          return null;
+        });
+    synchronized (appended) {
+      appendCount++;
+      appended.notifyAll();
+    }
+  }
+
+  @Override
+  public List<LogRecord> poll(int max, Duration wait) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1");
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (!closed) {
+      long seen;
+      synchronized (appended) {
+        seen = appendCount;
+      }
+      List<LogRecord> out = take(max);
+      long left = deadline - System.nanoTime();
+      if (!out.isEmpty() || left <= 0) {
+        return out;
+      }
+      synchronized (appended) {
+        if (appendCount == seen) {
+          try {
+            TimeUnit.NANOSECONDS.timedWait(appended, Math.min(left, POLL_SLICE_NANOS));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+          }
+        }
+      }
+    }
+    return List.of();
+  }
+
+  /** Records due again first (they are the oldest), then new ones past the cursor. */
+  private List<LogRecord> take(int max) {
+    delivery.lock();
+    try {
+      long now = config.clock().millis();
+      List<Long> due = new ArrayList<>();
+      for (Map.Entry<Long, Long> e : inFlight.entrySet()) {
+        if (due.size() >= max) {
+          break;
+        }
+        if (!config.redeliverAfter().isZero() && e.getValue() <= now) {
+          due.add(e.getKey());
+        }
+      }
+      List<LogRecord> out =
+          db.read(
+              c -> {
+                List<LogRecord> got = new ArrayList<>();
+                for (long position : due) {
+                  PreparedStatement ps = c.prepare(SELECT_UNACKED);
+                  ps.setLong(1, position);
+                  readRecords(ps, got);
+                }
+                if (got.size() < max) {
+                  PreparedStatement ps = c.prepare(SELECT_NEW);
+                  ps.setLong(1, cursor);
+                  ps.setInt(2, max - got.size());
+                  readRecords(ps, got);
+                }
+                return got;
+              });
+      due.forEach(inFlight::remove);
+      long dueAgain = now + config.redeliverAfter().toMillis();
+      for (LogRecord r : out) {
+        inFlight.put(r.position(), dueAgain);
+        cursor = Math.max(cursor, r.position());
+      }
+      return out;
+    } finally {
+      delivery.unlock();
+    }
+  }
+
+  private static void readRecords(PreparedStatement ps, List<LogRecord> into) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        into.add(record(rs));
+      }
+    }
+  }
+
+  private static LogRecord record(ResultSet rs) throws SQLException {
+    return new LogRecord(
+        rs.getLong(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)), rs.getBytes(4));
+  }
+
+  @Override
+  public void ack(List<LogRecord> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    db.write(
+        c -> {
+          PreparedStatement ps = c.prepare(ACK);
+          for (LogRecord r : records) {
+            ps.setLong(1, r.position());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+          return null;
+        });
+    forget(records.stream().map(LogRecord::position).toList());
+    retainIfDue();
+  }
+
+  @Override
+  public void deadLetter(LogRecord record, String reason) {
+    long now = config.clock().millis();
+    db.write(
+        c -> {
+          PreparedStatement move = c.prepare(TO_DEAD_LETTERS);
+          move.setString(1, reason == null ? "" : reason);
+          move.setLong(2, now);
+          move.setLong(3, record.position());
+          move.executeUpdate();
+          PreparedStatement del = c.prepare(DELETE_ONE);
+          del.setLong(1, record.position());
+          del.executeUpdate();
+          return null;
+        });
+    forget(List.of(record.position()));
+  }
+
+  private void forget(List<Long> positions) {
+    delivery.lock();
+    try {
+      positions.forEach(inFlight::remove);
+    } finally {
+      delivery.unlock();
+    }
+  }
+
+  @Override
+  public long backlog() {
+    return db.read(
+        c -> {
+          try (ResultSet rs = c.prepare(BACKLOG).executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+
+  /**
+   * Up to {@code max} retained records (acknowledged or not) from {@code position} on, in position
+   * order: the local archive of raw events. Read-only; delivery is not affected.
+   */
+  public List<LogRecord> readFrom(long position, int max) {
+    return db.read(
+        c -> {
+          PreparedStatement ps = c.prepare(SELECT_FROM);
+          ps.setLong(1, position);
+          ps.setInt(2, max);
+          List<LogRecord> out = new ArrayList<>();
+          readRecords(ps, out);
+          return out;
+        });
+  }
+
+  /** Up to {@code max} dead letters from {@code position} on, in position order. */
+  public List<DeadLetter> deadLetters(long position, int max) {
+    return db.read(
+        c -> {
+          PreparedStatement ps = c.prepare(SELECT_DEAD);
+          ps.setLong(1, position);
+          ps.setInt(2, max);
+          List<DeadLetter> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new DeadLetter(record(rs), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6))));
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Deletes acknowledged records appended before the retention period; unacknowledged ones stay
+   * whatever their age. Runs by itself at most once a minute on {@link #ack}. Returns the count.
+   */
+  public int applyRetention() {
+    if (config.retention().isZero()) {
+      return 0;
+    }
+    long cutoff = config.clock().millis() - config.retention().toMillis();
+    int total = 0;
+    while (true) {
+      int n =
+          db.write(
+              c -> {
+                PreparedStatement ps = c.prepare(RETAIN);
+                ps.setLong(1, cutoff);
+                return ps.executeUpdate();
+              });
+      total += n;
+      if (n < RETENTION_BATCH) {
+        return total;
+      }
+    }
+  }
+
+  private void retainIfDue() {
+    long now = config.clock().millis();
+    if (config.retention().isZero() || now < nextRetentionMillis) {
+      return;
+    }
+    nextRetentionMillis = now + Duration.ofMinutes(1).toMillis();
+    try {
+      int n = applyRetention();
+      if (n > 0) {
+        LOG.debug("retention deleted {} acknowledged log records", n);
+      }
+    } catch (RuntimeException e) {
+      // The ack itself is committed; old rows wait for the next round.
+      LOG.warn("log retention failed: {}", e.toString());
+    }
+  }
+
+  /** Closes the file; waiting pollers return empty. */
+  @Override
+  public void close() {
+    closed = true;
+    db.close();
+    synchronized (appended) {
+      appended.notifyAll();
+    }
+  }
+}

@@ -1,0 +1,327 @@
+package dev.tally.sqlite;
+
+import dev.tally.core.item.Condition;
+import dev.tally.core.item.ConditionFailedException;
+import dev.tally.core.item.InMemoryItemStore;
+import dev.tally.core.item.Item;
+import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemMath;
+import dev.tally.core.item.ItemQuery;
+import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.ItemWrite;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An {@link ItemStore} on one SQL table {@code (pk, sk, attrs, expires)} of a {@link
+ * SqliteDatabase}. A write call is one SQLite transaction on the writer: it reads the current
+ * items, checks every condition, and applies every write ({@link ItemMath}) or none. Attributes are
+ * stored in {@link ItemCodec}'s binary form; {@code expires} mirrors {@link ItemStore#EXPIRES_AT}
+ * so that reads can skip expired items and the purge can find them by index.
+ */
+public final class SqliteItemStore implements ItemStore {
+  /** SQLite has no per-transaction item limit; this bounds one call's memory and lock time. */
+  public static final int MAX_WRITES_PER_CALL = 10_000;
+
+  /** Keys per lookup statement; smaller lookups round up to a power of two (few statements). */
+  private static final int LOOKUP_CHUNK = 256;
+
+  private static final int PURGE_BATCH = 1_000;
+
+  private final SqliteDatabase db;
+  private final String name;
+  private final Clock clock;
+  private final String selectOne;
+  private final String selectPartition;
+  private final String selectRange;
+  private final String upsert;
+  private final String delete;
+  private final String purge;
+
+  SqliteItemStore(SqliteDatabase db, String name, Clock clock) {
+    this.db = db;
+    this.name = name;
+    this.clock = clock;
+    String t = quoted(name);
+    String live = " AND (expires IS NULL OR expires > ?)";
+    this.selectOne = "SELECT attrs FROM " + t + " WHERE pk = ? AND sk = ?" + live;
+    this.selectPartition =
+        "SELECT sk, attrs FROM " + t + " WHERE pk = ?" + live + " ORDER BY sk LIMIT ?";
+    this.selectRange =
+        "SELECT sk, attrs FROM "
+            + t
+            + " WHERE pk = ? AND sk >= ? AND sk <= ?"
+            + live
+            + " ORDER BY sk LIMIT ?";
+    this.upsert =
+        "INSERT INTO "
+            + t
+            + " (pk, sk, attrs, expires) VALUES (?, ?, ?, ?) ON CONFLICT (pk, sk)"
+            + " DO UPDATE SET attrs = excluded.attrs, expires = excluded.expires";
+    this.delete = "DELETE FROM " + t + " WHERE pk = ? AND sk = ?";
+    this.purge =
+        "DELETE FROM "
+            + t
+            + " WHERE (pk, sk) IN (SELECT pk, sk FROM "
+            + t
+            + " WHERE expires IS NOT NULL AND expires <= ? LIMIT "
+            + PURGE_BATCH
+            + ")";
+  }
+
+  void createIfMissing() {
+    String t = quoted(name);
+    db.write(
+        c -> {
+          c.exec(
+              "CREATE TABLE IF NOT EXISTS "
+                  + t
+                  + " (pk TEXT NOT NULL, sk TEXT NOT NULL, attrs BLOB NOT NULL,"
+                  + " expires INTEGER, PRIMARY KEY (pk, sk)) WITHOUT ROWID");
+          c.exec(
+              "CREATE INDEX IF NOT EXISTS "
+                  + quoted(name + "_expires")
+                  + " ON "
+                  + t
+                  + " (expires) WHERE expires IS NOT NULL");
+          return null;
+        });
+  }
+
+  /** The table's name. */
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int maxWritesPerCall() {
+    return MAX_WRITES_PER_CALL;
+  }
+
+  @Override
+  public Optional<Item> get(ItemKey key) {
+    long now = nowSeconds();
+    return db.read(
+        c -> {
+          PreparedStatement ps = c.prepare(selectOne);
+          ps.setString(1, key.pk());
+          ps.setString(2, key.sk());
+          ps.setLong(3, now);
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next()
+                ? Optional.of(new Item(key, ItemCodec.decode(rs.getBytes(1))))
+                : Optional.empty();
+          }
+        });
+  }
+
+  @Override
+  public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
+    if (keys.isEmpty()) {
+      return new HashMap<>();
+    }
+    long now = nowSeconds();
+    List<ItemKey> distinct = new ArrayList<>(new LinkedHashSet<>(keys));
+    return db.read(c -> lookup(c, distinct, now));
+  }
+
+  @Override
+  public List<Item> query(ItemQuery q) {
+    long now = nowSeconds();
+    return db.read(
+        c -> {
+          PreparedStatement ps;
+          int i = 1;
+          if (q.fromSk() == null) {
+            ps = c.prepare(selectPartition);
+            ps.setString(i++, q.pk());
+          } else {
+            ps = c.prepare(selectRange);
+            ps.setString(i++, q.pk());
+            ps.setString(i++, q.fromSk());
+            ps.setString(i++, q.toSk());
+          }
+          ps.setLong(i++, now);
+          ps.setInt(i, q.limit() == 0 ? -1 : q.limit());
+          List<Item> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new Item(ItemKey.of(q.pk(), rs.getString(1)), ItemCodec.decode(rs.getBytes(2))));
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public void write(List<? extends ItemWrite> writes) {
+    InMemoryItemStore.Writes.check(writes, MAX_WRITES_PER_CALL);
+    long now = nowSeconds();
+    db.write(
+        c -> {
+          // Only writes whose outcome depends on the current item read it.
+          List<ItemKey> needed = new ArrayList<>();
+          for (ItemWrite w : writes) {
+            if (readsCurrent(w)) {
+              needed.add(w.key());
+            }
+          }
+          Map<ItemKey, Item> current = needed.isEmpty() ? Map.of() : lookup(c, needed, now);
+          List<Integer> failed = new ArrayList<>();
+          Map<Integer, Item> failedItems = new HashMap<>();
+          for (int i = 0; i < writes.size(); i++) {
+            Item found = current.get(writes.get(i).key());
+            if (!writes.get(i).condition().test(found)) {
+              failed.add(i);
+              if (found != null) {
+                failedItems.put(i, found);
+              }
+            }
+          }
+          if (!failed.isEmpty()) {
+            throw new ConditionFailedException(failed, failedItems);
+          }
+          PreparedStatement up = c.prepare(upsert);
+          PreparedStatement del = c.prepare(delete);
+          int ups = 0;
+          int dels = 0;
+          for (ItemWrite w : writes) {
+            Item next = ItemMath.apply(current.get(w.key()), w);
+            if (next == null) {
+              // Also removes an expired row the write could not see.
+              del.setString(1, w.key().pk());
+              del.setString(2, w.key().sk());
+              del.addBatch();
+              dels++;
+            } else {
+              bindItem(up, next);
+              up.addBatch();
+              ups++;
+            }
+          }
+          if (ups > 0) {
+            up.executeBatch();
+          }
+          if (dels > 0) {
+            del.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void putAll(Collection<Item> items) {
+    List<Item> all = new ArrayList<>(items);
+    for (int from = 0; from < all.size(); from += MAX_WRITES_PER_CALL) {
+      List<Item> chunk = all.subList(from, Math.min(all.size(), from + MAX_WRITES_PER_CALL));
+      db.write(
+          c -> {
+            PreparedStatement up = c.prepare(upsert);
+            for (Item item : chunk) {
+              bindItem(up, item);
+              up.addBatch();
+            }
+            up.executeBatch();
+            return null;
+          });
+    }
+  }
+
+  /**
+   * Deletes expired items, a batch per transaction so that writers wait little. Reads never see
+   * expired items anyway; this only reclaims space. Returns how many were deleted.
+   */
+  public int purgeExpired() {
+    long now = nowSeconds();
+    int total = 0;
+    while (true) {
+      int n =
+          db.write(
+              c -> {
+                PreparedStatement ps = c.prepare(purge);
+                ps.setLong(1, now);
+                return ps.executeUpdate();
+              });
+      total += n;
+      if (n < PURGE_BATCH) {
+        return total;
+      }
+    }
+  }
+
+  private static boolean readsCurrent(ItemWrite w) {
+    boolean unguarded = w.condition() instanceof Condition.None;
+    return !(unguarded && (w instanceof ItemWrite.Put || w instanceof ItemWrite.Delete));
+  }
+
+  /** The live items among distinct {@code keys}, in as few statements as the chunk size allows. */
+  private Map<ItemKey, Item> lookup(SqlConnection c, List<ItemKey> keys, long now)
+      throws SQLException {
+    Map<ItemKey, Item> out = new HashMap<>();
+    for (int from = 0; from < keys.size(); from += LOOKUP_CHUNK) {
+      List<ItemKey> chunk = keys.subList(from, Math.min(keys.size(), from + LOOKUP_CHUNK));
+      int slots = Integer.highestOneBit(chunk.size());
+      slots = slots == chunk.size() ? slots : slots * 2;
+      PreparedStatement ps = c.prepare(lookupSql(slots));
+      int p = 1;
+      for (int i = 0; i < slots; i++) {
+        // Unused slots repeat the last key; the join then yields it twice, which the map absorbs.
+        ItemKey k = chunk.get(Math.min(i, chunk.size() - 1));
+        ps.setString(p++, k.pk());
+        ps.setString(p++, k.sk());
+      }
+      ps.setLong(p, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ItemKey k = ItemKey.of(rs.getString(1), rs.getString(2));
+          out.put(k, new Item(k, ItemCodec.decode(rs.getBytes(3))));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The keys drive the join (CROSS JOIN fixes the order), each a primary-key probe. */
+  private String lookupSql(int slots) {
+    StringBuilder sql = new StringBuilder("WITH k(pk, sk) AS (VALUES ");
+    for (int i = 0; i < slots; i++) {
+      sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+    }
+    return sql.append(") SELECT t.pk, t.sk, t.attrs FROM k CROSS JOIN ")
+        .append(quoted(name))
+        .append(" AS t ON t.pk = k.pk AND t.sk = k.sk")
+        .append(" WHERE t.expires IS NULL OR t.expires > ?")
+        .toString();
+  }
+
+  private static void bindItem(PreparedStatement ps, Item item) throws SQLException {
+    ps.setString(1, item.key().pk());
+    ps.setString(2, item.key().sk());
+    ps.setBytes(3, ItemCodec.encode(item.attrs()));
+    Long expires = item.numOrNull(EXPIRES_AT);
+    if (expires == null) {
+      ps.setNull(4, Types.INTEGER);
+    } else {
+      ps.setLong(4, expires);
+    }
+  }
+
+  private long nowSeconds() {
+    return clock.instant().getEpochSecond();
+  }
+
+  private static String quoted(String identifier) {
+    return '"' + identifier + '"';
+  }
+}
