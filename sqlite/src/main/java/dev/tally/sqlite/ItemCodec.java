@@ -27,6 +27,7 @@ final class ItemCodec {
   private static final int STR = 2;
   private static final int BIN = 3;
   private static final int MARKS = 4;
+  private static final int STRS = 5;
 
   private ItemCodec() {}
 
@@ -51,6 +52,12 @@ final class ItemCodec {
         out.varint(m.values().size());
         for (long mark : m.values()) {
           out.fixed64(mark);
+        }
+      } else if (v instanceof AttrValue.StrSet ss) {
+        out.write(STRS);
+        out.varint(ss.values().size());
+        for (String e : ss.values()) {
+          out.bytes(e.getBytes(StandardCharsets.UTF_8));
         }
       } else {
         throw new IllegalArgumentException("unknown attribute type " + v);
@@ -87,6 +94,7 @@ final class ItemCodec {
             case STR -> AttrValue.str(in.string());
             case BIN -> AttrValue.bin(in.bytes());
             case MARKS -> AttrValue.marks(in.marks());
+            case STRS -> AttrValue.strs(in.strings());
             default -> throw corrupt("unknown type tag " + bytes[in.pos - 1], in.pos - 1);
           };
       if (attrs.put(name, value) != null) {
@@ -230,6 +238,19 @@ final class ItemCodec {
           v = (v << 8) | (buf[pos++] & 0xff);
         }
         out.add(v);
+      }
+      return out;
+    }
+
+    Set<String> strings() {
+      int at = pos;
+      int n = length();
+      if (n == 0 || n > buf.length - pos) {
+        throw corrupt("string count " + n + " does not fit", at);
+      }
+      Set<String> out = new TreeSet<>();
+      for (int i = 0; i < n; i++) {
+        out.add(string());
       }
       return out;
     }

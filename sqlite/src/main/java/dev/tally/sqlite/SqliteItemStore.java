@@ -164,6 +164,33 @@ public final class SqliteItemStore implements ItemStore {
         });
   }
 
+  /**
+   * Every live item of the table in key order. Not part of the port and never on a read path: for
+   * tests that compare whole tables and for exports.
+   */
+  public List<Item> scan() {
+    long now = nowSeconds();
+    return db.read(
+        c -> {
+          PreparedStatement ps =
+              c.prepare(
+                  "SELECT pk, sk, attrs FROM \""
+                      + name()
+                      + "\" WHERE expires IS NULL OR expires > ? ORDER BY pk, sk");
+          ps.setLong(1, now);
+          List<Item> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new Item(
+                      ItemKey.of(rs.getString(1), rs.getString(2)),
+                      ItemCodec.decode(rs.getBytes(3))));
+            }
+          }
+          return out;
+        });
+  }
+
   @Override
   public void write(List<? extends ItemWrite> writes) {
     InMemoryItemStore.Writes.check(writes, MAX_WRITES_PER_CALL);

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * An {@link ItemStore} that lets {@code allowed} write calls through and then throws {@link Crash}
@@ -18,11 +19,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CrashingItemStore implements ItemStore {
   private final ItemStore inner;
   private final int allowed;
+  private final Predicate<List<? extends ItemWrite>> counted;
   private final AtomicInteger calls = new AtomicInteger();
 
+  /** Counts every write and put call. */
   public CrashingItemStore(ItemStore inner, int allowed) {
+    this(inner, allowed, w -> true);
+  }
+
+  /** Counts only the write calls {@code counted} accepts (puts always count). */
+  public CrashingItemStore(
+      ItemStore inner, int allowed, Predicate<List<? extends ItemWrite>> counted) {
     this.inner = inner;
     this.allowed = allowed;
+    this.counted = counted;
   }
 
   /** Thrown where the simulated process died. */
@@ -65,7 +75,9 @@ public final class CrashingItemStore implements ItemStore {
 
   @Override
   public void write(List<? extends ItemWrite> writes) {
-    maybeCrash("write");
+    if (counted.test(writes)) {
+      maybeCrash("write");
+    }
     inner.write(writes);
   }
 

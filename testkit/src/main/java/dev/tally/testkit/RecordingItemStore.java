@@ -14,8 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An {@link ItemStore} that passes every call to another and records what was written: the size of
- * every atomic write, and the text of every write and put, so a test can check what an adapter
- * over the port stored (for example, that no plain key did).
+ * every atomic write, and the text of every write and put, so a test can check what an adapter over
+ * the port stored (for example, that no plain key did).
  */
 public final class RecordingItemStore implements ItemStore {
   private final ItemStore delegate;

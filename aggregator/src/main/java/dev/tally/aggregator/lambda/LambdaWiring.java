@@ -2,8 +2,8 @@ package dev.tally.aggregator.lambda;
 
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
-import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.aggregator.sqs.SqsDeadLetters;
+import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.dynamodb.DynamoDbItemStore;

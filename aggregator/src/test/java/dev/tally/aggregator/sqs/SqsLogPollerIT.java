@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
 import dev.tally.aggregator.ApplyResult;
-import dev.tally.aggregator.MetricWriter;
 import dev.tally.aggregator.LogPoller;
-import dev.tally.aggregator.write.ItemMetricWriter;
-import dev.tally.aggregator.testing.Events;
+import dev.tally.aggregator.MetricWriter;
 import dev.tally.aggregator.testing.Engines;
+import dev.tally.aggregator.testing.Events;
 import dev.tally.aggregator.testing.MetricTable;
 import dev.tally.aggregator.testing.Oracle;
 import dev.tally.aggregator.testing.RawEvent;
+import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.LogEntry;
 import dev.tally.core.store.InMemoryStoreRegistry;
@@ -93,8 +93,7 @@ class SqsLogPollerIT {
 
     InMemoryStoreRegistry stores = new InMemoryStoreRegistry();
     stores.create(store, "wk", "rk");
-    MetricWriter real =
-        new ItemMetricWriter(table.store(), AggregatorConfig.defaults());
+    MetricWriter real = new ItemMetricWriter(table.store(), AggregatorConfig.defaults());
     boolean[] crash = {true};
     MetricWriter crashingAfterWrite =
         (s, events) -> {
@@ -106,9 +105,7 @@ class SqsLogPollerIT {
         };
     LogPoller poller =
         new LogPoller(
-            new SqsLogConsumer(sqs, q, dlq),
-            new AggregatorService(stores, crashingAfterWrite),
-            10);
+            new SqsLogConsumer(sqs, q, dlq), new AggregatorService(stores, crashingAfterWrite), 10);
     assertThatThrownBy(() -> poller.pollOnce(Duration.ofSeconds(1)))
         .hasMessageContaining("process died");
 

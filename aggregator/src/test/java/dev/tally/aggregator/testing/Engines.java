@@ -3,6 +3,8 @@ package dev.tally.aggregator.testing;
 import dev.tally.core.item.Item;
 import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.internal.ItemCodec;
+import dev.tally.sqlite.SqliteDatabase;
+import dev.tally.sqlite.SqliteItemStore;
 import dev.tally.testkit.DynaliteFixture;
 import dev.tally.testkit.EngineTable;
 import java.time.Clock;
@@ -30,5 +32,18 @@ public final class Engines {
               .forEach(raw -> out.add(codec.decode(raw)));
           return out;
         });
+  }
+
+  private static SqliteDatabase sqlite;
+
+  /** A new table in a file-backed SQLite database shared per JVM (the embedded engine). */
+  public static synchronized EngineTable sqlite() {
+    if (sqlite == null) {
+      sqlite = SqliteDatabase.openInMemory();
+      Runtime.getRuntime().addShutdownHook(new Thread(sqlite::close));
+    }
+    SqliteItemStore store =
+        sqlite.table("t" + java.util.UUID.randomUUID().toString().replace("-", ""));
+    return new EngineTable("sqlite", store, store::scan);
   }
 }

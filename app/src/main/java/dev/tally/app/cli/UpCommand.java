@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "up",
     mixinStandardHelpOptions = true,
-    description = "Start the whole pipeline locally: HTTP API, durable event log, aggregator and storage in one process.")
+    description =
+        "Start the whole pipeline locally: HTTP API, durable event log, aggregator and storage in one process.")
 public final class UpCommand implements Callable<Integer> {
   @Mixin StackOptions options;
 

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole pipeline in one process: HTTP (ingest, query, admin, health, metrics) on one port, a
  * durable event log, and the log poller as aggregator, on one storage {@link Engine}: embedded
- * SQLite files under the data directory by default, or DynamoDB and SQS at {@code
- * AWS_ENDPOINT_URL} when it is set.
+ * SQLite files under the data directory by default, or DynamoDB and SQS at {@code AWS_ENDPOINT_URL}
+ * when it is set.
  */
 public final class EmbeddedStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
