@@ -1,25 +1,23 @@
 package dev.tally.ingest.it;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import dev.tally.core.event.Event;
 import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.Json;
 import dev.tally.core.event.LogEntry;
+import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemStore;
 import dev.tally.core.port.DedupStore;
 import dev.tally.core.port.EventLog;
 import dev.tally.core.port.ItemDedupStore;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.Store;
 import dev.tally.dynamodb.AwsEndpoints;
-import dev.tally.dynamodb.DynamoDbItemStore;
-import dev.tally.dynamodb.TableNames;
-import dev.tally.dynamodb.Tables;
 import dev.tally.ingest.IngestConfig;
 import dev.tally.ingest.IngestMetrics;
 import dev.tally.ingest.IngestService;
 import dev.tally.ingest.http.IngestRoutes;
 import dev.tally.ingest.log.SqsEventLog;
+import dev.tally.sqlite.SqliteDatabase;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import java.net.URI;
@@ -27,20 +25,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Real emulators for ingest ITs: DynamoDB Local (stores, dedup) and ElasticMQ, plus the ingest HTTP
- * server exactly as the local stack mounts it. No aggregator consumes the queues, so tests read
- * what ingest published.
+ * Real engines for ingest ITs: the embedded SQLite engine (stores, dedup) and ElasticMQ, plus the
+ * ingest HTTP server exactly as the local stack mounts it. No aggregator consumes the queues, so
+ * tests read what ingest published.
  */
 final class IngestStack implements AutoCloseable {
   static final String STORE = "shop";
@@ -49,19 +44,16 @@ final class IngestStack implements AutoCloseable {
   static final String BROWSER_WRITE_KEY = "wk_browser_test";
   static final String ALLOWED_ORIGIN = "https://shop.example";
 
-  final AmazonDynamoDBLocal dynamoLocal;
-  final DynamoDbClient ddb;
-  final TableNames tables = TableNames.defaults();
+  final SqliteDatabase db;
+  final ItemStore dedupItems;
   final ItemStoreRegistry stores;
   final SQSRestServer sqsServer;
   final SqsClient sqs;
 
   IngestStack() {
-    dynamoLocal = DynamoDBEmbedded.create();
-    ddb = dynamoLocal.dynamoDbClient();
-    Tables.createIfMissing(ddb, tables);
-    stores =
-        new ItemStoreRegistry(DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC()));
+    db = SqliteDatabase.openInMemory();
+    dedupItems = db.table("dedup");
+    stores = new ItemStoreRegistry(db.table("stores"));
     stores.create(Store.of(STORE, "UTC", "USD", List.of()), WRITE_KEY, "rk_shop_test");
     stores.create(
         Store.of(BROWSER_STORE, "Europe/Berlin", "EUR", List.of(ALLOWED_ORIGIN)),
@@ -83,10 +75,7 @@ final class IngestStack implements AutoCloseable {
   }
 
   DedupStore dedup() {
-    return new ItemDedupStore(
-        DynamoDbItemStore.keyOnly(ddb, tables.dedup(), Clock.systemUTC()),
-        Duration.ofHours(24),
-        Clock.systemUTC());
+    return new ItemDedupStore(dedupItems, Duration.ofHours(24), Clock.systemUTC());
   }
 
   Server serve(String queueUrl) {
@@ -146,20 +135,15 @@ final class IngestStack implements AutoCloseable {
     return out;
   }
 
-  /** True when the dedup table holds a record of this message id for the store. */
+  /** True when the dedup table holds a live record of this message id for the store. */
   boolean dedupRecorded(String storeId, String messageId) {
-    return ddb.getItem(
-            b ->
-                b.tableName(tables.dedup())
-                    .consistentRead(true)
-                    .key(Map.of("pk", AttributeValue.fromS(storeId + "#" + messageId))))
-        .hasItem();
+    return dedupItems.get(ItemKey.of(storeId + "#" + messageId, "")).isPresent();
   }
 
   @Override
   public void close() {
     sqs.close();
     sqsServer.stopAndWait();
-    dynamoLocal.shutdownNow();
+    db.close();
   }
 }
