@@ -13,6 +13,7 @@ import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
 import dev.tally.hooks.TallyIngestStub.Answer;
+import dev.tally.testkit.MutableClock;
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.time.Clock;
