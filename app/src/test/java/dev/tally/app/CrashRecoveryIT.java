@@ -94,6 +94,10 @@ class CrashRecoveryIT {
       assertThat(unanswered).isEmpty();
       long expected = acked.size();
       long counted = waitForCount(client, expected, Duration.ofSeconds(120));
+      System.out.printf(
+          "CrashRecoveryIT: %d events acknowledged over %d kills (%d right after the last 2xx,"
+              + " %d with requests in flight); counted %d%n",
+          expected, KILLS, afterLastAck, midStream, counted);
       assertThat(counted).as("every acknowledged event, exactly once").isEqualTo(expected);
       // And it stays exact: nothing left in the log counts anything twice later.
       Thread.sleep(2_000);

@@ -120,7 +120,7 @@ class PipelineIT {
     assertThat(client.post("/v1/track", readKey, "{\"userId\":\"x\",\"event\":\"E\"}").statusCode())
         .isEqualTo(401);
     // Only hashes are stored.
-    var items = stack.dynamoDb().scan(b -> b.tableName(stack.tables().stores())).items();
+    var items = ((dev.tally.sqlite.SqliteItemStore) stack.engine().stores()).scan();
     assertThat(items.toString()).doesNotContain(writeKey).doesNotContain(readKey);
 
     HttpResponse<String> wrongToken =

@@ -7,6 +7,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.event.Json;
+import dev.tally.core.item.InMemoryItemStore;
+import dev.tally.core.item.Item;
+import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemQuery;
+import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.ItemWrite;
 import dev.tally.core.store.InMemoryStoreRegistry;
 import dev.tally.core.store.Store;
 import dev.tally.query.MetricsReader;
@@ -14,12 +20,12 @@ import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryRequest;
 import dev.tally.query.QueryService;
 import java.io.InputStream;
-import java.lang.reflect.Proxy;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 class QueryHandlerTest {
   static APIGatewayV2HTTPEvent event(String resource) throws Exception {
@@ -31,28 +37,41 @@ class QueryHandlerTest {
   }
 
   /** A table that answers every Query with no items and remembers the last partition key. */
-  static DynamoDbClient emptyTable(AtomicReference<String> lastPk) {
-    return (DynamoDbClient)
-        Proxy.newProxyInstance(
-            DynamoDbClient.class.getClassLoader(),
-            new Class<?>[] {DynamoDbClient.class},
-            (proxy, method, args) -> {
-              if (args != null
-                  && args[0]
-                      instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest r) {
-                lastPk.set(r.expressionAttributeValues().get(":pk").s());
-              } else if (args != null && args[0] instanceof java.util.function.Consumer<?> c) {
-                var b = software.amazon.awssdk.services.dynamodb.model.QueryRequest.builder();
-                @SuppressWarnings("unchecked")
-                var spec =
-                    (java.util.function.Consumer<
-                            software.amazon.awssdk.services.dynamodb.model.QueryRequest.Builder>)
-                        c;
-                spec.accept(b);
-                lastPk.set(b.build().expressionAttributeValues().get(":pk").s());
-              }
-              return QueryResponse.builder().items(List.of()).build();
-            });
+  /** An empty item store that remembers the last partition read. */
+  static ItemStore emptyTable(AtomicReference<String> lastPk) {
+    InMemoryItemStore empty = InMemoryItemStore.create();
+    return new ItemStore() {
+      @Override
+      public int maxWritesPerCall() {
+        return empty.maxWritesPerCall();
+      }
+
+      @Override
+      public Optional<Item> get(ItemKey key) {
+        return empty.get(key);
+      }
+
+      @Override
+      public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
+        return empty.getAll(keys);
+      }
+
+      @Override
+      public List<Item> query(ItemQuery query) {
+        lastPk.set(query.pk());
+        return empty.query(query);
+      }
+
+      @Override
+      public void write(List<? extends ItemWrite> writes) {
+        empty.write(writes);
+      }
+
+      @Override
+      public void putAll(Collection<Item> items) {
+        empty.putAll(items);
+      }
+    };
   }
 
   @Test
@@ -72,7 +91,7 @@ class QueryHandlerTest {
     QueryHandler handler =
         new QueryHandler(
             new QueryService(
-                stores, new MetricsReader(emptyTable(lastPk), "metrics"), QueryConfig.defaults()));
+                stores, new MetricsReader(emptyTable(lastPk)), QueryConfig.defaults()));
 
     APIGatewayV2HTTPResponse user =
         handler.handleRequest(event("/apigw-v2-user-metrics.json"), null);
