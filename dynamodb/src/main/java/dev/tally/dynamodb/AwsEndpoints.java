@@ -14,18 +14,43 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Where AWS clients point: real AWS by default, or any endpoint given by {@code AWS_ENDPOINT_URL}
- * (LocalStack, DynamoDB Local, ElasticMQ). Read from the environment only in {@code main} or a
- * Lambda handler.
+ * (LocalStack, an emulator), with the AWS SDKs' per-service overrides {@code
+ * AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SQS} and {@code AWS_ENDPOINT_URL_KINESIS}.
+ * Read from the environment only in {@code main} or a Lambda handler.
  */
-public record AwsEndpoints(Optional<URI> endpoint, Region region) {
+public record AwsEndpoints(Optional<URI> endpoint, Region region, Map<String, URI> services) {
+
+  public AwsEndpoints {
+    services = Map.copyOf(services);
+  }
+
+  public AwsEndpoints(Optional<URI> endpoint, Region region) {
+    this(endpoint, region, Map.of());
+  }
 
   public static AwsEndpoints fromEnv(Map<String, String> env) {
-    String url = env.get("AWS_ENDPOINT_URL");
     String region =
         env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
-    return new AwsEndpoints(
-        url == null || url.isBlank() ? Optional.empty() : Optional.of(URI.create(url)),
-        Region.of(region));
+    Map<String, URI> services = new java.util.HashMap<>();
+    for (String service : new String[] {"DYNAMODB", "SQS", "KINESIS"}) {
+      uri(env.get("AWS_ENDPOINT_URL_" + service)).ifPresent(u -> services.put(service, u));
+    }
+    return new AwsEndpoints(uri(env.get("AWS_ENDPOINT_URL")), Region.of(region), services);
+  }
+
+  private static Optional<URI> uri(String url) {
+    return url == null || url.isBlank() ? Optional.empty() : Optional.of(URI.create(url));
+  }
+
+  /** True when any endpoint is overridden (the local stack then runs the AWS engine there). */
+  public boolean overridden() {
+    return endpoint.isPresent() || !services.isEmpty();
+  }
+
+  /** The endpoints for one service ({@code DYNAMODB}, {@code SQS}, {@code KINESIS}). */
+  public AwsEndpoints forService(String service) {
+    URI specific = services.get(service);
+    return specific == null ? this : new AwsEndpoints(Optional.of(specific), region, Map.of());
   }
 
   /** A local emulator endpoint, with dummy credentials. */
@@ -50,6 +75,9 @@ public record AwsEndpoints(Optional<URI> endpoint, Region region) {
   }
 
   public DynamoDbClient dynamoDb() {
-    return configure(DynamoDbClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
+    return forService("DYNAMODB")
+        .configure(DynamoDbClient.builder())
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
   }
 }

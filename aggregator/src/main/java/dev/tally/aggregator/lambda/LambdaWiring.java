@@ -27,7 +27,10 @@ final class LambdaWiring {
     AwsEndpoints aws = AwsEndpoints.fromEnv(env);
     DynamoDbClient ddb = aws.dynamoDb();
     SqsClient sqs =
-        aws.configure(SqsClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
+        aws.forService("SQS")
+            .configure(SqsClient.builder())
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
     AggregatorService service =
         new AggregatorService(
             new ItemStoreRegistry(

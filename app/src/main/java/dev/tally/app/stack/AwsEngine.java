@@ -37,7 +37,11 @@ final class AwsEngine implements Engine {
   private AwsEngine(Map<String, String> env) {
     aws = AwsEndpoints.fromEnv(env);
     ddb = aws.dynamoDb();
-    sqs = aws.configure(SqsClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
+    sqs =
+        aws.forService("SQS")
+            .configure(SqsClient.builder())
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
     tables = TableNames.fromEnv(env);
     Tables.createIfMissing(ddb, tables);
     String shopTable = env.getOrDefault("TALLY_SHOP_TABLE", "tally-demo-shop");
@@ -106,7 +110,10 @@ final class AwsEngine implements Engine {
 
   @Override
   public String description() {
-    return "DynamoDB and SQS at " + aws.endpoint().map(Object::toString).orElse("AWS");
+    return "DynamoDB at "
+        + aws.forService("DYNAMODB").endpoint().map(Object::toString).orElse("AWS")
+        + ", SQS at "
+        + aws.forService("SQS").endpoint().map(Object::toString).orElse("AWS");
   }
 
   @Override

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Where the local stack keeps its items and its event log: the embedded engine (SQLite files) by
- * default, or DynamoDB and SQS when {@code AWS_ENDPOINT_URL} names an endpoint (LocalStack, real
- * AWS).
+ * default, or DynamoDB and SQS when {@code AWS_ENDPOINT_URL} (or {@code AWS_ENDPOINT_URL_DYNAMODB}
+ * / {@code AWS_ENDPOINT_URL_SQS}) names an endpoint (LocalStack, real AWS).
  */
 public interface Engine extends AutoCloseable {
   /** The metrics table ({@code MetricKeys} layout). */
@@ -44,8 +44,7 @@ public interface Engine extends AutoCloseable {
   void close();
 
   static Engine open(StackConfig config, Map<String, String> env) {
-    String endpoint = env.get("AWS_ENDPOINT_URL");
-    if (endpoint != null && !endpoint.isBlank()) {
+    if (dev.tally.dynamodb.AwsEndpoints.fromEnv(env).overridden()) {
       return AwsEngine.open(env);
     }
     return EmbeddedEngine.open(config);

@@ -24,7 +24,7 @@ class CrossTenantQueryIT {
 
   @BeforeAll
   static void seed() {
-    s = TwoStores.get();
+    s = TwoStores.embedded();
   }
 
   /** Strings that appear only in store B's data. */

@@ -10,6 +10,7 @@ import dev.tally.app.stack.DemoStore;
 import dev.tally.app.stack.EmbeddedStack;
 import dev.tally.app.stack.StackConfig;
 import dev.tally.core.event.Json;
+import dev.tally.testkit.DynaliteFixture;
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +21,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 
 /**
  * One embedded stack for all query ITs of a JVM, seeded once through the real ingest API and
@@ -44,18 +47,48 @@ final class TwoStores {
   final EventOracle a;
   final EventOracle b;
 
-  private static TwoStores instance;
+  private static TwoStores embedded;
+  private static TwoStores dynamoDb;
 
-  static synchronized TwoStores get() {
-    if (instance == null) {
-      instance = new TwoStores();
-      Runtime.getRuntime().addShutdownHook(new Thread(instance.stack::close));
+  /** The stores on the embedded engine. */
+  static synchronized TwoStores embedded() {
+    if (embedded == null) {
+      embedded = new TwoStores(Map.of());
+      Runtime.getRuntime().addShutdownHook(new Thread(embedded.stack::close));
     }
-    return instance;
+    return embedded;
   }
 
-  private TwoStores() {
-    stack = EmbeddedStack.start(StackConfig.forTests(), Map.of());
+  /** The stores on the DynamoDB engine (dynalite) with the SQS log (ElasticMQ). */
+  static synchronized TwoStores dynamoDb() {
+    if (dynamoDb == null) {
+      SQSRestServer sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
+      int port = sqs.waitUntilStarted().localAddress().getPort();
+      DynaliteFixture dynalite = DynaliteFixture.shared();
+      String prefix = dynalite.uniquePrefix();
+      dynamoDb =
+          new TwoStores(
+              Map.of(
+                  "AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString(),
+                  "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + port,
+                  "TALLY_METRICS_TABLE", prefix + "metrics",
+                  "TALLY_STORES_TABLE", prefix + "stores",
+                  "TALLY_DEDUP_TABLE", prefix + "dedup",
+                  "TALLY_SHOP_TABLE", prefix + "shop"));
+      TwoStores s = dynamoDb;
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    s.stack.close();
+                    sqs.stopAndWait();
+                  }));
+    }
+    return dynamoDb;
+  }
+
+  private TwoStores(Map<String, String> env) {
+    stack = EmbeddedStack.start(StackConfig.forTests(), env);
     client = new TallyClient(stack.baseUri());
     try {
       JsonNode keys = createStoreB();

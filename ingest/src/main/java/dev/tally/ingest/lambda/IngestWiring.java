@@ -61,7 +61,8 @@ final class IngestWiring {
     String kind = env.getOrDefault("TALLY_LOG", "sqs").trim().toLowerCase(Locale.ROOT);
     if (kind.equals("kinesis")) {
       KinesisClient kinesis =
-          aws.configure(KinesisClient.builder())
+          aws.forService("KINESIS")
+              .configure(KinesisClient.builder())
               .httpClient(UrlConnectionHttpClient.create())
               .build();
       return new KinesisEventLog(kinesis, required(env, "TALLY_STREAM_NAME"));
@@ -70,7 +71,10 @@ final class IngestWiring {
       throw new IllegalStateException("TALLY_LOG must be sqs or kinesis, not " + kind);
     }
     SqsClient sqs =
-        aws.configure(SqsClient.builder()).httpClient(UrlConnectionHttpClient.create()).build();
+        aws.forService("SQS")
+            .configure(SqsClient.builder())
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
     return new SqsEventLog(sqs, required(env, "TALLY_QUEUE_URL"));
   }
 
