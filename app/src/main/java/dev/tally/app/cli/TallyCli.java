@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       DemoCommand.class,
       StoresCommand.class,
+      DlqCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
