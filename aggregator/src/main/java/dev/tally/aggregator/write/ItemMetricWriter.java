@@ -119,15 +119,20 @@ public final class ItemMetricWriter implements MetricWriter {
     Set<ItemKey> items = new HashSet<>();
     for (ResolvedEvent r : sorted) {
       Set<ItemKey> touched = itemsOf(store, r);
-      Set<ItemKey> union = new HashSet<>(items);
-      union.addAll(touched);
-      if (!current.isEmpty() && union.size() > maxItemsPerWrite) {
+      // Count what the event adds rather than copying the chunk's set: linear in the events.
+      int added = 0;
+      for (ItemKey k : touched) {
+        if (!items.contains(k)) {
+          added++;
+        }
+      }
+      if (!current.isEmpty() && items.size() + added > maxItemsPerWrite) {
         out.add(current);
         current = new ArrayList<>();
-        union = new HashSet<>(touched);
+        items = new HashSet<>();
       }
       current.add(r);
-      items = union;
+      items.addAll(touched);
     }
     if (!current.isEmpty()) {
       out.add(current);
