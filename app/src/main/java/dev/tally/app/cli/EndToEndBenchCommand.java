@@ -203,6 +203,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
       bar.setExtraMessage(String.format(" lag %,d", activity - counted));
     }
     long queryableNanos = System.nanoTime();
+    Cpu cpu = Cpu.now();
     boolean complete = counted == activity;
     double endToEndSeconds = (queryableNanos - t0) / 1e9;
     sample(0);
@@ -233,6 +234,14 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         ms(sorted, 0.99),
         sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
     System.out.printf("Peak lag:    %,d events (acked activity − counted)%n", peakLag);
+    System.out.printf(
+        "CPU:         %.1f s in this process (%.1f µs per event; load and senders included), of"
+            + " which the aggregator thread %.1f s (%.1f µs per event) and GC %.1f s%n",
+        cpu.process / 1e9,
+        cpu.process / 1e3 / acked,
+        cpu.aggregator / 1e9,
+        cpu.aggregator / 1e3 / acked,
+        cpu.gcMillis / 1e3);
     System.out.printf(
         "Memory:      peak RSS %s, peak heap used %,d MB (sampled each second; max heap %,d MB)%n",
         peakRss(), peakHeap >> 20, Runtime.getRuntime().maxMemory() >> 20);
@@ -370,6 +379,28 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         n += p.path("value").asLong();
       }
       return n;
+    }
+  }
+
+  /** CPU time used so far: the process, the aggregator's poller thread, and GC (wall millis). */
+  private record Cpu(long process, long aggregator, long gcMillis) {
+    static Cpu now() {
+      long process =
+          ManagementFactory.getOperatingSystemMXBean()
+                  instanceof com.sun.management.OperatingSystemMXBean os
+              ? os.getProcessCpuTime()
+              : -1;
+      long aggregator = -1;
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().equals("tally-log-poller")) {
+          aggregator = ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId());
+        }
+      }
+      long gc = 0;
+      for (var b : ManagementFactory.getGarbageCollectorMXBeans()) {
+        gc += Math.max(0, b.getCollectionTime());
+      }
+      return new Cpu(process, aggregator, gc);
     }
   }
 
