@@ -87,9 +87,18 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
 
   private static final LocalDate LAST_DAY = LocalDate.now(ZoneOffset.UTC);
 
-  /** One request body of the standard workload, with the events' message ids left open. */
-  private record Template(
-      List<byte[]> prefixes, List<byte[]> ids, List<byte[]> suffixes, int activity) {}
+  /**
+   * One request body of the standard workload: literal JSON pieces between which each cycle inserts
+   * its suffix (after the message ids, and the visitor ids unless visitors repeat).
+   */
+  private record Template(List<byte[]> pieces, int events, int activity) {}
+
+  @Option(
+      names = "--same-visitors",
+      description =
+          "Replay the workload to the same 1,000 visitors in every cycle (only message ids change),"
+              + " so their person-day items keep growing; by default each cycle has new visitors.")
+  boolean sameVisitors;
 
   private final AtomicLong ackedEvents = new AtomicLong();
   private final AtomicLong ackedActivity = new AtomicLong();
@@ -117,6 +126,12 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
       System.out.printf(
           "Stack: %s at %s; %d senders, %d events per request, %s%n",
           stack.engine().description(), stack.baseUri(), senders, batchSize, duration);
+      System.out.printf(
+          "Workload: the standard workload (seed 42, 1,000 visitors, 200 products, 30 days ending"
+              + " %s) in cycles of %,d events; every cycle has new message ids and %s%n",
+          LAST_DAY,
+          templates.size() * batchSize,
+          sameVisitors ? "the same visitors" : "new visitors (ids suffixed with the cycle)");
       exit = run(stack, templates, dir);
     } finally {
       stack.close();
@@ -288,7 +303,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
       }
       JsonNode answer = Json.mapper().readTree(r.body());
       int accepted = answer.path("accepted").asInt();
-      if (accepted != t.ids().size() || answer.path("duplicates").asInt() != 0) {
+      if (accepted != t.events() || answer.path("duplicates").asInt() != 0) {
         errors.incrementAndGet();
         System.err.println("unexpected answer: " + r.body());
       }
@@ -301,32 +316,28 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     return null;
   }
 
-  /** The batch body of {@code t} with every message id made unique by the cycle number. */
+  /** The batch body of {@code t} with the ids of cycle {@code cycle}. */
   private static byte[] body(Template t, long cycle) {
-    byte[] suffix = ("." + cycle).getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(t.ids().size() * 512);
-    out.writeBytes("{\"batch\":[".getBytes(StandardCharsets.UTF_8));
-    for (int i = 0; i < t.ids().size(); i++) {
-      if (i > 0) {
-        out.write(',');
-      }
-      out.writeBytes(t.prefixes().get(i));
-      out.writeBytes(t.ids().get(i));
+    byte[] suffix = (".c" + cycle).getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(t.events() * 512);
+    List<byte[]> pieces = t.pieces();
+    out.writeBytes(pieces.get(0));
+    for (int i = 1; i < pieces.size(); i++) {
       out.writeBytes(suffix);
-      out.writeBytes(t.suffixes().get(i));
+      out.writeBytes(pieces.get(i));
     }
-    out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
     return out.toByteArray();
   }
 
-  /** The standard workload ending today, cut into request templates, each event serialized once. */
+  /**
+   * The standard workload ending today, cut into request templates: each event serialized once,
+   * with a mark where a cycle's suffix goes (a character no generated id contains).
+   */
   private List<Template> templates() {
     List<ObjectNode> events = Workload.standard(LAST_DAY).generate();
     List<Template> out = new ArrayList<>();
     for (int from = 0; from + batchSize <= events.size(); from += batchSize) {
-      List<byte[]> prefixes = new ArrayList<>(batchSize);
-      List<byte[]> ids = new ArrayList<>(batchSize);
-      List<byte[]> suffixes = new ArrayList<>(batchSize);
+      StringBuilder json = new StringBuilder("{\"batch\":[");
       int activity = 0;
       for (ObjectNode e : events.subList(from, from + batchSize)) {
         String type = e.path("type").asText();
@@ -334,20 +345,37 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
           activity++;
         }
         ObjectNode copy = e.deepCopy();
-        copy.put("messageId", "@@");
-        String json = copy.toString();
-        int at = json.indexOf("\"@@\"");
-        prefixes.add(json.substring(0, at + 1).getBytes(StandardCharsets.UTF_8));
-        ids.add(e.path("messageId").asText().getBytes(StandardCharsets.UTF_8));
-        suffixes.add(json.substring(at + 3).getBytes(StandardCharsets.UTF_8));
+        List<String> ids = sameVisitors ? List.of("messageId") : VARYING_IDS;
+        for (String field : ids) {
+          if (copy.hasNonNull(field)) {
+            copy.put(field, copy.get(field).asText() + MARK);
+          }
+        }
+        if (json.charAt(json.length() - 1) != '[') {
+          json.append(',');
+        }
+        json.append(copy);
       }
-      out.add(new Template(prefixes, ids, suffixes, activity));
+      json.append("]}");
+      List<byte[]> pieces = new ArrayList<>();
+      for (String piece : json.toString().split(java.util.regex.Pattern.quote(ESCAPED_MARK), -1)) {
+        pieces.add(piece.getBytes(StandardCharsets.UTF_8));
+      }
+      out.add(new Template(pieces, batchSize, activity));
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException("--batch-size is larger than the standard workload");
     }
     return out;
   }
+
+  /** The ids that change from cycle to cycle, unless --same-visitors. */
+  private static final List<String> VARYING_IDS = List.of("messageId", "anonymousId", "userId");
+
+  /** Where a cycle's suffix goes, and how JSON writes it. */
+  private static final String MARK = "\u0001";
+
+  private static final String ESCAPED_MARK = "\\u0001";
 
   /** Reads the store-day {@code events} counters of the workload's days through the query API. */
   private static final class Counter {
