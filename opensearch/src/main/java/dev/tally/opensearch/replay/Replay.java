@@ -75,12 +75,25 @@ public final class Replay {
         c.filter().to().map(Object::toString).orElse("-"));
   }
 
+  /** The progress file of a replay: one per set of arguments, so replays never share one. */
+  public static java.nio.file.Path stateFile(ReplayConfig config, String key) {
+    try {
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return config
+          .stateDir()
+          .resolve("replay-" + java.util.HexFormat.of().formatHex(h, 0, 8) + ".json");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public ReplaySummary run(String url) {
     long started = System.nanoTime();
     os.putTemplate(config.names(), config.replicas());
-    ReplayState state =
-        ReplayState.load(
-            config.stateFile(), stateKey(archive.describe(), url, config), config.restart());
+    String key = stateKey(archive.describe(), url, config);
+    ReplayState state = ReplayState.load(stateFile(config, key), key, config.restart());
     List<ArchiveFile> files = archive.list(config.filter());
     long total = 0;
     long doneBytes = 0;

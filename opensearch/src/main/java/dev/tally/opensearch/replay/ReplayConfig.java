@@ -13,7 +13,7 @@ import java.time.Duration;
  * @param filter which store and store-local days to index (default: everything)
  * @param bulkBytes bytes per bulk request at most (default 5 MB)
  * @param replicas replicas of new monthly indexes (default 0: a single-node cluster stays green)
- * @param stateFile where progress is saved for resuming
+ * @param stateDir where progress is saved for resuming, one file per set of replay arguments
  * @param badRowsFile where refused documents are written
  * @param restart ignore saved progress and read the whole archive again
  * @param backoff retries of failed items (default: 10 attempts, 200 ms doubling to 10 s)
@@ -23,7 +23,7 @@ public record ReplayConfig(
     ArchiveFilter filter,
     long bulkBytes,
     int replicas,
-    Path stateFile,
+    Path stateDir,
     Path badRowsFile,
     boolean restart,
     Backoff.Config backoff) {
@@ -48,7 +48,7 @@ public record ReplayConfig(
         ArchiveFilter.all(),
         DEFAULT_BULK_BYTES,
         0,
-        workDir.resolve("replay-state.json"),
+        workDir,
         workDir.resolve("replay-bad-rows.jsonl"),
         false,
         DEFAULT_BACKOFF);
@@ -56,27 +56,26 @@ public record ReplayConfig(
 
   public ReplayConfig withNames(IndexNames n) {
     return new ReplayConfig(
-        n, filter, bulkBytes, replicas, stateFile, badRowsFile, restart, backoff);
+        n, filter, bulkBytes, replicas, stateDir, badRowsFile, restart, backoff);
   }
 
   public ReplayConfig withFilter(ArchiveFilter f) {
-    return new ReplayConfig(
-        names, f, bulkBytes, replicas, stateFile, badRowsFile, restart, backoff);
+    return new ReplayConfig(names, f, bulkBytes, replicas, stateDir, badRowsFile, restart, backoff);
   }
 
   public ReplayConfig withBulkBytes(long b) {
-    return new ReplayConfig(names, filter, b, replicas, stateFile, badRowsFile, restart, backoff);
+    return new ReplayConfig(names, filter, b, replicas, stateDir, badRowsFile, restart, backoff);
   }
 
-  public ReplayConfig withStateFile(Path p) {
+  public ReplayConfig withStateDir(Path p) {
     return new ReplayConfig(names, filter, bulkBytes, replicas, p, badRowsFile, restart, backoff);
   }
 
   public ReplayConfig withBadRowsFile(Path p) {
-    return new ReplayConfig(names, filter, bulkBytes, replicas, stateFile, p, restart, backoff);
+    return new ReplayConfig(names, filter, bulkBytes, replicas, stateDir, p, restart, backoff);
   }
 
   public ReplayConfig withRestart(boolean r) {
-    return new ReplayConfig(names, filter, bulkBytes, replicas, stateFile, badRowsFile, r, backoff);
+    return new ReplayConfig(names, filter, bulkBytes, replicas, stateDir, badRowsFile, r, backoff);
   }
 }
