@@ -75,6 +75,14 @@ public record ReplayConfig(
     return new ReplayConfig(names, filter, bulkBytes, replicas, stateDir, p, restart, backoff);
   }
 
+  public ReplayConfig withReplicas(int r) {
+    return new ReplayConfig(names, filter, bulkBytes, r, stateDir, badRowsFile, restart, backoff);
+  }
+
+  public ReplayConfig withBackoff(Backoff.Config b) {
+    return new ReplayConfig(names, filter, bulkBytes, replicas, stateDir, badRowsFile, restart, b);
+  }
+
   public ReplayConfig withRestart(boolean r) {
     return new ReplayConfig(names, filter, bulkBytes, replicas, stateDir, badRowsFile, r, backoff);
   }
