@@ -8,19 +8,31 @@ package dev.tally.aggregator;
  * @param transactions TransactWriteItems calls that committed
  * @param writeRequests DynamoDB write requests made (transactions, puts, updates)
  * @param writeUnits write capacity units consumed, as DynamoDB reported them
+ * @param rejected events that can never be applied, kept as bad events
  */
 public record ApplyResult(
-    int counted, int alreadyCounted, int transactions, int writeRequests, double writeUnits) {
+    int counted,
+    int alreadyCounted,
+    int transactions,
+    int writeRequests,
+    double writeUnits,
+    int rejected) {
+  public ApplyResult(
+      int counted, int alreadyCounted, int transactions, int writeRequests, double writeUnits) {
+    this(counted, alreadyCounted, transactions, writeRequests, writeUnits, 0);
+  }
+
   public ApplyResult plus(ApplyResult o) {
     return new ApplyResult(
         counted + o.counted,
         alreadyCounted + o.alreadyCounted,
         transactions + o.transactions,
         writeRequests + o.writeRequests,
-        writeUnits + o.writeUnits);
+        writeUnits + o.writeUnits,
+        rejected + o.rejected);
   }
 
   public static ApplyResult empty() {
-    return new ApplyResult(0, 0, 0, 0, 0);
+    return new ApplyResult(0, 0, 0, 0, 0, 0);
   }
 }

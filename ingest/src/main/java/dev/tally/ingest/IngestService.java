@@ -8,6 +8,7 @@ import dev.tally.core.error.ValidationException;
 import dev.tally.core.event.Event;
 import dev.tally.core.event.EventParser;
 import dev.tally.core.event.EventParser.BatchContext;
+import dev.tally.core.event.Events;
 import dev.tally.core.port.DedupStore;
 import dev.tally.core.port.EventLog;
 import dev.tally.core.store.KeyKind;
@@ -119,13 +120,32 @@ public final class IngestService {
     }
 
     Set<String> seen = dedup.seen(store.id(), valid.keySet());
-    List<Event> fresh = valid.values().stream().filter(e -> !seen.contains(e.messageId())).toList();
-    if (!fresh.isEmpty()) {
+    Map<String, DedupStore.Pin> pins = dedup.pinned(store.id(), valid.keySet());
+    List<Event> fresh = new ArrayList<>();
+    List<Event> publish = new ArrayList<>();
+    for (Event e : valid.values()) {
+      if (seen.contains(e.messageId())) {
+        continue;
+      }
+      DedupStore.Pin pin = pins.get(e.messageId());
+      if (pin == null) {
+        fresh.add(e);
+        publish.add(e);
+      } else {
+        // A retry of an event whose publish may have been cut short: send the first copy's
+        // identity and time again, so the aggregator's marks recognise it if it did get through.
+        publish.add(Events.withIdentity(e, pin.anonymousId(), pin.userId(), pin.timestamp()));
+      }
+    }
+    if (!publish.isEmpty()) {
       long start = System.nanoTime();
       try {
-        log.append(store.id(), fresh);
+        if (!fresh.isEmpty()) {
+          dedup.pin(store.id(), fresh);
+        }
+        log.append(store.id(), publish);
       } catch (RetryableException e) {
-        LOG.warn("event log unavailable; answering 503: {}", e.getMessage());
+        LOG.warn("event log or dedup unavailable; answering 503: {}", e.getMessage());
         throw new RetryableException(
             "log_unavailable",
             "events could not be stored durably; nothing was accepted, retry later",
@@ -134,15 +154,15 @@ public final class IngestService {
       }
       metrics.published(Duration.ofNanos(System.nanoTime() - start));
       try {
-        dedup.remember(store.id(), fresh.stream().map(Event::messageId).toList());
+        dedup.remember(store.id(), publish.stream().map(Event::messageId).toList());
       } catch (RetryableException e) {
-        // The events are durable; a missed dedup record only risks a duplicate on the log,
+        // The events are durable and pinned; a retry is published with the pinned identity,
         // which the aggregator drops by message id.
         LOG.warn("could not record message ids for dedup: {}", e.getMessage());
       }
     }
     int duplicates = seen.size() + repeatsInRequest;
-    metrics.accepted(store.id(), fresh.size());
+    metrics.accepted(store.id(), publish.size());
     metrics.duplicates(store.id(), duplicates);
     return new IngestResult(valid.size() + repeatsInRequest, duplicates, rejected, store.id());
   }

@@ -2,6 +2,7 @@ package dev.tally.query;
 
 import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.FunnelStep;
+import dev.tally.core.agg.Sums;
 import dev.tally.core.agg.Weeks;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemQuery;
@@ -57,7 +58,7 @@ public final class MetricsReader {
           .forEach(
               (day, attrs) -> {
                 Map<String, Long> sum = out.computeIfAbsent(day, d -> new HashMap<>());
-                attrs.forEach((a, v) -> sum.merge(a, v, Long::sum));
+                attrs.forEach((a, v) -> sum.merge(a, v, Sums::add));
               });
     }
     return out;
@@ -99,7 +100,7 @@ public final class MetricsReader {
                   String[] counterAndProduct = MetricKeys.parseProductAttribute(attribute);
                   if (counterAndProduct != null) {
                     out.computeIfAbsent(counterAndProduct[1], k -> new HashMap<>())
-                        .merge(counterAndProduct[0], v, Long::sum);
+                        .merge(counterAndProduct[0], v, Sums::add);
                   }
                 });
       }

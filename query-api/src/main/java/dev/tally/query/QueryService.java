@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.agg.Counter;
+import dev.tally.core.agg.Sums;
 import dev.tally.core.error.ApiError;
 import dev.tally.core.error.AuthException;
 import dev.tally.core.error.NotFoundException;
@@ -190,7 +191,7 @@ public final class QueryService {
       d.put("day", day.toString());
       writeCounters(d, attrs, store);
       for (Counter c : Counter.values()) {
-        totals.merge(c.attribute(), attrs.getOrDefault(c.attribute(), 0L), Long::sum);
+        totals.merge(c.attribute(), attrs.getOrDefault(c.attribute(), 0L), Sums::add);
       }
       Long f = attrs.get("firstSeen");
       Long l = attrs.get("lastSeen");
@@ -218,7 +219,7 @@ public final class QueryService {
             case "firstSeen" -> target.merge(k, v, Math::min);
             case "lastSeen" -> target.merge(k, v, Math::max);
             case "steps" -> target.merge(k, v, (a, b) -> a | b);
-            default -> target.merge(k, v, Long::sum);
+            default -> target.merge(k, v, Sums::add);
           }
         });
     merged.put(day, target);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.agg.ProductCounter;
+import dev.tally.core.agg.Sums;
 import dev.tally.core.error.ValidationException;
 import dev.tally.core.event.Json;
 import dev.tally.core.money.Money;
@@ -295,7 +296,7 @@ final class StoreViews {
   static long sum(Map<LocalDate, Map<String, Long>> days, String attribute) {
     long total = 0;
     for (Map<String, Long> attrs : days.values()) {
-      total += attrs.getOrDefault(attribute, 0L);
+      total = Sums.add(total, attrs.getOrDefault(attribute, 0L));
     }
     return total;
   }

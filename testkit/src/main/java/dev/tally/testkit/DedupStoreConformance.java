@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.core.port.DedupStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -92,5 +93,36 @@ public abstract class DedupStoreConformance {
     dedup.remember("shop-1", ids.subList(0, 130));
     Set<String> seen = dedup.seen("shop-1", ids);
     assertThat(seen).hasSize(130).containsAll(ids.subList(0, 130));
+  }
+
+  private static dev.tally.core.event.Event event(String id, String anon, String user, Instant at) {
+    return new dev.tally.core.event.PageEvent(
+        new dev.tally.core.event.EventHeader(
+            id, anon, user, at, null, null, at, dev.tally.core.event.Props.empty()),
+        null,
+        dev.tally.core.event.Props.empty());
+  }
+
+  @Test
+  void pinnedIds_keepTheirFirstIdentity_untilRemembered() {
+    Instant at = Instant.parse("2026-11-29T23:59:30Z");
+    dedup.pin("shop-1", List.of(event("m1", "anon-1", null, at), event("m2", null, "u2", at)));
+    assertThat(dedup.seen("shop-1", List.of("m1", "m2"))).isEmpty();
+    assertThat(dedup.pinned("shop-1", List.of("m1", "m2", "m3")))
+        .containsEntry("m1", new DedupStore.Pin("anon-1", null, at))
+        .containsEntry("m2", new DedupStore.Pin(null, "u2", at))
+        .hasSize(2);
+    assertThat(dedup.pinned("shop-2", List.of("m1"))).isEmpty();
+
+    dedup.remember("shop-1", List.of("m1"));
+    assertThat(dedup.seen("shop-1", List.of("m1", "m2"))).containsExactly("m1");
+    assertThat(dedup.pinned("shop-1", List.of("m1", "m2"))).containsOnlyKeys("m2");
+  }
+
+  @Test
+  void pins_expireWithTheTtl() {
+    dedup.pin("shop-1", List.of(event("m1", "a", null, clock.instant())));
+    clock.advance(TTL.plusSeconds(1));
+    assertThat(dedup.pinned("shop-1", List.of("m1"))).isEmpty();
   }
 }

@@ -8,6 +8,6 @@ import java.time.Duration;
 class InMemoryDedupStoreTest extends DedupStoreConformance {
   @Override
   protected DedupStore newDedupStore(MutableClock clock, Duration ttl) {
-    return new InMemoryDedupStore(ttl, 100_000, clock);
+    return new InMemoryDedupStore(ttl, clock);
   }
 }

@@ -2,6 +2,7 @@ package dev.tally.aggregator.lambda;
 
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
+import dev.tally.aggregator.ItemBadEvents;
 import dev.tally.aggregator.sqs.SqsDeadLetters;
 import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.core.store.ItemStoreRegistry;
@@ -31,12 +32,13 @@ final class LambdaWiring {
             .configure(SqsClient.builder())
             .httpClient(UrlConnectionHttpClient.create())
             .build();
+    DynamoDbItemStore metrics = DynamoDbItemStore.create(ddb, tables.metrics(), Clock.systemUTC());
     AggregatorService service =
         new AggregatorService(
             new ItemStoreRegistry(
                 DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
-            new ItemMetricWriter(
-                DynamoDbItemStore.create(ddb, tables.metrics(), Clock.systemUTC()), config(env)));
+            new ItemMetricWriter(metrics, config(env)),
+            new ItemBadEvents(metrics, Clock.systemUTC()));
     return new LogBatch(service, new SqsDeadLetters(sqs, dlqUrl));
   }
 

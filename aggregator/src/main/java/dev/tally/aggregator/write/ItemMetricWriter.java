@@ -9,6 +9,7 @@ import dev.tally.core.agg.Deltas;
 import dev.tally.core.agg.FunnelState;
 import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.agg.Keys;
+import dev.tally.core.agg.Keys.StepDay;
 import dev.tally.core.agg.OrderMath;
 import dev.tally.core.agg.ProductCounter;
 import dev.tally.core.agg.ResolvedEvent;
@@ -32,6 +33,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -88,13 +90,22 @@ public final class ItemMetricWriter implements MetricWriter {
         repeats++;
       }
     }
-    List<ResolvedEvent> activity = new ArrayList<>(unique.values());
     Aggregation aggregation = new Aggregation(store, config.shards());
-    sketches.add(store.id(), aggregation.aggregate(activity).reached(), requests);
+    List<List<Placed>> chunks = chunks(new KeyMaker(store), unique.values());
+    // Each chunk is aggregated once: its sketch ids now, and its counters below when every event
+    // of it turns out fresh (the usual case). Deltas merge, so the chunks' union is the batch's.
+    List<Deltas> whole = new ArrayList<>(chunks.size());
+    Map<StepDay, Set<String>> reached = new LinkedHashMap<>();
+    for (List<Placed> chunk : chunks) {
+      Deltas d = aggregation.aggregate(resolved(chunk));
+      whole.add(d);
+      d.reached().forEach((k, ids) -> reached.computeIfAbsent(k, x -> new HashSet<>()).addAll(ids));
+    }
+    sketches.add(store.id(), reached, requests);
 
     ApplyResult result = new ApplyResult(0, repeats, 0, 0, 0);
-    for (List<ResolvedEvent> chunk : chunks(store, activity)) {
-      result = result.plus(applyChunk(store, aggregation, chunk, requests));
+    for (int i = 0; i < chunks.size(); i++) {
+      result = result.plus(applyChunk(store, aggregation, chunks.get(i), whole.get(i), requests));
     }
     return new ApplyResult(
         result.counted(), result.alreadyCounted(), result.transactions(), requests[0], 0);
@@ -108,26 +119,46 @@ public final class ItemMetricWriter implements MetricWriter {
     return new ResolvedEvent(e, linked.getOrDefault(h.anonymousId(), h.anonymousId()));
   }
 
+  /**
+   * One event with what the writer needs of it, computed once: its person-day and device-day items,
+   * every item its writes may touch, and its exactly-once mark.
+   */
+  private record Placed(
+      ResolvedEvent event, ItemKey person, ItemKey device, Set<ItemKey> touched, long mark) {}
+
+  private static List<ResolvedEvent> resolved(List<Placed> chunk) {
+    List<ResolvedEvent> out = new ArrayList<>(chunk.size());
+    for (Placed p : chunk) {
+      out.add(p.event());
+    }
+    return out;
+  }
+
   /** Cuts events into chunks whose writes touch at most the transaction limit of items. */
-  private List<List<ResolvedEvent>> chunks(Store store, List<ResolvedEvent> events) {
+  private List<List<Placed>> chunks(KeyMaker keys, Collection<ResolvedEvent> events) {
     List<ResolvedEvent> sorted = new ArrayList<>(events);
     sorted.sort(
         Comparator.comparing((ResolvedEvent r) -> r.event().header().deviceId())
             .thenComparing(r -> r.event().header().timestamp()));
-    List<List<ResolvedEvent>> out = new ArrayList<>();
-    List<ResolvedEvent> current = new ArrayList<>();
+    List<List<Placed>> out = new ArrayList<>();
+    List<Placed> current = new ArrayList<>();
     Set<ItemKey> items = new HashSet<>();
     for (ResolvedEvent r : sorted) {
-      Set<ItemKey> touched = itemsOf(store, r);
-      Set<ItemKey> union = new HashSet<>(items);
-      union.addAll(touched);
-      if (!current.isEmpty() && union.size() > maxItemsPerWrite) {
+      Placed p = keys.place(r);
+      // Count what the event adds rather than copying the chunk's set: linear in the events.
+      int added = 0;
+      for (ItemKey k : p.touched()) {
+        if (!items.contains(k)) {
+          added++;
+        }
+      }
+      if (!current.isEmpty() && items.size() + added > maxItemsPerWrite) {
         out.add(current);
         current = new ArrayList<>();
-        union = new HashSet<>(touched);
+        items = new HashSet<>();
       }
-      current.add(r);
-      items = union;
+      current.add(p);
+      items.addAll(p.touched());
     }
     if (!current.isEmpty()) {
       out.add(current);
@@ -135,59 +166,78 @@ public final class ItemMetricWriter implements MetricWriter {
     return out;
   }
 
-  /** An upper bound of the items one event's writes touch. */
-  private Set<ItemKey> itemsOf(Store store, ResolvedEvent r) {
-    var h = r.event().header();
-    LocalDate day = DayBucketer.day(h.timestamp(), store.timezone());
-    String sk = MetricKeys.daySk(day);
-    Set<ItemKey> s = new LinkedHashSet<>();
-    s.add(ItemKey.of(MetricKeys.userPk(store.id(), r.uid()), sk));
-    s.add(ItemKey.of(MetricKeys.userPk(store.id(), h.deviceId()), sk));
-    s.add(
-        ItemKey.of(
-            MetricKeys.storeShardPk(store.id(), Keys.shardOf(r.uid(), config.shards())), sk));
-    s.add(
-        ItemKey.of(
-            MetricKeys.storeShardPk(store.id(), Keys.shardOf(h.deviceId(), config.shards())), sk));
-    if (r.event() instanceof TrackEvent t) {
-      Props p = t.properties();
-      String id = OrderMath.productId(p);
-      if (id != null) {
-        s.add(ItemKey.of(MetricKeys.productsPk(store.id(), day), MetricKeys.productBucketSk(id)));
+  /** Builds the item keys of one batch's events, making each day's key strings once. */
+  private final class KeyMaker {
+    private final Store store;
+    private final Map<LocalDate, String> daySks = new HashMap<>();
+    private final Map<LocalDate, String> productPks = new HashMap<>();
+    private final String[] shardPks;
+
+    KeyMaker(Store store) {
+      this.store = store;
+      this.shardPks = new String[config.shards()];
+      for (int k = 0; k < shardPks.length; k++) {
+        shardPks[k] = MetricKeys.storeShardPk(store.id(), k);
       }
-      var products = p.get("products");
-      if (products != null && products.isArray()) {
-        for (var prod : products) {
-          String pid = OrderMath.productId(prod);
-          if (pid != null) {
-            s.add(
-                ItemKey.of(
-                    MetricKeys.productsPk(store.id(), day), MetricKeys.productBucketSk(pid)));
+    }
+
+    /** The event's items: an upper bound of what its writes touch. */
+    Placed place(ResolvedEvent r) {
+      var h = r.event().header();
+      LocalDate day = DayBucketer.day(h.timestamp(), store.timezone());
+      String sk = daySks.computeIfAbsent(day, MetricKeys::daySk);
+      ItemKey person = ItemKey.of(MetricKeys.userPk(store.id(), r.uid()), sk);
+      ItemKey device =
+          h.deviceId().equals(r.uid())
+              ? person
+              : ItemKey.of(MetricKeys.userPk(store.id(), h.deviceId()), sk);
+      Set<ItemKey> s = new LinkedHashSet<>();
+      s.add(person);
+      s.add(device);
+      s.add(ItemKey.of(shardPks[Keys.shardOf(r.uid(), config.shards())], sk));
+      s.add(ItemKey.of(shardPks[Keys.shardOf(h.deviceId(), config.shards())], sk));
+      if (r.event() instanceof TrackEvent t) {
+        Props p = t.properties();
+        String id = OrderMath.productId(p);
+        if (id != null) {
+          s.add(product(day, id));
+        }
+        var products = p.get("products");
+        if (products != null && products.isArray()) {
+          for (var prod : products) {
+            String pid = OrderMath.productId(prod);
+            if (pid != null) {
+              s.add(product(day, pid));
+            }
           }
         }
       }
+      return new Placed(r, person, device, s, hash(r.event().messageId()));
     }
-    return s;
+
+    private ItemKey product(LocalDate day, String productId) {
+      return ItemKey.of(
+          productPks.computeIfAbsent(day, d -> MetricKeys.productsPk(store.id(), d)),
+          MetricKeys.productBucketSk(productId));
+    }
   }
 
   private ApplyResult applyChunk(
-      Store store, Aggregation aggregation, List<ResolvedEvent> chunk, int[] requests) {
+      Store store, Aggregation aggregation, List<Placed> chunk, Deltas whole, int[] requests) {
     for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
-      Map<ItemKey, PersonDay> state = readPersonDays(store, chunk);
+      Map<ItemKey, PersonDay> state = readPersonDays(chunk);
       List<ResolvedEvent> fresh = new ArrayList<>();
       Map<ItemKey, List<Long>> newSeen = new HashMap<>();
-      for (ResolvedEvent r : chunk) {
-        ItemKey deviceItem = deviceItem(store, r);
-        long hash = hash(r.event().messageId());
-        if (!state.getOrDefault(deviceItem, PersonDay.ABSENT).seen().contains(hash)) {
-          fresh.add(r);
-          newSeen.computeIfAbsent(deviceItem, k -> new ArrayList<>()).add(hash);
+      for (Placed p : chunk) {
+        if (!state.getOrDefault(p.device(), PersonDay.ABSENT).seen().contains(p.mark())) {
+          fresh.add(p.event());
+          newSeen.computeIfAbsent(p.device(), k -> new ArrayList<>()).add(p.mark());
         }
       }
       if (fresh.isEmpty()) {
         return new ApplyResult(0, chunk.size(), 0, 0, 0);
       }
-      Deltas d = aggregation.aggregate(fresh);
+      Deltas d = fresh.size() == chunk.size() ? whole : aggregation.aggregate(fresh);
       List<ItemWrite> writes = new ArrayList<>();
       for (ItemWrite.Update.Builder u : updates(store, d, state, newSeen).values()) {
         if (!u.isEmpty()) {
@@ -303,24 +353,15 @@ public final class ItemMetricWriter implements MetricWriter {
     return out.computeIfAbsent(k, ItemWrite::update);
   }
 
-  private Map<ItemKey, PersonDay> readPersonDays(Store store, List<ResolvedEvent> chunk) {
+  private Map<ItemKey, PersonDay> readPersonDays(List<Placed> chunk) {
     Set<ItemKey> keys = new LinkedHashSet<>();
-    for (ResolvedEvent r : chunk) {
-      LocalDate day = DayBucketer.day(r.event().header().timestamp(), store.timezone());
-      String sk = MetricKeys.daySk(day);
-      keys.add(ItemKey.of(MetricKeys.userPk(store.id(), r.uid()), sk));
-      keys.add(ItemKey.of(MetricKeys.userPk(store.id(), r.event().header().deviceId()), sk));
+    for (Placed p : chunk) {
+      keys.add(p.person());
+      keys.add(p.device());
     }
     Map<ItemKey, PersonDay> out = new HashMap<>();
     items.getAll(keys).forEach((k, item) -> out.put(k, PersonDay.from(item)));
     return out;
-  }
-
-  private static ItemKey deviceItem(Store store, ResolvedEvent r) {
-    var h = r.event().header();
-    return ItemKey.of(
-        MetricKeys.userPk(store.id(), h.deviceId()),
-        MetricKeys.daySk(DayBucketer.day(h.timestamp(), store.timezone())));
   }
 
   /** First 8 bytes of SHA-256 of the message id: the per-event exactly-once mark. */

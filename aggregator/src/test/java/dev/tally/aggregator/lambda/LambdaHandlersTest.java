@@ -65,7 +65,14 @@ class LambdaHandlersTest {
   void wire() {
     InMemoryStoreRegistry stores = new InMemoryStoreRegistry();
     stores.create(Store.of("shop", "UTC", "USD", List.of()), "wk", "rk");
-    batch = new LogBatch(new AggregatorService(stores, writer), deadLetters);
+    batch =
+        new LogBatch(
+            new AggregatorService(
+                stores,
+                writer,
+                new dev.tally.aggregator.ItemBadEvents(
+                    dev.tally.core.item.InMemoryItemStore.create(), java.time.Clock.systemUTC())),
+            deadLetters);
   }
 
   @Test

@@ -99,13 +99,20 @@ class SqsLogPollerIT {
         (s, events) -> {
           ApplyResult r = real.apply(s, events);
           if (crash[0]) {
-            throw new IllegalStateException("process died after writing, before deleting");
+            // Retryable: like a process death, the records stay unacknowledged and come back.
+            throw new dev.tally.core.error.RetryableException(
+                "crash", "process died after writing, before deleting", Duration.ZERO);
           }
           return r;
         };
     LogPoller poller =
         new LogPoller(
-            new SqsLogConsumer(sqs, q, dlq), new AggregatorService(stores, crashingAfterWrite), 10);
+            new SqsLogConsumer(sqs, q, dlq),
+            new AggregatorService(
+                stores,
+                crashingAfterWrite,
+                new dev.tally.aggregator.ItemBadEvents(table.store(), java.time.Clock.systemUTC())),
+            10);
     assertThatThrownBy(() -> poller.pollOnce(Duration.ofSeconds(1)))
         .hasMessageContaining("process died");
 

@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a benchmark on this machine and print its results (see BENCHMARKS.md).",
-    subcommands = {IngestBenchCommand.class, AggregateBenchCommand.class, QueryBenchCommand.class})
+    subcommands = {
+      IngestBenchCommand.class,
+      AggregateBenchCommand.class,
+      QueryBenchCommand.class,
+      EndToEndBenchCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

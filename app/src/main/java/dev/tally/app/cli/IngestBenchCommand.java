@@ -6,24 +6,27 @@ import dev.tally.app.sim.Workload;
 import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.Json;
 import dev.tally.core.port.InMemoryDedupStore;
+import dev.tally.core.port.LogRecord;
 import dev.tally.core.store.InMemoryStoreRegistry;
 import dev.tally.core.store.Store;
-import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.ingest.IngestConfig;
 import dev.tally.ingest.IngestMetrics;
 import dev.tally.ingest.IngestService;
 import dev.tally.ingest.http.IngestRoutes;
-import dev.tally.ingest.log.SqsEventLog;
+import dev.tally.sqlite.SqliteEventLog;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -31,6 +34,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -40,30 +44,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * {@code tally bench ingest}: throughput of {@code /v1/batch} and latency of single {@code
- * /v1/track} calls, against the real ingest HTTP server publishing to an embedded ElasticMQ queue
- * that nothing consumes (so the aggregator takes no CPU from ingest).
+ * /v1/track} calls, against the real ingest HTTP server publishing to the embedded durable log
+ * ({@link SqliteEventLog} in a temporary directory: a 2xx means the events are committed with
+ * fsync) that nothing consumes (so the aggregator takes no CPU from ingest).
  */
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
     description =
-        "Measure ingest: sustained events/s through /v1/batch into the embedded SQS queue, then"
-            + " p50/p99 latency of single /v1/track calls at a fixed, open-loop request rate. A 2xx"
-            + " means the events are on the queue; after the batch phase every event is read back"
-            + " from the queue and counted. No aggregator consumes the queue.")
+        "Measure ingest: sustained events/s through /v1/batch into the embedded durable log"
+            + " (SQLite, fsync'd group commits, in a temporary directory), then p50/p99 latency of"
+            + " single /v1/track calls at a fixed, open-loop request rate. A 2xx means the events"
+            + " are durably in the log; after the batch phase every event is read back from the"
+            + " log and counted. No aggregator consumes the log.")
 public final class IngestBenchCommand implements Callable<Integer> {
   private static final String WRITE_KEY = "bench_write_key";
 
@@ -130,10 +132,10 @@ public final class IngestBenchCommand implements Callable<Integer> {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    // Phase 1: batch throughput, on a fresh server and queue.
+    // Phase 1: batch throughput, on a fresh server and log.
     long sent;
     double seconds;
-    long onQueue;
+    long inLog;
     HistogramSnapshot publishBatch;
     try (Server server = Server.start()) {
       int warmupBatches = warmupEvents / batchSize;
@@ -144,12 +146,12 @@ public final class IngestBenchCommand implements Callable<Integer> {
               http, server.base, batches.subList(warmupBatches, batches.size()), "Batch phase");
       seconds = (System.nanoTime() - t0) / 1e9;
       publishBatch = server.publishSnapshot();
-      System.out.print("Reading the queue back… ");
-      onQueue = server.countEventsOnQueue();
-      System.out.println(onQueue + " events (" + (warmupEvents + sent) + " sent incl. warm-up)");
+      System.out.print("Reading the log back… ");
+      inLog = server.countEventsInLog();
+      System.out.println(inLog + " events (" + (warmupEvents + sent) + " sent incl. warm-up)");
     }
 
-    // Phase 2: single-call latency, open loop, on a fresh server and queue.
+    // Phase 2: single-call latency, open loop, on a fresh server and log.
     long[] latencies;
     HistogramSnapshot publishTrack;
     try (Server server = Server.start()) {
@@ -168,11 +170,8 @@ public final class IngestBenchCommand implements Callable<Integer> {
         sent / seconds,
         sent / batchSize / seconds);
     System.out.printf(
-        "        log publish per round: p50 %.1f ms, p99 %.1f ms; events on queue after run: %,d of %,d%n",
-        percentile(publishBatch, 0.5),
-        percentile(publishBatch, 0.99),
-        onQueue,
-        warmupEvents + sent);
+        "        log publish per round: p50 %.1f ms, p99 %.1f ms; events in the log after run: %,d of %,d%n",
+        percentile(publishBatch, 0.5), percentile(publishBatch, 0.99), inLog, warmupEvents + sent);
     System.out.printf(
         "Track:  %,d calls at %d/s open loop (%d s, after %d s warm-up): p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms, errors %d%n",
         latencies.length,
@@ -187,7 +186,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
     System.out.printf(
         "        log publish per call (incl. group-commit wait): p50 %.1f ms, p99 %.1f ms%n",
         percentile(publishTrack, 0.5), percentile(publishTrack, 0.99));
-    return onQueue == warmupEvents + sent && errors.get() == 0 ? 0 : 1;
+    return inLog == warmupEvents + sent && errors.get() == 0 ? 0 : 1;
   }
 
   private final AtomicInteger errors = new AtomicInteger();
@@ -336,41 +335,27 @@ public final class IngestBenchCommand implements Callable<Integer> {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
   }
 
-  /** ElasticMQ plus the ingest HTTP server as the local stack mounts it, with no consumer. */
+  /** The ingest HTTP server as the local stack mounts it, on a fresh durable log, no consumer. */
   private static final class Server implements AutoCloseable {
-    final SQSRestServer sqsServer;
-    final SqsClient sqs;
-    final String queueUrl;
+    final Path dir;
+    final SqliteEventLog log;
     final Javalin http;
     final URI base;
     final SimpleMeterRegistry meters;
 
-    private Server(
-        SimpleMeterRegistry meters,
-        SQSRestServer sqsServer,
-        SqsClient sqs,
-        String queueUrl,
-        Javalin http) {
+    private Server(SimpleMeterRegistry meters, Path dir, SqliteEventLog log, Javalin http) {
       this.meters = meters;
-      this.sqsServer = sqsServer;
-      this.sqs = sqs;
-      this.queueUrl = queueUrl;
+      this.dir = dir;
+      this.log = log;
       this.http = http;
       this.base = URI.create("http://127.0.0.1:" + http.port());
     }
 
-    static Server start() {
-      System.out.print("Starting ElasticMQ and the ingest server… ");
+    static Server start() throws IOException {
+      System.out.print("Starting the ingest server on a fresh embedded log… ");
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
-      SQSRestServer sqsServer =
-          SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-      int port = sqsServer.waitUntilStarted().localAddress().getPort();
-      SqsClient sqs =
-          AwsEndpoints.local(URI.create("http://127.0.0.1:" + port))
-              .configure(SqsClient.builder())
-              .httpClient(UrlConnectionHttpClient.builder().build())
-              .build();
-      String queueUrl = sqs.createQueue(b -> b.queueName("tally-bench")).queueUrl();
+      Path dir = Files.createTempDirectory("tally-bench-ingest-");
+      SqliteEventLog log = SqliteEventLog.open(dir.resolve("log.db"));
       InMemoryStoreRegistry stores = new InMemoryStoreRegistry();
       stores.create(Store.of("bench", "UTC", "USD", List.of()), WRITE_KEY, "bench_read_key");
       // The rate limit is not what is measured here.
@@ -380,7 +365,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
               config,
               stores,
               InMemoryDedupStore.create(),
-              new SqsEventLog(sqs, queueUrl),
+              log,
               Clock.systemUTC(),
               new IngestMetrics(meters));
       Javalin http =
@@ -393,8 +378,8 @@ public final class IngestBenchCommand implements Callable<Integer> {
                 new IngestRoutes(ingest).register(c);
               });
       http.start();
-      System.out.println("listening on port " + http.port());
-      return new Server(meters, sqsServer, sqs, queueUrl, http);
+      System.out.println("listening on port " + http.port() + ", log in " + dir);
+      return new Server(meters, dir, log, http);
     }
 
     HistogramSnapshot publishSnapshot() {
@@ -402,42 +387,31 @@ public final class IngestBenchCommand implements Callable<Integer> {
       return t == null ? null : t.takeSnapshot();
     }
 
-    long countEventsOnQueue() {
+    /** Every event in the log, read back and decoded (nothing consumed it). */
+    long countEventsInLog() {
       long n = 0;
-      int empty = 0;
-      while (empty < 3) {
-        List<Message> msgs =
-            sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
-                .messages();
-        if (msgs.isEmpty()) {
-          empty++;
-          continue;
+      long position = 0;
+      while (true) {
+        List<LogRecord> records = log.readFrom(position, 500);
+        if (records.isEmpty()) {
+          return n;
         }
-        for (Message m : msgs) {
-          n += EventCodec.decode(m.body()).events().size();
+        for (LogRecord r : records) {
+          n += EventCodec.decode(r.body()).events().size();
+          position = r.position() + 1;
         }
-        sqs.deleteMessageBatch(
-            b ->
-                b.queueUrl(queueUrl)
-                    .entries(
-                        msgs.stream()
-                            .map(
-                                m ->
-                                    software.amazon.awssdk.services.sqs.model
-                                        .DeleteMessageBatchRequestEntry.builder()
-                                        .id(m.messageId())
-                                        .receiptHandle(m.receiptHandle())
-                                        .build())
-                            .toList()));
       }
-      return n;
     }
 
     @Override
     public void close() {
       http.stop();
-      sqs.close();
-      sqsServer.stopAndWait();
+      log.close();
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // a temporary directory
+      }
     }
   }
 }

@@ -1,8 +1,7 @@
 package dev.tally.app.cli;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.app.bench.CountingItemStore;
 import dev.tally.app.sim.Workload;
 import dev.tally.core.agg.Aggregation;
 import dev.tally.core.agg.Deltas;
@@ -15,57 +14,58 @@ import dev.tally.core.event.Event;
 import dev.tally.core.event.EventParser;
 import dev.tally.core.event.Json;
 import dev.tally.core.event.ParseOptions;
+import dev.tally.core.item.AttrValue;
+import dev.tally.core.item.Item;
+import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.MetricKeys;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.Store;
-import dev.tally.dynamodb.CountingDynamoDbClient;
-import dev.tally.dynamodb.DynamoDbItemStore;
-import dev.tally.dynamodb.TableNames;
-import dev.tally.dynamodb.Tables;
 import dev.tally.query.MetricsReader;
 import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryService;
 import dev.tally.query.http.QueryRoutes;
+import dev.tally.sqlite.SqliteDatabase;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * {@code tally bench query}: latency and DynamoDB requests per query of the funnel and of a 90-day
- * user range, over HTTP, at two raw event volumes. The metrics state of each volume is computed
+ * {@code tally bench query}: latency and item-store calls per query of the funnel, a 90-day user
+ * range, the summary, a time series and top products, over HTTP, at two raw event volumes, on the
+ * embedded engine (SQLite in a temporary directory). The metrics state of each volume is computed
  * from a generated workload by the pure core ({@link Aggregation}, the same function the aggregator
- * runs) and written item by item in BatchWriteItem calls, because pushing 1M events through ingest
- * and the exactly-once writer takes far longer on 2 cores; the items have the aggregator's layout
- * ({@link MetricKeys}).
+ * runs) and loaded through the port's {@link ItemStore#putAll}, because pushing 1M events through
+ * ingest and the exactly-once writer takes far longer on 2 cores; the items have the aggregator's
+ * layout ({@link MetricKeys}).
  */
 @Command(
     name = "query",
     mixinStandardHelpOptions = true,
     description = {
-      "Query latency (p50/p99) and DynamoDB requests per query, at several raw event volumes.",
-      "Starts DynamoDB Local in-process and the query API on a loopback port; nothing is kept."
+      "Query latency (p50/p99) and item-store calls per query, at several raw event volumes.",
+      "Loads the embedded engine (SQLite in a temporary directory) and starts the query API on a"
+          + " loopback port; nothing is kept."
     })
 public final class QueryBenchCommand implements Callable<Integer> {
   @Option(
@@ -99,22 +99,17 @@ public final class QueryBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AmazonDynamoDBLocal local = DynamoDBEmbedded.create();
+    Path dir = Files.createTempDirectory("tally-bench-query-");
+    SqliteDatabase db = SqliteDatabase.open(dir.resolve("tally.db"));
     Javalin http = null;
     try {
-      DynamoDbClient raw = local.dynamoDbClient();
-      TableNames tables = TableNames.defaults();
-      Tables.createIfMissing(raw, tables);
-      CountingDynamoDbClient counting = CountingDynamoDbClient.wrap(raw);
-      ItemStoreRegistry stores =
-          new ItemStoreRegistry(
-              DynamoDbItemStore.keyOnly(counting.client(), tables.stores(), Clock.systemUTC()));
+      ItemStore metrics = db.table("metrics");
+      CountingItemStore counting = CountingItemStore.wrap(metrics);
+      ItemStoreRegistry stores = new ItemStoreRegistry(CountingItemStore.wrap(db.table("stores")));
       // Rate limits are set out of the way: this measures the queries, not the limiter.
       QueryService service =
           new QueryService(
-              stores,
-              new MetricsReader(counting.client(), tables.metrics()),
-              new QueryConfig(SHARDS, 1_000_000, 1_000_000));
+              stores, new MetricsReader(counting), new QueryConfig(SHARDS, 1_000_000, 1_000_000));
       http =
           Javalin.create(
                   c -> {
@@ -127,15 +122,15 @@ public final class QueryBenchCommand implements Callable<Integer> {
               .start();
       URI base = URI.create("http://127.0.0.1:" + http.port());
       System.out.printf(
-          "Query bench: DynamoDB Local (embedded), query API at %s, %d shards, %d warm-up + %d measured calls per query%n",
-          base, SHARDS, warmup, iterations);
+          "Query bench: embedded engine (SQLite in %s), query API at %s, %d shards, %d warm-up + %d measured calls per query%n",
+          dir, base, SHARDS, warmup, iterations);
       List<String> rows = new ArrayList<>();
       for (int volume : volumes) {
         String storeId = "bench" + volume;
         String readKey = "rk_bench_" + volume;
         Store store = Store.of(storeId, "UTC", "USD", List.of());
         stores.create(store, "wk_bench_" + volume, readKey);
-        Loaded loaded = load(raw, tables.metrics(), store, volume);
+        Loaded loaded = load(metrics, store, volume);
         String range = "from=" + LAST_DAY.minusDays(89) + "&to=" + LAST_DAY;
         Map<String, String> queries = new LinkedHashMap<>();
         queries.put("funnel, 90 days", "/api/v1/funnel?" + range);
@@ -159,7 +154,7 @@ public final class QueryBenchCommand implements Callable<Integer> {
       }
       System.out.println();
       System.out.println(
-          "| raw events | query | p50 ms | p99 ms | DynamoDB requests per query | by operation |");
+          "| raw events | query | p50 ms | p99 ms | item-store calls per query | by operation |");
       System.out.println("|---:|---|---:|---:|---:|---|");
       rows.forEach(System.out::println);
       return 0;
@@ -167,7 +162,12 @@ public final class QueryBenchCommand implements Callable<Integer> {
       if (http != null) {
         http.stop();
       }
-      local.shutdownNow();
+      db.close();
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // a temporary directory
+      }
     }
   }
 
@@ -178,8 +178,7 @@ public final class QueryBenchCommand implements Callable<Integer> {
   private record Result(
       double p50Ms, double p99Ms, double requestsPerCall, Map<String, Long> byOperation) {}
 
-  private Result measure(
-      URI base, String readKey, String pathAndQuery, CountingDynamoDbClient counting)
+  private Result measure(URI base, String readKey, String pathAndQuery, CountingItemStore counting)
       throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     HttpRequest req =
@@ -216,7 +215,7 @@ public final class QueryBenchCommand implements Callable<Integer> {
   private record Loaded(int users, long items, double seconds, String busiestUser, int linked) {}
 
   /** Aggregates a generated workload with the core and writes the resulting items directly. */
-  private Loaded load(DynamoDbClient ddb, String table, Store store, int volume) {
+  private Loaded load(ItemStore metrics, Store store, int volume) {
     long t0 = System.nanoTime();
     int users = Math.max(50, volume / eventsPerUser);
     List<ObjectNode> raw = new Workload(volume, users, 200, days, volume, LAST_DAY).generate();
@@ -247,8 +246,10 @@ public final class QueryBenchCommand implements Callable<Integer> {
       perUser.merge(uid, 1, Integer::sum);
     }
     Deltas d = new Aggregation(store, SHARDS).aggregate(resolved);
-    Map<String, Map<String, AttributeValue>> items = items(store.id(), d, links);
-    writeAll(ddb, table, items.values());
+    Map<ItemKey, Map<String, AttrValue>> items = items(store.id(), d, links);
+    List<Item> all = new ArrayList<>(items.size());
+    items.forEach((k, attrs) -> all.add(Item.of(k, attrs)));
+    metrics.putAll(all);
     String busiest =
         perUser.entrySet().stream()
             .filter(e -> e.getKey().startsWith("user-"))
@@ -260,45 +261,39 @@ public final class QueryBenchCommand implements Callable<Integer> {
   }
 
   /** The items the aggregator would hold for these deltas (without its exactly-once marks). */
-  private static Map<String, Map<String, AttributeValue>> items(
+  private static Map<ItemKey, Map<String, AttrValue>> items(
       String s, Deltas d, Map<String, String> links) {
-    Map<String, Map<String, AttributeValue>> out = new HashMap<>();
+    Map<ItemKey, Map<String, AttrValue>> out = new HashMap<>();
     d.users()
         .forEach(
             (k, a) -> {
-              Map<String, AttributeValue> item =
+              Map<String, AttrValue> item =
                   item(out, MetricKeys.userPk(s, k.id()), MetricKeys.daySk(k.day()));
               a.counts().nonZero().forEach((c, v) -> add(item, c.attribute(), v));
-              item.put(
-                  MetricKeys.FIRST_SEEN,
-                  AttributeValue.fromN(Long.toString(a.firstSeen().toEpochMilli())));
-              item.put(
-                  MetricKeys.LAST_SEEN,
-                  AttributeValue.fromN(Long.toString(a.lastSeen().toEpochMilli())));
+              item.put(MetricKeys.FIRST_SEEN, AttrValue.num(a.firstSeen().toEpochMilli()));
+              item.put(MetricKeys.LAST_SEEN, AttrValue.num(a.lastSeen().toEpochMilli()));
             });
     d.devices()
         .forEach(
             (k, steps) -> {
               String sk = MetricKeys.daySk(k.day());
               item(out, MetricKeys.userPk(s, k.id()), sk)
-                  .put(
-                      MetricKeys.STEPS,
-                      AttributeValue.fromN(Integer.toString(FunnelStep.toBits(steps))));
-              Map<String, AttributeValue> shard =
+                  .put(MetricKeys.STEPS, AttrValue.num(FunnelStep.toBits(steps)));
+              Map<String, AttrValue> shard =
                   item(out, MetricKeys.storeShardPk(s, Keys.shardOf(k.id(), SHARDS)), sk);
               steps.forEach(step -> add(shard, step.attribute(), 1));
             });
     d.store()
         .forEach(
             (k, counts) -> {
-              Map<String, AttributeValue> item =
+              Map<String, AttrValue> item =
                   item(out, MetricKeys.storeShardPk(s, k.shard()), MetricKeys.daySk(k.day()));
               counts.nonZero().forEach((c, v) -> add(item, c.attribute(), v));
             });
     d.products()
         .forEach(
             (k, counts) -> {
-              Map<String, AttributeValue> item =
+              Map<String, AttrValue> item =
                   item(
                       out,
                       MetricKeys.productsPk(s, k.day()),
@@ -313,10 +308,7 @@ public final class QueryBenchCommand implements Callable<Integer> {
         .forEach(
             (k, ids) ->
                 item(out, MetricKeys.sketchPk(s, k.step()), MetricKeys.daySk(k.day()))
-                    .put(
-                        MetricKeys.HLL,
-                        AttributeValue.fromB(
-                            SdkBytes.fromByteArray(DistinctSketch.add(null, ids)))));
+                    .put(MetricKeys.HLL, AttrValue.bin(DistinctSketch.add(null, ids))));
     // The weekly roll-ups the aggregator keeps beside the daily sketches.
     Map<Keys.StepDay, java.util.Set<String>> weeks = new HashMap<>();
     d.reached()
@@ -330,56 +322,22 @@ public final class QueryBenchCommand implements Callable<Integer> {
     weeks.forEach(
         (k, ids) ->
             item(out, MetricKeys.sketchWeekPk(s, k.step()), MetricKeys.weekSk(k.day()))
-                .put(
-                    MetricKeys.HLL,
-                    AttributeValue.fromB(SdkBytes.fromByteArray(DistinctSketch.add(null, ids)))));
+                .put(MetricKeys.HLL, AttrValue.bin(DistinctSketch.add(null, ids))));
     links.forEach(
         (anon, user) -> {
           item(out, MetricKeys.linksPk(s, user), MetricKeys.linkSk(anon));
           item(out, MetricKeys.aliasPk(s, anon), MetricKeys.ALIAS_SK)
-              .put(MetricKeys.USER_ID, AttributeValue.fromS(user));
+              .put(MetricKeys.USER_ID, AttrValue.str(user));
         });
     return out;
   }
 
-  private static Map<String, AttributeValue> item(
-      Map<String, Map<String, AttributeValue>> out, String pk, String sk) {
-    return out.computeIfAbsent(
-        pk + "\u0000" + sk,
-        k -> {
-          Map<String, AttributeValue> m = new HashMap<>();
-          m.put("pk", AttributeValue.fromS(pk));
-          m.put("sk", AttributeValue.fromS(sk));
-          return m;
-        });
+  private static Map<String, AttrValue> item(
+      Map<ItemKey, Map<String, AttrValue>> out, String pk, String sk) {
+    return out.computeIfAbsent(ItemKey.of(pk, sk), k -> new HashMap<>());
   }
 
-  private static void add(Map<String, AttributeValue> item, String attr, long v) {
-    AttributeValue old = item.get(attr);
-    item.put(
-        attr, AttributeValue.fromN(Long.toString((old == null ? 0 : Long.parseLong(old.n())) + v)));
-  }
-
-  private static void writeAll(
-      DynamoDbClient ddb, String table, java.util.Collection<Map<String, AttributeValue>> items) {
-    List<WriteRequest> pending = new ArrayList<>();
-    for (Map<String, AttributeValue> item : items) {
-      pending.add(
-          WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-      if (pending.size() == 25) {
-        flush(ddb, table, pending);
-        pending.clear();
-      }
-    }
-    flush(ddb, table, pending);
-  }
-
-  private static void flush(DynamoDbClient ddb, String table, List<WriteRequest> batch) {
-    List<WriteRequest> left = batch;
-    while (!left.isEmpty()) {
-      List<WriteRequest> send = left;
-      BatchWriteItemResponse r = ddb.batchWriteItem(b -> b.requestItems(Map.of(table, send)));
-      left = r.unprocessedItems().getOrDefault(table, List.of());
-    }
+  private static void add(Map<String, AttrValue> item, String attr, long v) {
+    item.merge(attr, AttrValue.num(v), (a, b) -> AttrValue.num(((AttrValue.Num) a).value() + v));
   }
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       StoresCommand.class,
       ReplayCommand.class,
       VerifyCommand.class,
+      DlqCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -2,6 +2,7 @@ package dev.tally.app.stack;
 
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
+import dev.tally.aggregator.ItemBadEvents;
 import dev.tally.aggregator.LogPoller;
 import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.core.event.Json;
@@ -113,7 +114,8 @@ public final class EmbeddedStack implements AutoCloseable {
             stores,
             new ItemMetricWriter(
                 engine.metrics(),
-                new AggregatorConfig(config.shards(), engine.itemsPerTransaction(), 8)));
+                new AggregatorConfig(config.shards(), engine.itemsPerTransaction(), 8)),
+            new ItemBadEvents(engine.metrics(), Clock.systemUTC()));
     poller = new LogPoller(engine.consumer(), aggregator, engine.recordsPerPoll());
     poller.start();
 

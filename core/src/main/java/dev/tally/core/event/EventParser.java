@@ -1,6 +1,7 @@
 package dev.tally.core.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.core.agg.OrderMath;
 import dev.tally.core.error.PayloadTooLargeException;
 import dev.tally.core.error.ValidationException;
 import dev.tally.core.money.Money;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Currency;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +26,22 @@ public final class EventParser {
   private static final Set<String> TYPES = Set.of("track", "page", "identify", "alias");
   private static final List<String> AMOUNT_FIELDS =
       List.of("price", "revenue", "total", "subtotal", "value", "tax", "shipping", "discount");
-  private static final int MAX_QUANTITY = 1_000_000;
+
+  /** Units of one product line. */
+  public static final int MAX_QUANTITY = 10_000;
+
+  /**
+   * The most one event's amount field, product line or order total may be, in minor units (1
+   * billion USD). With ingest's per-key rate limit, a day's sum on any item stays far below {@code
+   * Long.MAX_VALUE} (9.2e18): 9.2e7 maximal orders a day would be needed to overflow one item.
+   */
+  public static final long MAX_AMOUNT_MINOR = 100_000_000_000L;
+
+  /** Longest product id or sku: they become attribute names of the product-day items. */
+  public static final int MAX_PRODUCT_ID_LENGTH = EventHeader.MAX_ID_LENGTH;
+
+  /** Client timestamps further than this from the receive time are refused before any math. */
+  private static final Duration MAX_CLOCK_DISTANCE = Duration.ofDays(100 * 366L);
 
   private final ParseOptions options;
   private final Supplier<String> messageIds;
@@ -84,6 +99,7 @@ public final class EventParser {
             throw invalid("missing_field", "event is required for a track call");
           }
           Props props = props(node, "properties");
+          checkProductIds(props);
           checkAmounts(name, props, storeCurrency);
           yield new TrackEvent(header, name, props);
         }
@@ -161,6 +177,8 @@ public final class EventParser {
     if (sentAt == null && batch.sentAt() != null && !batch.sentAt().isNull()) {
       sentAt = instantValue("sentAt", batch.sentAt());
     }
+    checkDistance("originalTimestamp", original, receivedAt);
+    checkDistance("sentAt", sentAt, receivedAt);
     Instant timestamp;
     if (original == null) {
       timestamp = receivedAt;
@@ -195,6 +213,47 @@ public final class EventParser {
         messageId, anonymousId, userId, timestamp, original, sentAt, receivedAt, context);
   }
 
+  /** Refuses client times so far off that correcting skew with them would overflow. */
+  private static void checkDistance(String field, Instant t, Instant receivedAt) {
+    if (t != null
+        && (t.isBefore(receivedAt.minus(MAX_CLOCK_DISTANCE))
+            || t.isAfter(receivedAt.plus(MAX_CLOCK_DISTANCE)))) {
+      throw invalid(
+          "invalid_timestamp",
+          field + " " + abbreviate(t.toString()) + " is more than 100 years from now");
+    }
+  }
+
+  /** Product ids become item attribute names: bounded so no item can be filled by a few ids. */
+  private static void checkProductIds(Props props) {
+    checkIds("properties", props.json());
+    JsonNode products = props.get("products");
+    if (products != null && products.isArray()) {
+      for (int i = 0; i < products.size(); i++) {
+        if (products.get(i).isObject()) {
+          checkIds("properties.products[" + i + "]", products.get(i));
+        }
+      }
+    }
+  }
+
+  private static void checkIds(String path, JsonNode obj) {
+    for (String idField : List.of("product_id", "sku", "order_id")) {
+      JsonNode id = obj.get(idField);
+      if (id != null && id.isTextual() && id.textValue().length() > MAX_PRODUCT_ID_LENGTH) {
+        throw invalid(
+            "invalid_field",
+            path
+                + "."
+                + idField
+                + " is "
+                + id.textValue().length()
+                + " characters; at most "
+                + MAX_PRODUCT_ID_LENGTH);
+      }
+    }
+  }
+
   private static void checkAmounts(String event, Props props, Currency storeCurrency) {
     if (!Ecommerce.WITH_MONEY.contains(event)) {
       return;
@@ -225,6 +284,30 @@ public final class EventParser {
         checkAmountFields("properties.products[" + i + "]", p, currency);
       }
     }
+    // What the aggregator will add: each line (price x quantity) and the order's revenue.
+    try {
+      long total = 0;
+      for (OrderMath.Line line : OrderMath.lines(props, currency)) {
+        if (line.revenueMinor() > MAX_AMOUNT_MINOR) {
+          throw invalid(
+              "invalid_amount",
+              "properties.products: price x quantity of "
+                  + line.productId()
+                  + " is above the limit of "
+                  + Money.format(MAX_AMOUNT_MINOR, currency));
+        }
+        total = Math.addExact(total, line.revenueMinor());
+      }
+      long revenue = OrderMath.revenueMinor(props, currency);
+      if (revenue > MAX_AMOUNT_MINOR || total > MAX_AMOUNT_MINOR) {
+        throw invalid(
+            "invalid_amount",
+            "properties: the order's revenue is above the limit of "
+                + Money.format(MAX_AMOUNT_MINOR, currency));
+      }
+    } catch (ArithmeticException e) {
+      throw invalid("invalid_amount", "properties.products: the order's total is too large");
+    }
   }
 
   private static void checkAmountFields(String path, JsonNode obj, Currency currency) {
@@ -237,14 +320,22 @@ public final class EventParser {
         throw invalid("invalid_amount", path + "." + field + " must be a number");
       }
       BigDecimal amount = v.decimalValue();
+      long minor;
       try {
-        if (!field.equals("discount")) {
-          Money.toMinor(amount, currency);
-        } else {
-          Money.toMinor(amount.abs(), currency);
-        }
+        minor = Money.toMinor(field.equals("discount") ? amount.abs() : amount, currency);
       } catch (IllegalArgumentException e) {
         throw invalid("invalid_amount", path + "." + field + " " + e.getMessage());
+      }
+      if (minor > MAX_AMOUNT_MINOR) {
+        throw invalid(
+            "invalid_amount",
+            path
+                + "."
+                + field
+                + " is above the limit of "
+                + Money.format(MAX_AMOUNT_MINOR, currency)
+                + " "
+                + currency.getCurrencyCode());
       }
     }
     JsonNode q = obj.get("quantity");
@@ -302,7 +393,7 @@ public final class EventParser {
     }
     try {
       return OffsetDateTime.parse(v.textValue()).toInstant();
-    } catch (DateTimeParseException e) {
+    } catch (java.time.DateTimeException e) {
       throw invalid(
           "invalid_field",
           field + " '" + abbreviate(v.textValue()) + "' is not an ISO-8601 date-time with offset");

@@ -17,6 +17,7 @@ import java.time.LocalDate;
  * week sketch   {store}#SKETCHW#{step}        WEEK#{monday}      hll, ver (union of the week's days)
  * alias         {store}#ALIAS#{anonymousId}   LINK               userId
  * links         {store}#LINKS#{userId}        ANON#{anonymousId}
+ * bad event     {store}#BAD                   {messageId}        body, reason, failedAt (30 days)
  * </pre>
  */
 public final class MetricKeys {
@@ -94,6 +95,11 @@ public final class MetricKeys {
 
   public static String weekSk(LocalDate monday) {
     return "WEEK#" + monday;
+  }
+
+  /** Events that could never be applied, kept for inspection ({@code tally dlq}). */
+  public static String badPk(String store) {
+    return store + "#BAD";
   }
 
   public static String aliasPk(String store, String anonymousId) {

@@ -1,5 +1,6 @@
 package dev.tally.core.port;
 
+import dev.tally.core.event.Event;
 import dev.tally.core.item.AttrValue;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
@@ -7,9 +8,12 @@ import dev.tally.core.item.ItemMath;
 import dev.tally.core.item.ItemStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,23 +42,80 @@ public final class ItemDedupStore implements DedupStore {
     this.clock = clock;
   }
 
+  /** Marks a pin that was not yet remembered as published (absent on published records). */
+  static final String STATE = "state";
+
+  static final String PINNED = "P";
+
   @Override
   public Set<String> seen(String storeId, Collection<String> messageIds) {
+    Set<String> out = new HashSet<>();
+    read(storeId, messageIds)
+        .forEach(
+            (id, item) -> {
+              if (!PINNED.equals(item.str(STATE))) {
+                out.add(id);
+              }
+            });
+    return out;
+  }
+
+  @Override
+  public Map<String, Pin> pinned(String storeId, Collection<String> messageIds) {
+    Map<String, Pin> out = new HashMap<>();
+    read(storeId, messageIds)
+        .forEach(
+            (id, item) -> {
+              if (PINNED.equals(item.str(STATE))) {
+                out.put(
+                    id,
+                    new Pin(
+                        item.str("anonymousId"),
+                        item.str("userId"),
+                        Instant.ofEpochMilli(item.num("timestamp"))));
+              }
+            });
+    return out;
+  }
+
+  private Map<String, Item> read(String storeId, Collection<String> messageIds) {
     List<ItemKey> keys = new ArrayList<>();
     for (String id : new LinkedHashSet<>(messageIds)) {
       keys.add(key(storeId, id));
     }
     if (keys.isEmpty()) {
-      return Set.of();
+      return Map.of();
     }
     long now = clock.instant().getEpochSecond();
-    Set<String> out = new HashSet<>();
+    Map<String, Item> out = new HashMap<>();
     for (Map.Entry<ItemKey, Item> e : items.getAll(keys).entrySet()) {
       if (!ItemMath.expired(e.getValue(), now)) {
-        out.add(e.getKey().pk().substring(storeId.length() + 1));
+        out.put(e.getKey().pk().substring(storeId.length() + 1), e.getValue());
       }
     }
     return out;
+  }
+
+  @Override
+  public void pin(String storeId, Collection<Event> events) {
+    AttrValue expiresAt = AttrValue.num(clock.instant().plus(ttl).getEpochSecond());
+    Map<String, Item> batch = new LinkedHashMap<>();
+    for (Event e : events) {
+      Map<String, AttrValue> attrs = new HashMap<>();
+      attrs.put(ItemStore.EXPIRES_AT, expiresAt);
+      attrs.put(STATE, AttrValue.str(PINNED));
+      attrs.put("timestamp", AttrValue.num(e.header().timestamp().toEpochMilli()));
+      if (e.header().anonymousId() != null) {
+        attrs.put("anonymousId", AttrValue.str(e.header().anonymousId()));
+      }
+      if (e.header().userId() != null) {
+        attrs.put("userId", AttrValue.str(e.header().userId()));
+      }
+      batch.putIfAbsent(e.messageId(), Item.of(key(storeId, e.messageId()), attrs));
+    }
+    if (!batch.isEmpty()) {
+      items.putAll(batch.values());
+    }
   }
 
   @Override

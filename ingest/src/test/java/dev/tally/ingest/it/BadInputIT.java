@@ -550,6 +550,62 @@ class BadInputIT {
             400,
             "invalid_type",
             "properties.product_id must be a string"));
+    // The bounds that keep every accepted event apply-able (see EventParser's limits).
+    c.add(
+        track(
+            "revenue above the per-event limit",
+            order("\"revenue\":1000000000.01"),
+            400,
+            "invalid_amount",
+            "properties.revenue is above the limit of 1000000000.00 USD"));
+    c.add(
+        track(
+            "line total above the limit (price x quantity)",
+            order("\"products\":[{\"product_id\":\"p\",\"price\":999999999,\"quantity\":2}]"),
+            400,
+            "invalid_amount",
+            "price x quantity of p is above the limit"));
+    c.add(
+        track(
+            "order total above the limit (sum of lines)",
+            order(
+                "\"products\":[{\"product_id\":\"p\",\"price\":600000000},"
+                    + "{\"product_id\":\"q\",\"price\":600000000}]"),
+            400,
+            "invalid_amount",
+            "the order's revenue is above the limit"));
+    c.add(
+        track(
+            "quantity above 10,000",
+            order("\"products\":[{\"product_id\":\"p\",\"quantity\":10001}]"),
+            400,
+            "invalid_field",
+            "properties.products[0].quantity must be a whole number from 1 to 10000"));
+    c.add(
+        track(
+            "product_id longer than 100 characters",
+            "{\"userId\":\"u\",\"event\":\"Product Viewed\",\"properties\":{\"product_id\":\""
+                + "p".repeat(101)
+                + "\"}}",
+            400,
+            "invalid_field",
+            "properties.product_id is 101 characters; at most 100"));
+    c.add(
+        track(
+            "originalTimestamp a billion years away",
+            "{\"userId\":\"u\",\"event\":\"E\",\"originalTimestamp\":\"+999999999-12-31T23:59:59Z\","
+                + "\"sentAt\":\"2026-11-30T00:00:00Z\"}",
+            400,
+            "invalid_timestamp",
+            "originalTimestamp +999999999-12-31T23:59:59Z is more than 100 years from now"));
+    c.add(
+        track(
+            "sentAt a billion years ago",
+            "{\"userId\":\"u\",\"event\":\"E\",\"originalTimestamp\":\"2026-11-30T00:00:00Z\","
+                + "\"sentAt\":\"-999999999-01-01T00:00:00Z\"}",
+            400,
+            "invalid_timestamp",
+            "sentAt -999999999-01-01T00:00:00Z is more than 100 years from now"));
     return c.stream();
   }
 

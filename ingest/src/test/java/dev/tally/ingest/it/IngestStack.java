@@ -4,7 +4,6 @@ import dev.tally.core.event.Event;
 import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.Json;
 import dev.tally.core.event.LogEntry;
-import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.port.DedupStore;
 import dev.tally.core.port.EventLog;
@@ -135,9 +134,9 @@ final class IngestStack implements AutoCloseable {
     return out;
   }
 
-  /** True when the dedup table holds a live record of this message id for the store. */
+  /** True when dedup holds this message id as published (a pin alone does not count). */
   boolean dedupRecorded(String storeId, String messageId) {
-    return dedupItems.get(ItemKey.of(storeId + "#" + messageId, "")).isPresent();
+    return dedup().seen(storeId, List.of(messageId)).contains(messageId);
   }
 
   @Override

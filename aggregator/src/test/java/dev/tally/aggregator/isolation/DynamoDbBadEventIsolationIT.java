@@ -1,0 +1,12 @@
+package dev.tally.aggregator.isolation;
+
+import dev.tally.aggregator.testing.Engines;
+import dev.tally.testkit.EngineTable;
+
+/** Isolation of a bad event on the DynamoDB engine (dynalite). */
+class DynamoDbBadEventIsolationIT extends BadEventIsolationContract {
+  @Override
+  protected EngineTable freshTable() {
+    return Engines.dynamoDb();
+  }
+}
