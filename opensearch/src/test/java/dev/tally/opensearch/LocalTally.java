@@ -2,6 +2,7 @@ package dev.tally.opensearch;
 
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
+import dev.tally.aggregator.ItemBadEvents;
 import dev.tally.aggregator.LogPoller;
 import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.core.event.Event;
@@ -14,6 +15,7 @@ import dev.tally.query.MetricsReader;
 import dev.tally.sqlite.SqliteDatabase;
 import dev.tally.sqlite.SqliteEventLog;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -40,7 +42,8 @@ public final class LocalTally implements AutoCloseable {
     AggregatorService aggregator =
         new AggregatorService(
             stores,
-            new ItemMetricWriter(db.table("metrics"), new AggregatorConfig(SHARDS, 5_000, 8)));
+            new ItemMetricWriter(db.table("metrics"), new AggregatorConfig(SHARDS, 5_000, 8)),
+            new ItemBadEvents(db.table("metrics"), Clock.systemUTC()));
     this.poller = new LogPoller(log, aggregator, 64);
     poller.start();
     this.archiver =

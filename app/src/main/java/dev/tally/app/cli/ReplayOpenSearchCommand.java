@@ -214,7 +214,9 @@ public final class ReplayOpenSearchCommand implements Callable<Integer> {
           new ProgressBarBuilder()
               .setTaskName("replay")
               .setInitialMax(Math.max(1, totalBytes))
-              .setUnit(" MB", 1_000_000)
+              .setUnit(
+                  totalBytes >= 10_000_000 ? " MB" : " KB",
+                  totalBytes >= 10_000_000 ? 1_000_000 : 1_000)
               .setStyle(ProgressBarStyle.ASCII)
               .showSpeed()
               .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))

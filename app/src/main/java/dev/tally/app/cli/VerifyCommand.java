@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
       "Compare OpenSearch's aggregations of the replayed events with Tally's own figures for a"
           + " store and a range of store-local days: counts per event type and day, revenue and"
           + " refunds, distinct devices per funnel step and day, top products (all exact), and"
-          + " distinct devices over the whole range (Tally keeps a sketch there: ±2%).",
+          + " distinct devices over the whole range (Tally keeps a sketch there: ±2%%).",
       "Prints a table of differences. Exit code 0: equal; 1: different; 2: could not compare.",
       "Tally's figures come from the embedded engine at --data (also while `tally up` runs on"
           + " it), or from a running query API with --api and --read-key."
