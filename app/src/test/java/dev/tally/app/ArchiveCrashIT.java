@@ -43,8 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged {@code tally up}, archiving every 50 ms so that the archiver is nearly always
  * writing, is killed with SIGKILL at random instants while events arrive, and restarted on the same
- * data. At the end the archive holds every log record exactly once, and so every event answered
- * 2xx; no partition holds a temp file or a file that does not read to its end.
+ * data, while clients resend what died with it. At the end every event answered 2xx is in the
+ * archive exactly once (a message the log holds twice, published again by a retry after a crash,
+ * included); no log record is archived twice; no partition holds a temp file or a file that does
+ * not read to its end.
  */
 class ArchiveCrashIT {
   static final Path JAR = Path.of("target", "tally.jar");
@@ -145,9 +147,11 @@ class ArchiveCrashIT {
         "ArchiveCrashIT: %d kills, %d events acknowledged, %d log records in %d archive files,"
             + " %d message ids the log itself holds twice%n",
         KILLS, acked.size(), loggedEntries.size(), files.size(), duplicatedOnTheLog);
-    assertThat(archivedEntries.values()).as("each log record archived once").allMatch(n -> n == 1);
-    assertThat(archivedEntries).isEqualTo(loggedEntries);
-    assertThat(archivedMessages).isEqualTo(loggedMessages);
+    assertThat(archivedEntries.values()).as("no log record archived twice").allMatch(n -> n == 1);
+    assertThat(loggedEntries.keySet()).containsAll(archivedEntries.keySet());
+    // Every message the log holds, the retried copies of a crash window included, exactly once.
+    assertThat(archivedMessages.values()).as("each message id once").allMatch(n -> n == 1);
+    assertThat(archivedMessages.keySet()).isEqualTo(loggedMessages.keySet());
     assertThat(archivedMessages.keySet()).containsAll(acked);
     assertThat(acked).hasSizeGreaterThan(KILLS * 50);
     assertThat(files.size()).isGreaterThan(KILLS);

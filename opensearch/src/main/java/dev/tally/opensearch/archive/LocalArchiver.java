@@ -3,7 +3,10 @@ package dev.tally.opensearch.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.event.Event;
+import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.Json;
+import dev.tally.core.event.LogEntry;
 import dev.tally.core.port.LogRecord;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * cursor and are written again. So a half-written file is never visible under a partition, a
  * committed batch is never lost, and an uncommitted one is never visible.
  *
+ * <p>A message the log holds twice (ingest publishes a retried message again when a crash came
+ * between its append and its answer) is archived once: the archiver remembers the last {@link
+ * Config#recentIds()} message ids of each store, rebuilt from the log before the cursor on start,
+ * and leaves a second copy out (a log entry whose every event is such a copy is left out whole).
+ *
  * <p>The state is in the archive directory itself, so the archive and its cursor cannot disagree;
  * delete the whole directory to archive again from the oldest retained log record.
  */
@@ -56,6 +64,9 @@ public final class LocalArchiver implements AutoCloseable {
   static final String TMP_DIR = "tmp";
   static final String TMP_SUFFIX = ".tmp";
   private static final int PAGE = 1_000;
+
+  /** Log records before the cursor read on start to remember recent message ids. */
+  static final int REBUILD_RECORDS = 20_000;
 
   /** The log, read by position: {@code SqliteEventLog::readFrom} in the local stack. */
   @FunctionalInterface
@@ -72,9 +83,14 @@ public final class LocalArchiver implements AutoCloseable {
    *     (default 60 s)
    * @param maxBatchBytes uncompressed bytes per commit at most, so a long backlog is archived in
    *     several rounds (default 64 MB)
+   * @param recentIds how many recent (store, message id) pairs are remembered to drop a second copy
+   *     of a message (default 1,000,000, about 24 MB)
    */
-  public record Config(Path dir, Duration rollEvery, long maxBatchBytes) {
+  public record Config(Path dir, Duration rollEvery, long maxBatchBytes, int recentIds) {
     public Config {
+      if (recentIds < 1) {
+        throw new IllegalArgumentException("recentIds must be positive");
+      }
       if (rollEvery.isNegative() || rollEvery.isZero()) {
         throw new IllegalArgumentException("rollEvery must be positive");
       }
@@ -84,11 +100,11 @@ public final class LocalArchiver implements AutoCloseable {
     }
 
     public static Config defaults(Path dir) {
-      return new Config(dir, Duration.ofSeconds(60), 64L * 1024 * 1024);
+      return new Config(dir, Duration.ofSeconds(60), 64L * 1024 * 1024, 1_000_000);
     }
 
     public Config withRollEvery(Duration d) {
-      return new Config(dir, d, maxBatchBytes);
+      return new Config(dir, d, maxBatchBytes, recentIds);
     }
   }
 
@@ -97,6 +113,7 @@ public final class LocalArchiver implements AutoCloseable {
   private final Path stateDir;
   private final Path tmpDir;
   private final Object lock = new Object();
+  private final RecentIds recent;
   private volatile long cursor;
   private volatile boolean closed;
   private Thread thread;
@@ -106,6 +123,7 @@ public final class LocalArchiver implements AutoCloseable {
     this.config = config;
     this.stateDir = config.dir().resolve(STATE_DIR);
     this.tmpDir = stateDir.resolve(TMP_DIR);
+    this.recent = new RecentIds(config.recentIds());
   }
 
   /** Opens the archive (creating it if needed) and recovers from a crash; does not start. */
@@ -113,6 +131,7 @@ public final class LocalArchiver implements AutoCloseable {
     LocalArchiver a = new LocalArchiver(source, config);
     try {
       a.recover();
+      a.remember();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the archive in " + config.dir() + ": " + e, e);
     }
@@ -202,16 +221,23 @@ public final class LocalArchiver implements AutoCloseable {
 
   private record Rename(String tmp, String target) {}
 
+  /** A log record as it goes into the archive: its store, and its line. */
+  private record Line(String store, byte[] bytes) {}
+
   private void commit(List<LogRecord> batch) throws IOException {
     long first = batch.get(0).position();
     long last = batch.get(batch.size() - 1).position();
-    Map<ArchiveLayout.Partition, List<LogRecord>> byPartition = new LinkedHashMap<>();
+    Map<ArchiveLayout.Partition, List<byte[]>> byPartition = new LinkedHashMap<>();
+    List<Long> seen = new ArrayList<>();
+    Set<Long> inBatch = new java.util.HashSet<>();
     for (LogRecord r : batch) {
-      String store = storeOf(r);
-      byPartition
-          .computeIfAbsent(
-              ArchiveLayout.Partition.of(store, r.appendedAt()), k -> new ArrayList<>())
-          .add(r);
+      Line line = line(r, seen, inBatch);
+      if (line != null) {
+        byPartition
+            .computeIfAbsent(
+                ArchiveLayout.Partition.of(line.store(), r.appendedAt()), k -> new ArrayList<>())
+            .add(line.bytes());
+      }
     }
     // 1. The files, complete and on disk, where no reader looks.
     Files.createDirectories(tmpDir);
@@ -230,20 +256,65 @@ public final class LocalArchiver implements AutoCloseable {
     // 3. Make them visible.
     finish(renames);
     cursor = last;
+    seen.forEach(recent::add);
   }
 
-  private static String storeOf(LogRecord r) {
-    // The store id is the body's "storeId"; decoding the whole entry is not needed.
+  /**
+   * The record's archive line: its own bytes, or the entry re-encoded without the events already
+   * archived; null when every event was. {@code seen} collects the ids of this batch.
+   */
+  private Line line(LogRecord r, List<Long> seen, Set<Long> inBatch) {
+    LogEntry entry;
     try {
-      JsonNode n = Json.mapper().readTree(r.body());
-      String s = n.path("storeId").asText("");
-      return s.isBlank() ? "_unknown" : s;
-    } catch (IOException e) {
-      return "_unknown";
+      entry = EventCodec.decode(r.body());
+    } catch (RuntimeException e) {
+      // Not decodable (the aggregator dead-letters it): archived as it is, under _unknown.
+      return new Line("_unknown", r.body());
+    }
+    List<Event> kept = new ArrayList<>();
+    for (Event e : entry.events()) {
+      long h = RecentIds.hash(entry.storeId(), e.messageId());
+      if (!recent.contains(h) && inBatch.add(h)) {
+        kept.add(e);
+        seen.add(h);
+      }
+    }
+    if (kept.isEmpty()) {
+      return null;
+    }
+    if (kept.size() == entry.events().size()) {
+      return new Line(entry.storeId(), r.body());
+    }
+    return new Line(
+        entry.storeId(), EventCodec.encode(new LogEntry(entry.id(), entry.storeId(), kept)));
+  }
+
+  /** Remembers the message ids of the log records just before the cursor. */
+  private void remember() {
+    long from = Math.max(0, cursor - REBUILD_RECORDS + 1);
+    while (from <= cursor) {
+      List<LogRecord> page = source.readFrom(from, PAGE);
+      if (page.isEmpty()) {
+        return;
+      }
+      for (LogRecord r : page) {
+        if (r.position() > cursor) {
+          return;
+        }
+        try {
+          LogEntry entry = EventCodec.decode(r.body());
+          for (Event e : entry.events()) {
+            recent.add(RecentIds.hash(entry.storeId(), e.messageId()));
+          }
+        } catch (RuntimeException e) {
+          // not decodable: nothing to remember
+        }
+        from = r.position() + 1;
+      }
     }
   }
 
-  private static void writeGzip(Path file, List<LogRecord> records) throws IOException {
+  private static void writeGzip(Path file, List<byte[]> lines) throws IOException {
     try (FileChannel ch =
         FileChannel.open(
             file,
@@ -252,8 +323,8 @@ public final class LocalArchiver implements AutoCloseable {
             StandardOpenOption.WRITE)) {
       OutputStream raw = Channels.newOutputStream(ch);
       GZIPOutputStream gz = new GZIPOutputStream(raw, 64 * 1024);
-      for (LogRecord r : records) {
-        gz.write(r.body());
+      for (byte[] line : lines) {
+        gz.write(line);
         gz.write('\n');
       }
       gz.finish();
