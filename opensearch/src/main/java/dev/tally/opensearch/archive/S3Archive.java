@@ -62,6 +62,36 @@ public final class S3Archive implements ArchiveSource {
     return out;
   }
 
+  /**
+   * Just one object of this bucket, by its full key (as an S3 event names it); empty when the key
+   * is not a data file of the archive layout.
+   */
+  public static java.util.Optional<ArchiveSource> object(
+      S3Client s3, String bucket, String key, long size, String eTag) {
+    S3Archive whole = new S3Archive(s3, bucket, "");
+    return ArchiveLayout.parse(key)
+        .map(
+            p ->
+                new ArchiveSource() {
+                  @Override
+                  public List<ArchiveFile> list(ArchiveFilter filter) {
+                    return filter.mayHold(p)
+                        ? List.of(new ArchiveFile(key, p, size, eTag))
+                        : List.of();
+                  }
+
+                  @Override
+                  public InputStream open(ArchiveFile file) {
+                    return whole.open(file);
+                  }
+
+                  @Override
+                  public String describe() {
+                    return "s3://" + bucket + "/" + key;
+                  }
+                });
+  }
+
   @Override
   public InputStream open(ArchiveFile file) {
     return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(prefix + file.key()).build());
