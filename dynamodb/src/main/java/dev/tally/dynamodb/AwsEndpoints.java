@@ -15,8 +15,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Where AWS clients point: real AWS by default, or any endpoint given by {@code AWS_ENDPOINT_URL}
  * (LocalStack, an emulator), with the AWS SDKs' per-service overrides {@code
- * AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SQS} and {@code AWS_ENDPOINT_URL_KINESIS}.
- * Read from the environment only in {@code main} or a Lambda handler.
+ * AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SQS}, {@code AWS_ENDPOINT_URL_KINESIS},
+ * {@code AWS_ENDPOINT_URL_S3} and {@code AWS_ENDPOINT_URL_FIREHOSE}. Read from the environment only
+ * in {@code main} or a Lambda handler.
  */
 public record AwsEndpoints(Optional<URI> endpoint, Region region, Map<String, URI> services) {
 
@@ -32,7 +33,7 @@ public record AwsEndpoints(Optional<URI> endpoint, Region region, Map<String, UR
     String region =
         env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
     Map<String, URI> services = new java.util.HashMap<>();
-    for (String service : new String[] {"DYNAMODB", "SQS", "KINESIS"}) {
+    for (String service : new String[] {"DYNAMODB", "SQS", "KINESIS", "S3", "FIREHOSE"}) {
       uri(env.get("AWS_ENDPOINT_URL_" + service)).ifPresent(u -> services.put(service, u));
     }
     return new AwsEndpoints(uri(env.get("AWS_ENDPOINT_URL")), Region.of(region), services);
@@ -42,12 +43,20 @@ public record AwsEndpoints(Optional<URI> endpoint, Region region, Map<String, UR
     return url == null || url.isBlank() ? Optional.empty() : Optional.of(URI.create(url));
   }
 
-  /** True when any endpoint is overridden (the local stack then runs the AWS engine there). */
+  /**
+   * True when the engine's endpoints are overridden: {@code AWS_ENDPOINT_URL}, or that of DynamoDB,
+   * SQS or Kinesis (the local stack then runs the AWS engine there). S3 and Firehose endpoints
+   * alone (for the archive tools) do not count.
+   */
   public boolean overridden() {
-    return endpoint.isPresent() || !services.isEmpty();
+    return endpoint.isPresent()
+        || services.keySet().stream().anyMatch(s -> !s.equals("S3") && !s.equals("FIREHOSE"));
   }
 
-  /** The endpoints for one service ({@code DYNAMODB}, {@code SQS}, {@code KINESIS}). */
+  /**
+   * The endpoints for one service ({@code DYNAMODB}, {@code SQS}, {@code KINESIS}, {@code S3},
+   * {@code FIREHOSE}).
+   */
   public AwsEndpoints forService(String service) {
     URI specific = services.get(service);
     return specific == null ? this : new AwsEndpoints(Optional.of(specific), region, Map.of());

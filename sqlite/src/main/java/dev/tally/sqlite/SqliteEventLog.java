@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,7 @@ public final class SqliteEventLog implements EventLog, LogConsumer {
   private static final String BACKLOG = "SELECT count(*) FROM log WHERE acked = 0";
   private static final String RETAIN =
       "DELETE FROM log WHERE position IN (SELECT position FROM log"
-          + " WHERE acked = 1 AND appended_at < ? ORDER BY position LIMIT "
+          + " WHERE acked = 1 AND appended_at < ? AND position <= ? ORDER BY position LIMIT "
           + RETENTION_BATCH
           + ")";
   private static final String SELECT_DEAD =
@@ -137,6 +138,7 @@ public final class SqliteEventLog implements EventLog, LogConsumer {
   private double bytesPerEvent = 1024;
 
   private volatile long nextRetentionMillis;
+  private volatile LongSupplier keepAfter = () -> Long.MAX_VALUE;
   private volatile boolean closed;
 
   private SqliteEventLog(SqliteDatabase db, Config config) {
@@ -436,6 +438,14 @@ public final class SqliteEventLog implements EventLog, LogConsumer {
   }
 
   /**
+   * Keeps every record after the position {@code lastArchived} returns, whatever its age, so that a
+   * reader following the log (the local archiver) never misses one to retention.
+   */
+  public void holdRetentionAfter(LongSupplier lastArchived) {
+    this.keepAfter = lastArchived;
+  }
+
+  /**
    * Deletes acknowledged records appended before the retention period; unacknowledged ones stay
    * whatever their age. Runs by itself at most once a minute on {@link #ack}. Returns the count.
    */
@@ -451,6 +461,7 @@ public final class SqliteEventLog implements EventLog, LogConsumer {
               c -> {
                 PreparedStatement ps = c.prepare(RETAIN);
                 ps.setLong(1, cutoff);
+                ps.setLong(2, keepAfter.getAsLong());
                 return ps.executeUpdate();
               });
       total += n;

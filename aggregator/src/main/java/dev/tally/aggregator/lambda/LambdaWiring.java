@@ -2,7 +2,9 @@ package dev.tally.aggregator.lambda;
 
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
+import dev.tally.aggregator.Archive;
 import dev.tally.aggregator.ItemBadEvents;
+import dev.tally.aggregator.firehose.FirehoseArchive;
 import dev.tally.aggregator.sqs.SqsDeadLetters;
 import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.core.store.ItemStoreRegistry;
@@ -13,6 +15,7 @@ import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Builds the aggregator's collaborators from a Lambda environment, once per container. */
@@ -39,7 +42,25 @@ final class LambdaWiring {
                 DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
             new ItemMetricWriter(metrics, config(env)),
             new ItemBadEvents(metrics, Clock.systemUTC()));
-    return new LogBatch(service, new SqsDeadLetters(sqs, dlqUrl));
+    return new LogBatch(service, new SqsDeadLetters(sqs, dlqUrl), archive(env, aws));
+  }
+
+  /**
+   * {@code TALLY_ARCHIVE_STREAM}: the Firehose delivery stream the SQS-mode aggregator archives
+   * each batch to before acknowledging it; unset: no archive (Kinesis mode, where Firehose reads
+   * the stream itself).
+   */
+  static Archive archive(Map<String, String> env, AwsEndpoints aws) {
+    String stream = env.get("TALLY_ARCHIVE_STREAM");
+    if (stream == null || stream.isBlank()) {
+      return Archive.none();
+    }
+    FirehoseClient firehose =
+        aws.forService("FIREHOSE")
+            .configure(FirehoseClient.builder())
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    return FirehoseArchive.create(firehose, stream.trim());
   }
 
   /** {@code TALLY_SHARDS} must match the query side's, which merges that many store-day shards. */

@@ -1,6 +1,7 @@
 package dev.tally.aggregator.lambda;
 
 import dev.tally.aggregator.AggregatorService;
+import dev.tally.aggregator.Archive;
 import dev.tally.aggregator.DeadLetters;
 import dev.tally.aggregator.PoisonMessageException;
 import dev.tally.core.event.LogEntry;
@@ -30,24 +31,48 @@ public final class LogBatch {
 
   private final AggregatorService service;
   private final DeadLetters deadLetters;
+  private final Archive archive;
 
   public LogBatch(AggregatorService service, DeadLetters deadLetters) {
-    this.service = service;
-    this.deadLetters = deadLetters;
+    this(service, deadLetters, Archive.none());
   }
 
-  /** For unordered logs (SQS): the ids of the records to retry; the others are done. */
+  /**
+   * @param archive where {@link #applyUnordered} puts each batch before it is applied and
+   *     acknowledged (SQS mode); Kinesis mode needs none, since Firehose reads the stream
+   */
+  public LogBatch(AggregatorService service, DeadLetters deadLetters, Archive archive) {
+    this.service = service;
+    this.deadLetters = deadLetters;
+    this.archive = archive;
+  }
+
+  /**
+   * For unordered logs (SQS): the ids of the records to retry; the others are done. Every record
+   * that decodes is archived first; one the archive did not take is retried, not applied, so no
+   * batch is acknowledged before its events are in the archive.
+   */
   public List<String> applyUnordered(List<Record> records) {
     List<String> retry = new ArrayList<>();
-    List<LogEntry> entries = new ArrayList<>();
-    List<String> decoded = new ArrayList<>();
+    List<Record> good = new ArrayList<>();
+    List<LogEntry> decodedEntries = new ArrayList<>();
     for (Record r : records) {
       Optional<LogEntry> e = decode(r);
       if (e == null) {
         retry.add(r.id());
       } else if (e.isPresent()) {
-        entries.add(e.get());
-        decoded.add(r.id());
+        good.add(r);
+        decodedEntries.add(e.get());
+      }
+    }
+    java.util.Set<String> notArchived = archive(good);
+    retry.addAll(notArchived);
+    List<LogEntry> entries = new ArrayList<>();
+    List<String> decoded = new ArrayList<>();
+    for (int i = 0; i < good.size(); i++) {
+      if (!notArchived.contains(good.get(i).id())) {
+        entries.add(decodedEntries.get(i));
+        decoded.add(good.get(i).id());
       }
     }
     if (!apply(entries)) {
@@ -79,6 +104,25 @@ public final class LogBatch {
       return Optional.of(firstApplied);
     }
     return Optional.ofNullable(stoppedAt);
+  }
+
+  /** The ids of the records the archive did not take (all of them when it failed as a whole). */
+  private java.util.Set<String> archive(List<Record> records) {
+    if (records.isEmpty()) {
+      return java.util.Set.of();
+    }
+    try {
+      java.util.Set<String> failed =
+          new java.util.HashSet<>(
+              archive.put(records.stream().map(r -> new Archive.Item(r.id(), r.body())).toList()));
+      if (!failed.isEmpty()) {
+        LOG.warn("{} of {} records not archived, will retry them", failed.size(), records.size());
+      }
+      return failed;
+    } catch (RuntimeException e) {
+      LOG.warn("archiving {} records failed, will retry them: {}", records.size(), e.toString());
+      return new java.util.HashSet<>(records.stream().map(Record::id).toList());
+    }
   }
 
   /** The entry; empty when the record was poison and is now kept as a dead letter; null: retry. */

@@ -59,6 +59,7 @@ class LambdaHandlersTest {
 
   RecordingWriter writer = new RecordingWriter();
   ListDeadLetters deadLetters = new ListDeadLetters();
+  dev.tally.aggregator.InMemoryArchive archive = new dev.tally.aggregator.InMemoryArchive();
   LogBatch batch;
 
   @BeforeEach
@@ -72,7 +73,8 @@ class LambdaHandlersTest {
                 writer,
                 new dev.tally.aggregator.ItemBadEvents(
                     dev.tally.core.item.InMemoryItemStore.create(), java.time.Clock.systemUTC())),
-            deadLetters);
+            deadLetters,
+            archive);
   }
 
   @Test
@@ -158,5 +160,51 @@ class LambdaHandlersTest {
     assertThat(writer.calls)
         .singleElement()
         .satisfies(c -> assertThat(c).extracting(Event::messageId).containsExactly("m-1", "m-2"));
+  }
+
+  @Test
+  void sqsBatch_isArchivedBeforeItIsApplied_exactlyAsReceived_poisonLeftOut() {
+    SQSBatchResponse r =
+        new SqsAggregatorHandler(batch)
+            .handleRequest(EventLoader.loadSQSEvent("sqs_event.json"), null);
+    assertThat(r.getBatchItemFailures()).isEmpty();
+    assertThat(archive.kept())
+        .extracting(dev.tally.aggregator.Archive.Item::id)
+        .containsExactly(SQS_GOOD_1, SQS_GOOD_2);
+    assertThat(new String(archive.kept().get(0).body())).startsWith("{").contains("\"storeId\"");
+  }
+
+  @Test
+  void sqsBatch_aRecordTheArchiveRefused_isRetriedAndNotApplied() {
+    archive.failing.add(SQS_GOOD_2);
+    SQSBatchResponse r =
+        new SqsAggregatorHandler(batch)
+            .handleRequest(EventLoader.loadSQSEvent("sqs_event.json"), null);
+    assertThat(r.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly(SQS_GOOD_2);
+    assertThat(writer.calls)
+        .singleElement()
+        .satisfies(c -> assertThat(c).extracting(Event::messageId).containsExactly("m-1", "m-2"));
+  }
+
+  @Test
+  void sqsBatch_archiveDown_nothingIsAppliedOrAcknowledged_butPoisonIsStillDeadLettered() {
+    archive.down = true;
+    SQSBatchResponse r =
+        new SqsAggregatorHandler(batch)
+            .handleRequest(EventLoader.loadSQSEvent("sqs_event.json"), null);
+    assertThat(r.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactlyInAnyOrder(SQS_GOOD_1, SQS_GOOD_2);
+    assertThat(writer.calls).isEmpty();
+    assertThat(deadLetters.kept).hasSize(1);
+  }
+
+  @Test
+  void kinesisBatch_isNotArchivedByTheAggregator_firehoseReadsTheStream() {
+    new KinesisAggregatorHandler(batch)
+        .handleRequest(EventLoader.loadKinesisEvent("kinesis_event.json"), null);
+    assertThat(archive.kept()).isEmpty();
   }
 }

@@ -2,6 +2,7 @@ package dev.tally.app.cli;
 
 import dev.tally.app.stack.StackConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that start the local stack. */
@@ -21,12 +22,25 @@ final class StackOptions {
   @Option(names = "--in-memory", description = "keep nothing on disk")
   boolean inMemory;
 
+  @Option(
+      names = "--archive-roll",
+      description =
+          "how often the raw-event archive under DATA/archive rolls a new file, e.g. 60s, 5m"
+              + " (default: ${DEFAULT-VALUE})",
+      defaultValue = "60s",
+      converter = Durations.class)
+  Duration archiveRoll;
+
+  @Option(names = "--no-archive", description = "do not archive raw events under DATA/archive")
+  boolean noArchive;
+
   StackConfig toConfig() {
     String token = System.getenv("TALLY_ADMIN_TOKEN");
     return StackConfig.defaults()
         .withPort(port)
         .withDataDir(data)
         .withInMemory(inMemory)
-        .withAdminToken(token);
+        .withAdminToken(token)
+        .withArchiveRoll(noArchive ? Duration.ZERO : archiveRoll);
   }
 }

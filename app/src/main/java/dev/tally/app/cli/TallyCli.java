@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       DemoCommand.class,
       StoresCommand.class,
+      ReplayCommand.class,
+      VerifyCommand.class,
       DlqCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

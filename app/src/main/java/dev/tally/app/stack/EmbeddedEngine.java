@@ -110,6 +110,11 @@ final class EmbeddedEngine implements Engine {
     return temporary ? "embedded, in memory" : "embedded, data in " + dir;
   }
 
+  /** The durable log itself, for the raw-event archiver that follows it by position. */
+  SqliteEventLog eventLog() {
+    return log;
+  }
+
   /** Where the files are (for tests that look at the bytes on disk). */
   Path directory() {
     return dir;

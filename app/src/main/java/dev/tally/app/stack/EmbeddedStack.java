@@ -15,6 +15,7 @@ import dev.tally.ingest.IngestMetrics;
 import dev.tally.ingest.IngestService;
 import dev.tally.ingest.ItemRejectedEvents;
 import dev.tally.ingest.http.IngestRoutes;
+import dev.tally.opensearch.archive.LocalArchiver;
 import dev.tally.query.MetricsReader;
 import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryService;
@@ -87,6 +88,21 @@ public final class EmbeddedStack implements AutoCloseable {
   private void boot(Map<String, String> env, List<Consumer<Context>> extraRoutes) {
     engine = Engine.open(config, env);
     closeables.add(engine);
+    if (engine instanceof EmbeddedEngine embedded && config.archives()) {
+      // Closed before the engine (closeables close in reverse): its last round reads the log.
+      LocalArchiver archiver =
+          LocalArchiver.open(
+              embedded.eventLog()::readFrom,
+              LocalArchiver.Config.defaults(config.archiveDir())
+                  .withRollEvery(config.archiveRoll()));
+      embedded.eventLog().holdRetentionAfter(archiver::cursor);
+      archiver.start();
+      closeables.add(archiver);
+      LOG.info(
+          "archiving raw events to {} every {} s",
+          config.archiveDir(),
+          config.archiveRoll().toSeconds());
+    }
     stores = new ItemStoreRegistry(engine.stores());
     if (config.seedDemoStore()) {
       DemoStore.ensure(stores);

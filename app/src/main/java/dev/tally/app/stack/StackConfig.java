@@ -1,6 +1,7 @@
 package dev.tally.app.stack;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,8 @@ import java.util.Optional;
  * @param adminToken token for {@code /admin/v1/*}; empty means generate one and print it
  * @param shards store-day write shards (default 4)
  * @param seedDemoStore create the demo store with its well-known keys (default true)
+ * @param archiveRoll how often the embedded engine's raw-event archive ({@code dataDir/archive})
+ *     rolls new files; zero turns the archive off (default 60 s; always off in memory)
  */
 public record StackConfig(
     int port,
@@ -21,32 +24,58 @@ public record StackConfig(
     boolean inMemory,
     Optional<String> adminToken,
     int shards,
-    boolean seedDemoStore) {
+    boolean seedDemoStore,
+    Duration archiveRoll) {
+
+  public static final Duration DEFAULT_ARCHIVE_ROLL = Duration.ofSeconds(60);
 
   public static StackConfig defaults() {
-    return new StackConfig(8080, "127.0.0.1", Path.of("data"), false, Optional.empty(), 4, true);
+    return new StackConfig(
+        8080, "127.0.0.1", Path.of("data"), false, Optional.empty(), 4, true, DEFAULT_ARCHIVE_ROLL);
   }
 
   /** For tests: a free port, nothing on disk, a fixed admin token. */
   public static StackConfig forTests() {
     return new StackConfig(
-        0, "127.0.0.1", Path.of("data"), true, Optional.of("test-admin-token"), 4, true);
+        0,
+        "127.0.0.1",
+        Path.of("data"),
+        true,
+        Optional.of("test-admin-token"),
+        4,
+        true,
+        DEFAULT_ARCHIVE_ROLL);
+  }
+
+  /** The raw-event archive's directory. */
+  public Path archiveDir() {
+    return dataDir.resolve("archive");
+  }
+
+  /** True when the embedded engine archives raw events. */
+  public boolean archives() {
+    return !inMemory && !archiveRoll.isZero();
   }
 
   public StackConfig withPort(int p) {
-    return new StackConfig(p, host, dataDir, inMemory, adminToken, shards, seedDemoStore);
+    return new StackConfig(
+        p, host, dataDir, inMemory, adminToken, shards, seedDemoStore, archiveRoll);
   }
 
   public StackConfig withInMemory(boolean m) {
-    return new StackConfig(port, host, dataDir, m, adminToken, shards, seedDemoStore);
+    return new StackConfig(port, host, dataDir, m, adminToken, shards, seedDemoStore, archiveRoll);
   }
 
   public StackConfig withDataDir(Path d) {
-    return new StackConfig(port, host, d, inMemory, adminToken, shards, seedDemoStore);
+    return new StackConfig(port, host, d, inMemory, adminToken, shards, seedDemoStore, archiveRoll);
   }
 
   public StackConfig withAdminToken(String t) {
     return new StackConfig(
-        port, host, dataDir, inMemory, Optional.ofNullable(t), shards, seedDemoStore);
+        port, host, dataDir, inMemory, Optional.ofNullable(t), shards, seedDemoStore, archiveRoll);
+  }
+
+  public StackConfig withArchiveRoll(Duration roll) {
+    return new StackConfig(port, host, dataDir, inMemory, adminToken, shards, seedDemoStore, roll);
   }
 }
