@@ -23,7 +23,8 @@ import software.constructs.Construct;
 
 /**
  * The event log (a Kinesis stream, or an SQS queue with {@code -c log=sqs}), the dead-letter queue
- * for poison events, and the aggregator that turns the log into counters.
+ * for poison events, and the aggregator that turns the log into counters. With {@code -c
+ * flink=true} the aggregator Lambda reads nothing: the Flink job of {@link FlinkStack} does.
  */
 public final class PipelineStack extends Stack {
 
@@ -117,7 +118,18 @@ public final class PipelineStack extends Stack {
     // The handler may park an event it can never count in the DLQ itself and report success.
     deadLetters.grantSendMessages(aggregator);
 
-    if (stream != null) {
+    if (queue != null) {
+      aggregator
+          .live()
+          .addEventSource(
+              SqsEventSource.Builder.create(queue)
+                  .batchSize(SQS_BATCH_SIZE)
+                  .maxBatchingWindow(BATCHING_WINDOW)
+                  .reportBatchItemFailures(true)
+                  .build());
+    } else if (!config.flink()) {
+      // With -c flink=true the job of FlinkStack reads the stream instead; the function stays
+      // deployed without an event source, so switching back is one deploy.
       aggregator
           .live()
           .addEventSource(
@@ -129,15 +141,6 @@ public final class PipelineStack extends Stack {
                   .bisectBatchOnError(true)
                   .retryAttempts(KINESIS_RETRY_ATTEMPTS)
                   .onFailure(new SqsDlq(deadLetters))
-                  .build());
-    } else {
-      aggregator
-          .live()
-          .addEventSource(
-              SqsEventSource.Builder.create(queue)
-                  .batchSize(SQS_BATCH_SIZE)
-                  .maxBatchingWindow(BATCHING_WINDOW)
-                  .reportBatchItemFailures(true)
                   .build());
     }
   }

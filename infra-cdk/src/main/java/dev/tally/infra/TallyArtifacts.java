@@ -6,7 +6,12 @@ import java.util.List;
 
 /** Where the build puts the Lambda jars and static files that the stacks deploy. */
 public record TallyArtifacts(
-    Path ingestJar, Path aggregatorJar, Path queryJar, Path dashboardsDir, Path sdkDir) {
+    Path ingestJar,
+    Path aggregatorJar,
+    Path queryJar,
+    Path dashboardsDir,
+    Path sdkDir,
+    Path flinkJobJar) {
 
   static final String BUILD_COMMAND = "./mvnw -B -DskipTests package";
 
@@ -17,7 +22,8 @@ public record TallyArtifacts(
         root.resolve("aggregator/target/tally-aggregator-lambda.jar"),
         root.resolve("query-api/target/tally-query-api-lambda.jar"),
         root.resolve("dashboards/target/classes/dashboards"),
-        root.resolve("storefront-hooks/target/classes/sdk"));
+        root.resolve("storefront-hooks/target/classes/sdk"),
+        root.resolve("flink/target/tally-flink-job.jar"));
   }
 
   /**
@@ -33,6 +39,18 @@ public record TallyArtifacts(
     }
     if (!Files.isDirectory(dashboardsDir)) {
       throw missing(dashboardsDir);
+    }
+    return this;
+  }
+
+  /**
+   * With {@code -c flink=true}: fails fast if the Flink job jar is missing.
+   *
+   * @throws IllegalStateException naming the jar and the command that builds it
+   */
+  public TallyArtifacts requireFlinkJob() {
+    if (!Files.isRegularFile(flinkJobJar)) {
+      throw missing(flinkJobJar);
     }
     return this;
   }

@@ -22,6 +22,7 @@ public record TallyStageConfig(
     boolean openSearch,
     boolean archive,
     boolean demoStore,
+    boolean flink,
     List<String> corsOrigins) {
 
   /** Deployment stage; prod protects data from deletion. */
@@ -60,12 +61,16 @@ public record TallyStageConfig(
       throw new IllegalArgumentException(
           "-c archive=true needs -c log=kinesis: the archive's Firehose reads the Kinesis stream");
     }
+    if (flink && log == EventLog.SQS) {
+      throw new IllegalArgumentException(
+          "-c flink=true needs -c log=kinesis: the Flink job reads the Kinesis stream");
+    }
   }
 
   /** Dev defaults: Kinesis, no optional stacks, assets under {@code assetsRoot}. */
   public static TallyStageConfig defaults(Path assetsRoot) {
     return new TallyStageConfig(
-        Stage.DEV, EventLog.KINESIS, assetsRoot, false, false, false, List.of("*"));
+        Stage.DEV, EventLog.KINESIS, assetsRoot, false, false, false, false, List.of("*"));
   }
 
   /**
@@ -86,6 +91,7 @@ public record TallyStageConfig(
         flag(context, "opensearch"),
         flag(context, "archive"),
         flag(context, "demo"),
+        flag(context, "flink"),
         Arrays.stream(origins.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
   }
 

@@ -32,7 +32,11 @@ final class TestApps {
     TallyArtifacts artifacts = TallyArtifacts.under(root);
     try {
       for (Path jar :
-          List.of(artifacts.ingestJar(), artifacts.aggregatorJar(), artifacts.queryJar())) {
+          List.of(
+              artifacts.ingestJar(),
+              artifacts.aggregatorJar(),
+              artifacts.queryJar(),
+              artifacts.flinkJobJar())) {
         Files.createDirectories(jar.getParent());
         try (OutputStream out = Files.newOutputStream(jar);
             ZipOutputStream zip = new ZipOutputStream(out)) {
@@ -77,7 +81,8 @@ final class TestApps {
             s.monitoring(),
             s.archive(),
             s.search(),
-            s.demoStore())
+            s.demoStore(),
+            s.flink())
         .filter(stack -> stack != null)
         .map(software.amazon.awscdk.Stack.class::cast)
         .toList();

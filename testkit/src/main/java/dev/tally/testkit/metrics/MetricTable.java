@@ -1,4 +1,4 @@
-package dev.tally.aggregator.testing;
+package dev.tally.testkit.metrics;
 
 import dev.tally.core.item.AttrValue;
 import dev.tally.core.item.Item;
