@@ -17,4 +17,24 @@ public interface RejectedEvents {
   static RejectedEvents none() {
     return (storeId, rows) -> {};
   }
+
+  /**
+   * Keeps them as one warning log line each (the Lambda's CloudWatch Logs, where the ingest
+   * function may write without a grant on the metrics table), the call's JSON cut at 2 KB.
+   */
+  static RejectedEvents logged() {
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("dev.tally.ingest.rejected");
+    return (storeId, rows) -> {
+      for (Rejected r : rows) {
+        String json = r.json() == null ? "" : r.json();
+        log.warn(
+            "rejected store={} messageId={} code={} reason={} json={}",
+            storeId,
+            r.messageId(),
+            r.code(),
+            r.reason(),
+            json.length() > 2_048 ? json.substring(0, 2_048) + "…" : json);
+      }
+    };
+  }
 }
