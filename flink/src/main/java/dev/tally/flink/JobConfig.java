@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param shards write shards per store-day; must match the query side's (default 4)
  * @param batchRecords a device's batch is applied once it holds this many log records (default 50)
  * @param batchWait ... or once its first record has waited this long (default 200 ms)
+ * @param writeRecords a sink subtask applies the device batches it has received in one writer call
+ *     once they hold this many records (default 100, a Lambda batch's size)
+ * @param writeWait ... or once the first has waited this long, and always before a checkpoint
+ *     (default 200 ms)
  * @param checkpointInterval how often Flink checkpoints (default 10 s)
  * @param checkpointDir where checkpoints go, e.g. {@code file:///var/tally/checkpoints}; null keeps
  *     the cluster's setting (Managed Service for Apache Flink manages its own)
@@ -40,6 +44,8 @@ public record JobConfig(
     int shards,
     int batchRecords,
     Duration batchWait,
+    int writeRecords,
+    Duration writeWait,
     Duration checkpointInterval,
     String checkpointDir,
     boolean fromLatest,
@@ -63,6 +69,13 @@ public record JobConfig(
     }
     if (batchWait.isNegative() || batchWait.isZero()) {
       throw new IllegalArgumentException("batchWait must be positive");
+    }
+    Objects.requireNonNull(writeWait, "writeWait");
+    if (writeRecords < 1) {
+      throw new IllegalArgumentException("writeRecords must be at least 1");
+    }
+    if (writeWait.isNegative() || writeWait.isZero()) {
+      throw new IllegalArgumentException("writeWait must be positive");
     }
     if (checkpointInterval.toMillis() < 10) {
       throw new IllegalArgumentException("checkpointInterval must be at least 10 ms");
@@ -88,6 +101,8 @@ public record JobConfig(
         .shards(shards)
         .batchRecords(batchRecords)
         .batchWait(batchWait)
+        .writeRecords(writeRecords)
+        .writeWait(writeWait)
         .checkpointInterval(checkpointInterval)
         .checkpointDir(checkpointDir)
         .fromLatest(fromLatest)
@@ -107,6 +122,8 @@ public record JobConfig(
     private int shards = 4;
     private int batchRecords = 50;
     private Duration batchWait = Duration.ofMillis(200);
+    private int writeRecords = 100;
+    private Duration writeWait = Duration.ofMillis(200);
     private Duration checkpointInterval = Duration.ofSeconds(10);
     private String checkpointDir;
     private boolean fromLatest;
@@ -166,6 +183,16 @@ public record JobConfig(
       return this;
     }
 
+    public Builder writeRecords(int v) {
+      writeRecords = v;
+      return this;
+    }
+
+    public Builder writeWait(Duration v) {
+      writeWait = v;
+      return this;
+    }
+
     public Builder checkpointInterval(Duration v) {
       checkpointInterval = v;
       return this;
@@ -199,6 +226,8 @@ public record JobConfig(
           shards,
           batchRecords,
           batchWait,
+          writeRecords,
+          writeWait,
           checkpointInterval,
           checkpointDir,
           fromLatest,

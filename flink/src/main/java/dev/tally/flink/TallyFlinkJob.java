@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
  * <pre>
  * Kinesis (the stream ingest writes) → split by device → key by store#device
  *   → batch per device (N records or T ms; keyed state, checkpointed)
- *   → sink: the aggregator's LogBatch + ItemMetricWriter (core aggregation, marks, guarded writes)
+ *   → sink: the device batches a subtask holds (M records or T ms, flushed before each checkpoint)
+ *     applied with the aggregator's LogBatch + ItemMetricWriter (core aggregation, marks, guarded
+ *     writes)
  * </pre>
  *
  * <p>Checkpointing is on, at least once: the source's shard positions and the batching buffers are
@@ -111,6 +113,20 @@ public final class TallyFlinkJob implements Callable<Integer> {
       defaultValue = "200",
       description = "... or this long after its first record (default ${DEFAULT-VALUE}).")
   long batchWaitMs;
+
+  @Option(
+      names = "--write-records",
+      defaultValue = "100",
+      description =
+          "A subtask applies the device batches it holds in one write at this many records"
+              + " (default ${DEFAULT-VALUE}).")
+  int writeRecords;
+
+  @Option(
+      names = "--write-wait-ms",
+      defaultValue = "200",
+      description = "... or this long after the first (default ${DEFAULT-VALUE}).")
+  long writeWaitMs;
 
   @Option(
       names = "--checkpoint-interval-ms",
@@ -197,6 +213,8 @@ public final class TallyFlinkJob implements Callable<Integer> {
         .shards(shards)
         .batchRecords(batchRecords)
         .batchWait(Duration.ofMillis(batchWaitMs))
+        .writeRecords(writeRecords)
+        .writeWait(Duration.ofMillis(writeWaitMs))
         .checkpointInterval(Duration.ofMillis(checkpointIntervalMs))
         .checkpointDir(checkpointDir)
         .fromLatest(fromLatest)

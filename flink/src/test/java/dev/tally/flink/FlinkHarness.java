@@ -44,7 +44,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -270,6 +271,7 @@ final class FlinkHarness implements AutoCloseable {
         .storesTable(storesTable)
         .batchRecords(20)
         .batchWait(Duration.ofMillis(100))
+        .writeWait(Duration.ofMillis(100))
         .checkpointInterval(Duration.ofMillis(500))
         .checkpointDir(checkpointDir)
         .build();
@@ -299,15 +301,21 @@ final class FlinkHarness implements AutoCloseable {
     return n;
   }
 
-  /** Waits until {@code progress} reaches {@code target}, then until the table shows it too. */
-  static void awaitCounted(EngineTable table, long target, LongSupplier progress, Duration timeout)
-      throws InterruptedException {
+  /**
+   * Waits until the table holds {@code target} marks, i.e. every event is counted. The table is the
+   * judge: a commit whose answer a cancelled task never received is in it, yet was not seen by the
+   * test's watch. Fails early when the job stops.
+   */
+  static void awaitCounted(EngineTable table, long target, JobClient job, Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (progress.getAsLong() >= target && marks(table.all()) >= target) {
+      if (marks(table.all()) >= target) {
         return;
       }
-      Thread.sleep(250);
+      JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+      assertThat(status.isGloballyTerminalState()).as("job ended early: " + status).isFalse();
+      Thread.sleep(1_000);
     }
     assertThat(marks(table.all())).as("events counted before the timeout").isEqualTo(target);
   }
