@@ -6,7 +6,12 @@ import java.util.List;
 
 /** Where the build puts the Lambda jars and static files that the stacks deploy. */
 public record TallyArtifacts(
-    Path ingestJar, Path aggregatorJar, Path queryJar, Path dashboardsDir, Path sdkDir) {
+    Path ingestJar,
+    Path aggregatorJar,
+    Path queryJar,
+    Path searchJar,
+    Path dashboardsDir,
+    Path sdkDir) {
 
   static final String BUILD_COMMAND = "./mvnw -B -DskipTests package";
 
@@ -16,6 +21,7 @@ public record TallyArtifacts(
         root.resolve("ingest/target/tally-ingest-lambda.jar"),
         root.resolve("aggregator/target/tally-aggregator-lambda.jar"),
         root.resolve("query-api/target/tally-query-api-lambda.jar"),
+        root.resolve("opensearch/target/tally-opensearch-lambda.jar"),
         root.resolve("dashboards/target/classes/dashboards"),
         root.resolve("storefront-hooks/target/classes/sdk"));
   }
@@ -26,7 +32,8 @@ public record TallyArtifacts(
    * @throws IllegalStateException naming the first missing path and the command that builds it
    */
   public TallyArtifacts requireBuilt() {
-    for (Path file : List.of(ingestJar, aggregatorJar, queryJar, sdkDir.resolve("tally.min.js"))) {
+    for (Path file :
+        List.of(ingestJar, aggregatorJar, queryJar, searchJar, sdkDir.resolve("tally.min.js"))) {
       if (!Files.isRegularFile(file)) {
         throw missing(file);
       }

@@ -32,7 +32,11 @@ final class TestApps {
     TallyArtifacts artifacts = TallyArtifacts.under(root);
     try {
       for (Path jar :
-          List.of(artifacts.ingestJar(), artifacts.aggregatorJar(), artifacts.queryJar())) {
+          List.of(
+              artifacts.ingestJar(),
+              artifacts.aggregatorJar(),
+              artifacts.queryJar(),
+              artifacts.searchJar())) {
         Files.createDirectories(jar.getParent());
         try (OutputStream out = Files.newOutputStream(jar);
             ZipOutputStream zip = new ZipOutputStream(out)) {
