@@ -25,7 +25,8 @@ import software.constructs.Construct;
  * The event log (a Kinesis stream, or an SQS queue with {@code -c log=sqs}), the dead-letter queue
  * for poison events, and the aggregator that turns the log into counters. With the SQS log and the
  * archive on, the aggregator puts each batch to the archive's Firehose stream before acknowledging
- * it ({@code TALLY_ARCHIVE_STREAM}).
+ * it ({@code TALLY_ARCHIVE_STREAM}). With {@code -c flink=true} the aggregator Lambda reads
+ * nothing: the Flink job of {@link FlinkStack} does.
  */
 public final class PipelineStack extends Stack {
 
@@ -124,7 +125,18 @@ public final class PipelineStack extends Stack {
       archive.delivery().grantPutRecords(aggregator);
     }
 
-    if (stream != null) {
+    if (queue != null) {
+      aggregator
+          .live()
+          .addEventSource(
+              SqsEventSource.Builder.create(queue)
+                  .batchSize(SQS_BATCH_SIZE)
+                  .maxBatchingWindow(BATCHING_WINDOW)
+                  .reportBatchItemFailures(true)
+                  .build());
+    } else if (!config.flink()) {
+      // With -c flink=true the job of FlinkStack reads the stream instead; the function stays
+      // deployed without an event source, so switching back is one deploy.
       aggregator
           .live()
           .addEventSource(
@@ -136,15 +148,6 @@ public final class PipelineStack extends Stack {
                   .bisectBatchOnError(true)
                   .retryAttempts(KINESIS_RETRY_ATTEMPTS)
                   .onFailure(new SqsDlq(deadLetters))
-                  .build());
-    } else {
-      aggregator
-          .live()
-          .addEventSource(
-              SqsEventSource.Builder.create(queue)
-                  .batchSize(SQS_BATCH_SIZE)
-                  .maxBatchingWindow(BATCHING_WINDOW)
-                  .reportBatchItemFailures(true)
                   .build());
     }
   }

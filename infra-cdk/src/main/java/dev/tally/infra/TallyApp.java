@@ -19,7 +19,11 @@ public final class TallyApp {
     App app = new App();
     TallyStageConfig config =
         TallyStageConfig.fromContext(app.getNode()::tryGetContext, defaultAssetsRoot());
-    build(app, config, TallyArtifacts.under(config.assetsRoot()).requireBuilt(), environment());
+    TallyArtifacts artifacts = TallyArtifacts.under(config.assetsRoot()).requireBuilt();
+    if (config.flink()) {
+      artifacts.requireFlinkJob();
+    }
+    build(app, config, artifacts, environment());
     app.synth();
   }
 
@@ -32,7 +36,8 @@ public final class TallyApp {
       MonitoringStack monitoring,
       ArchiveStack archive,
       SearchStack search,
-      DemoStoreStack demoStore) {}
+      DemoStoreStack demoStore,
+      FlinkStack flink) {}
 
   /** Adds all stacks for {@code config} to {@code app}; tests call this with placeholder files. */
   public static Stacks build(
@@ -78,10 +83,16 @@ public final class TallyApp {
             ? new DemoStoreStack(app, config.stackName("DemoStore"), props, config)
             : null;
 
+    FlinkStack flink =
+        config.flink()
+            ? new FlinkStack(
+                app, config.stackName("Flink"), props, config, data, pipeline, artifacts)
+            : null;
+
     Tags.of(app).add("app", "tally");
     Tags.of(app).add("stage", config.stage().id());
     Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
-    return new Stacks(data, pipeline, api, hosting, monitoring, archive, search, demoStore);
+    return new Stacks(data, pipeline, api, hosting, monitoring, archive, search, demoStore, flink);
   }
 
   /**

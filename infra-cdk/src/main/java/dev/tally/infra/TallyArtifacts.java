@@ -11,7 +11,8 @@ public record TallyArtifacts(
     Path queryJar,
     Path searchJar,
     Path dashboardsDir,
-    Path sdkDir) {
+    Path sdkDir,
+    Path flinkJobJar) {
 
   static final String BUILD_COMMAND = "./mvnw -B -DskipTests package";
 
@@ -23,7 +24,8 @@ public record TallyArtifacts(
         root.resolve("query-api/target/tally-query-api-lambda.jar"),
         root.resolve("opensearch/target/tally-opensearch-lambda.jar"),
         root.resolve("dashboards/target/classes/dashboards"),
-        root.resolve("storefront-hooks/target/classes/sdk"));
+        root.resolve("storefront-hooks/target/classes/sdk"),
+        root.resolve("flink/target/tally-flink-job.jar"));
   }
 
   /**
@@ -40,6 +42,18 @@ public record TallyArtifacts(
     }
     if (!Files.isDirectory(dashboardsDir)) {
       throw missing(dashboardsDir);
+    }
+    return this;
+  }
+
+  /**
+   * With {@code -c flink=true}: fails fast if the Flink job jar is missing.
+   *
+   * @throws IllegalStateException naming the jar and the command that builds it
+   */
+  public TallyArtifacts requireFlinkJob() {
+    if (!Files.isRegularFile(flinkJobJar)) {
+      throw missing(flinkJobJar);
     }
     return this;
   }

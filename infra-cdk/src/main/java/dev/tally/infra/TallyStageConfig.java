@@ -24,6 +24,7 @@ public record TallyStageConfig(
     boolean archive,
     boolean liveSearch,
     boolean demoStore,
+    boolean flink,
     List<String> corsOrigins) {
 
   /** Deployment stage; prod protects data from deletion. */
@@ -62,12 +63,16 @@ public record TallyStageConfig(
           "-c liveSearch=true needs -c opensearch=true and the archive (-c archive=true, the"
               + " default)");
     }
+    if (flink && log == EventLog.SQS) {
+      throw new IllegalArgumentException(
+          "-c flink=true needs -c log=kinesis: the Flink job reads the Kinesis stream");
+    }
   }
 
   /** Dev defaults: Kinesis, the raw-event archive, no other optional stack. */
   public static TallyStageConfig defaults(Path assetsRoot) {
     return new TallyStageConfig(
-        Stage.DEV, EventLog.KINESIS, assetsRoot, false, true, false, false, List.of("*"));
+        Stage.DEV, EventLog.KINESIS, assetsRoot, false, true, false, false, false, List.of("*"));
   }
 
   /**
@@ -89,6 +94,7 @@ public record TallyStageConfig(
         flag(context, "archive", true),
         flag(context, "liveSearch", false),
         flag(context, "demo", false),
+        flag(context, "flink", false),
         Arrays.stream(origins.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
   }
 

@@ -43,10 +43,12 @@ class DefaultAppTest {
     assertThat(stacks.archive().liveSink()).isNull();
     assertThat(stacks.search()).isNull();
     assertThat(stacks.demoStore()).isNull();
+    assertThat(stacks.flink()).isNull();
     for (software.amazon.awscdk.Stack stack : TestApps.all(stacks)) {
       Template t = Template.fromStack(stack);
       t.resourceCountIs("AWS::KinesisFirehose::DeliveryStream", stack == stacks.archive() ? 1 : 0);
       t.resourceCountIs("AWS::OpenSearchService::Domain", 0);
+      t.resourceCountIs("AWS::KinesisAnalyticsV2::Application", 0);
     }
     data.resourcePropertiesCountIs(
         "AWS::DynamoDB::Table", Match.objectLike(Map.of("TableName", "tally-demo-orders")), 0);

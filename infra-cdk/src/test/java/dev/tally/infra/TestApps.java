@@ -36,7 +36,8 @@ final class TestApps {
               artifacts.ingestJar(),
               artifacts.aggregatorJar(),
               artifacts.queryJar(),
-              artifacts.searchJar())) {
+              artifacts.searchJar(),
+              artifacts.flinkJobJar())) {
         Files.createDirectories(jar.getParent());
         try (OutputStream out = Files.newOutputStream(jar);
             ZipOutputStream zip = new ZipOutputStream(out)) {
@@ -81,7 +82,8 @@ final class TestApps {
             s.monitoring(),
             s.archive(),
             s.search(),
-            s.demoStore())
+            s.demoStore(),
+            s.flink())
         .filter(stack -> stack != null)
         .map(software.amazon.awscdk.Stack.class::cast)
         .toList();

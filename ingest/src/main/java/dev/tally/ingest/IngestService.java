@@ -44,6 +44,7 @@ public final class IngestService {
   private final BodyReader reader;
   private final EventParser live;
   private final EventParser historical;
+  private final RejectedEvents rejectedEvents;
 
   public IngestService(
       IngestConfig config,
@@ -52,6 +53,18 @@ public final class IngestService {
       EventLog log,
       Clock clock,
       IngestMetrics metrics) {
+    this(config, stores, dedup, log, clock, metrics, RejectedEvents.none());
+  }
+
+  public IngestService(
+      IngestConfig config,
+      StoreRegistry stores,
+      DedupStore dedup,
+      EventLog log,
+      Clock clock,
+      IngestMetrics metrics,
+      RejectedEvents rejectedEvents) {
+    this.rejectedEvents = rejectedEvents;
     this.config = config;
     this.stores = stores;
     this.dedup = dedup;
@@ -99,16 +112,16 @@ public final class IngestService {
         }
       } catch (ValidationException e) {
         metrics.rejected(e.code(), 1);
+        JsonNode mid = call == null ? null : call.get("messageId");
+        String messageId = mid != null && mid.isTextual() ? mid.textValue() : null;
+        keepRejected(
+            store.id(),
+            new RejectedEvents.Rejected(
+                i, messageId, e.code(), e.getMessage(), call == null ? null : call.toString()));
         if (!req.endpoint().isBatch()) {
           throw e;
         }
-        JsonNode mid = call == null ? null : call.get("messageId");
-        rejected.add(
-            new IngestResult.Rejection(
-                i,
-                mid != null && mid.isTextual() ? mid.textValue() : null,
-                e.code(),
-                e.getMessage()));
+        rejected.add(new IngestResult.Rejection(i, messageId, e.code(), e.getMessage()));
       }
     }
     if (valid.isEmpty()) {
@@ -165,6 +178,15 @@ public final class IngestService {
     metrics.accepted(store.id(), publish.size());
     metrics.duplicates(store.id(), duplicates);
     return new IngestResult(valid.size() + repeatsInRequest, duplicates, rejected, store.id());
+  }
+
+  /** Keeps a refused call for inspection; never fails the request. */
+  private void keepRejected(String storeId, RejectedEvents.Rejected row) {
+    try {
+      rejectedEvents.keep(storeId, List.of(row));
+    } catch (RuntimeException e) {
+      LOG.warn("could not keep a rejected event of store {}: {}", storeId, e.toString());
+    }
   }
 
   private Store authenticate(IngestRequest req, JsonNode body) {

@@ -3,7 +3,6 @@ package dev.tally.sqlite;
 import dev.tally.core.event.Event;
 import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.LogEntry;
-import dev.tally.core.event.LogPacker;
 import dev.tally.core.log.GroupCommit;
 import dev.tally.core.port.EventLog;
 import dev.tally.core.port.LogConsumer;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -39,8 +39,13 @@ import org.slf4j.LoggerFactory;
 public final class SqliteEventLog implements EventLog, LogConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteEventLog.class);
 
-  /** The largest entry the packer makes (one event larger than this gets an entry of its own). */
+  /**
+   * The largest entry {@code append} makes (one event larger than this gets an entry of its own).
+   */
   public static final int MAX_ENTRY_BYTES = 256 * 1024;
+
+  /** How full entries are planned to be, leaving room for events larger than the average. */
+  private static final double ENTRY_FILL = 0.8;
 
   /** One round carries at most this many events, bounding a waiting caller's delay. */
   private static final int MAX_EVENTS_PER_ROUND = 10_000;
@@ -128,6 +133,10 @@ public final class SqliteEventLog implements EventLog, LogConsumer {
   private final Object appended = new Object();
 
   private long appendCount;
+
+  /** Encoded bytes per event, a running average that sizes the next entries ({@link #pack}). */
+  private double bytesPerEvent = 1024;
+
   private volatile long nextRetentionMillis;
   private volatile LongSupplier keepAfter = () -> Long.MAX_VALUE;
   private volatile boolean closed;
@@ -201,9 +210,8 @@ public final class SqliteEventLog implements EventLog, LogConsumer {
   /** One group-commit round: every entry in one transaction, so one fsync for all its callers. */
   private void publish(Map<String, List<Event>> byStore) {
     List<LogEntry> entries = new ArrayList<>();
-    byStore.forEach(
-        (storeId, events) -> entries.addAll(LogPacker.pack(storeId, events, MAX_ENTRY_BYTES)));
-    List<byte[]> bodies = entries.stream().map(EventCodec::encode).toList();
+    List<byte[]> bodies = new ArrayList<>();
+    byStore.forEach((storeId, events) -> pack(storeId, events, entries, bodies));
     long now = config.clock().millis();
     db.write(
         c -> {
@@ -222,6 +230,34 @@ public final class SqliteEventLog implements EventLog, LogConsumer {
       appendCount++;
       appended.notifyAll();
     }
+  }
+
+  /**
+   * Cuts a store's events into entries of at most {@link #MAX_ENTRY_BYTES}, encoding each event
+   * once: entries are sized from the bytes per event seen so far, and an entry that comes out too
+   * large is split in two and encoded again (an event larger than the limit gets an entry of its
+   * own). Only the publishing thread calls this ({@link GroupCommit} rounds are serial).
+   */
+  private void pack(String storeId, List<Event> events, List<LogEntry> entries, List<byte[]> out) {
+    int perEntry = (int) Math.max(1, ENTRY_FILL * MAX_ENTRY_BYTES / bytesPerEvent);
+    for (int from = 0; from < events.size(); from += perEntry) {
+      encode(storeId, events.subList(from, Math.min(events.size(), from + perEntry)), entries, out);
+    }
+  }
+
+  private void encode(
+      String storeId, List<Event> events, List<LogEntry> entries, List<byte[]> out) {
+    LogEntry entry = new LogEntry(UUID.randomUUID().toString(), storeId, events);
+    byte[] body = EventCodec.encode(entry);
+    bytesPerEvent = 0.8 * bytesPerEvent + 0.2 * ((double) body.length / events.size());
+    if (body.length > MAX_ENTRY_BYTES && events.size() > 1) {
+      int half = events.size() / 2;
+      encode(storeId, events.subList(0, half), entries, out);
+      encode(storeId, events.subList(half, events.size()), entries, out);
+      return;
+    }
+    entries.add(entry);
+    out.add(body);
   }
 
   @Override

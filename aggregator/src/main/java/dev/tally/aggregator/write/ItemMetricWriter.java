@@ -62,6 +62,15 @@ import org.slf4j.LoggerFactory;
 public final class ItemMetricWriter implements MetricWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ItemMetricWriter.class);
 
+  /**
+   * Marks one item holds at most (8 bytes each, about 18 KB): the device-day item's own {@code
+   * seen} set, and each of its spill pages ({@code MARKS#<day>#<n>} in the same partition).
+   */
+  public static final int MAX_MARKS_PER_ITEM = 2_000;
+
+  /** Events per chunk, so one chunk adds at most one spill page per device-day. */
+  static final int MAX_EVENTS_PER_CHUNK = MAX_MARKS_PER_ITEM;
+
   private final ItemStore items;
   private final AggregatorConfig config;
   private final int maxItemsPerWrite;
@@ -152,7 +161,8 @@ public final class ItemMetricWriter implements MetricWriter {
           added++;
         }
       }
-      if (!current.isEmpty() && items.size() + added > maxItemsPerWrite) {
+      if (!current.isEmpty()
+          && (items.size() + added > maxItemsPerWrite || current.size() >= MAX_EVENTS_PER_CHUNK)) {
         out.add(current);
         current = new ArrayList<>();
         items = new HashSet<>();
@@ -226,10 +236,15 @@ public final class ItemMetricWriter implements MetricWriter {
       Store store, Aggregation aggregation, List<Placed> chunk, Deltas whole, int[] requests) {
     for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
       Map<ItemKey, PersonDay> state = readPersonDays(chunk);
+      Map<ItemKey, MarkPages> pages = readMarkPages(state);
       List<ResolvedEvent> fresh = new ArrayList<>();
       Map<ItemKey, List<Long>> newSeen = new HashMap<>();
       for (Placed p : chunk) {
-        if (!state.getOrDefault(p.device(), PersonDay.ABSENT).seen().contains(p.mark())) {
+        PersonDay device = state.getOrDefault(p.device(), PersonDay.ABSENT);
+        MarkPages spilled = pages.get(p.device());
+        boolean counted =
+            device.seen().contains(p.mark()) || (spilled != null && spilled.contains(p.mark()));
+        if (!counted) {
           fresh.add(p.event());
           newSeen.computeIfAbsent(p.device(), k -> new ArrayList<>()).add(p.mark());
         }
@@ -238,11 +253,23 @@ public final class ItemMetricWriter implements MetricWriter {
         return new ApplyResult(0, chunk.size(), 0, 0, 0);
       }
       Deltas d = fresh.size() == chunk.size() ? whole : aggregation.aggregate(fresh);
+      Map<ItemKey, ItemWrite.Update.Builder> updates = updates(store, d, state);
+      placeMarks(updates, state, pages, newSeen);
       List<ItemWrite> writes = new ArrayList<>();
-      for (ItemWrite.Update.Builder u : updates(store, d, state, newSeen).values()) {
+      for (ItemWrite.Update.Builder u : updates.values()) {
         if (!u.isEmpty()) {
           writes.add(u.build());
         }
+      }
+      if (writes.size() > maxItemsPerWrite && chunk.size() > 1) {
+        // Spill pages pushed the chunk past one atomic write: apply it in two halves instead.
+        int half = chunk.size() / 2;
+        List<Placed> left = chunk.subList(0, half);
+        List<Placed> right = chunk.subList(half, chunk.size());
+        return applyChunk(store, aggregation, left, aggregation.aggregate(resolved(left)), requests)
+            .plus(
+                applyChunk(
+                    store, aggregation, right, aggregation.aggregate(resolved(right)), requests));
       }
       requests[0]++;
       try {
@@ -264,8 +291,84 @@ public final class ItemMetricWriter implements MetricWriter {
         Duration.ofSeconds(1));
   }
 
+  /** The marks a device-day keeps beyond its own item, page by page. */
+  private record MarkPages(List<Set<Long>> pages) {
+    boolean contains(long mark) {
+      for (Set<Long> p : pages) {
+        if (p.contains(mark)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Reads the spill pages of the device-days that have any (only very busy devices do). */
+  private Map<ItemKey, MarkPages> readMarkPages(Map<ItemKey, PersonDay> state) {
+    List<ItemKey> keys = new ArrayList<>();
+    for (var e : state.entrySet()) {
+      for (int n = 1; n <= e.getValue().markPages(); n++) {
+        keys.add(MetricKeys.markPage(e.getKey(), n));
+      }
+    }
+    if (keys.isEmpty()) {
+      return Map.of();
+    }
+    Map<ItemKey, dev.tally.core.item.Item> read = items.getAll(keys);
+    Map<ItemKey, MarkPages> out = new HashMap<>();
+    for (var e : state.entrySet()) {
+      int n = e.getValue().markPages();
+      if (n > 0) {
+        List<Set<Long>> pages = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          dev.tally.core.item.Item page = read.get(MetricKeys.markPage(e.getKey(), i));
+          pages.add(page == null ? Set.of() : page.marks(MetricKeys.SEEN));
+        }
+        out.put(e.getKey(), new MarkPages(pages));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Adds each device-day's new marks to its own item while it has room, then to its last spill
+   * page, then to new pages, so no item ever holds more than {@link #MAX_MARKS_PER_ITEM}. The
+   * device-day item's version guards the pages too: a concurrent writer makes the chunk retry.
+   */
+  private static void placeMarks(
+      Map<ItemKey, ItemWrite.Update.Builder> updates,
+      Map<ItemKey, PersonDay> state,
+      Map<ItemKey, MarkPages> pages,
+      Map<ItemKey, List<Long>> newSeen) {
+    newSeen.forEach(
+        (device, marks) -> {
+          PersonDay p = state.getOrDefault(device, PersonDay.ABSENT);
+          ItemWrite.Update.Builder own = person(updates, state, device);
+          int room = Math.max(0, MAX_MARKS_PER_ITEM - p.seen().size());
+          int i = Math.min(room, marks.size());
+          own.addMarks(MetricKeys.SEEN, marks.subList(0, i));
+          int page = p.markPages();
+          MarkPages spilled = pages.get(device);
+          int pageRoom = page == 0 ? 0 : MAX_MARKS_PER_ITEM - spilled.pages().get(page - 1).size();
+          while (i < marks.size()) {
+            if (pageRoom <= 0) {
+              page++;
+              pageRoom = MAX_MARKS_PER_ITEM;
+            }
+            int n = Math.min(pageRoom, marks.size() - i);
+            plain(updates, MetricKeys.markPage(device, page))
+                .addMarks(MetricKeys.SEEN, marks.subList(i, i + n));
+            i += n;
+            pageRoom -= n;
+          }
+          if (page != p.markPages()) {
+            own.set(MetricKeys.MARK_PAGES, AttrValue.num(page));
+          }
+        });
+  }
+
   private Map<ItemKey, ItemWrite.Update.Builder> updates(
-      Store store, Deltas d, Map<ItemKey, PersonDay> state, Map<ItemKey, List<Long>> newSeen) {
+      Store store, Deltas d, Map<ItemKey, PersonDay> state) {
     Map<ItemKey, ItemWrite.Update.Builder> out = new LinkedHashMap<>();
     String s = store.id();
     d.users()
@@ -305,7 +408,6 @@ public final class ItemMetricWriter implements MetricWriter {
                   shard.add(step.attribute(), 1);
                 }
               }
-              u.addMarks(MetricKeys.SEEN, newSeen.getOrDefault(k, List.of()));
             });
     d.store()
         .forEach(

@@ -5,8 +5,9 @@ import dev.tally.core.item.MetricKeys;
 import java.util.Set;
 
 /** The stored state of a person-day item that the aggregator reads before it writes. */
-record PersonDay(Long version, int steps, Set<Long> seen, Long firstSeen, Long lastSeen) {
-  static final PersonDay ABSENT = new PersonDay(null, 0, Set.of(), null, null);
+record PersonDay(
+    Long version, int steps, Set<Long> seen, Long firstSeen, Long lastSeen, int markPages) {
+  static final PersonDay ABSENT = new PersonDay(null, 0, Set.of(), null, null, 0);
 
   static PersonDay from(Item item) {
     if (item == null) {
@@ -18,6 +19,7 @@ record PersonDay(Long version, int steps, Set<Long> seen, Long firstSeen, Long l
         steps == null ? 0 : steps.intValue(),
         item.marks(MetricKeys.SEEN),
         item.numOrNull(MetricKeys.FIRST_SEEN),
-        item.numOrNull(MetricKeys.LAST_SEEN));
+        item.numOrNull(MetricKeys.LAST_SEEN),
+        (int) item.num(MetricKeys.MARK_PAGES));
   }
 }

@@ -23,7 +23,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "dlq",
     mixinStandardHelpOptions = true,
-    description = "Inspect and re-drive events that could not be counted (embedded engine).",
+    description = {
+      "Inspect and re-drive events that could not be counted (embedded engine):",
+      "bad events (kept by the aggregator), events refused at ingest (last 2 days, kept 7),",
+      "and dead-lettered log records."
+    },
     subcommands = {DlqCommand.List.class, DlqCommand.Show.class, DlqCommand.Replay.class})
 public final class DlqCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -76,6 +80,20 @@ public final class DlqCommand implements Runnable {
         System.out.printf("Bad events of store %s: %d%n", where.store, kept.size());
         for (BadEvents.Kept k : kept) {
           System.out.printf("  %s  %s  %s%n", k.failedAt(), k.key(), oneLine(k.reason()));
+        }
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        dev.tally.ingest.ItemRejectedEvents rejected =
+            new dev.tally.ingest.ItemRejectedEvents(db.table("metrics"), Clock.systemUTC());
+        for (java.time.LocalDate day : java.util.List.of(today.minusDays(1), today)) {
+          var rows = rejected.list(where.store, day, limit);
+          System.out.printf("Refused at ingest on %s (UTC): %d%n", day, rows.size());
+          for (var r : rows) {
+            System.out.printf(
+                "  %s  %s  %s%n",
+                r.str("messageId") == null ? "(no messageId)" : r.str("messageId"),
+                r.str("code"),
+                oneLine(r.str("reason")));
+          }
         }
         java.util.List<SqliteEventLog.DeadLetter> dead = log.deadLetters(0, limit);
         System.out.printf("Dead-lettered log records: %d%n", dead.size());

@@ -2,11 +2,11 @@ package dev.tally.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.app.sim.Workload;
 import dev.tally.app.stack.DemoStore;
 import dev.tally.app.stack.EmbeddedStack;
 import dev.tally.app.stack.StackConfig;
 import dev.tally.core.event.Json;
+import dev.tally.core.sim.Workload;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

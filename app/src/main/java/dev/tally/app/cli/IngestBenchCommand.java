@@ -2,11 +2,11 @@ package dev.tally.app.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.app.sim.Workload;
 import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.Json;
 import dev.tally.core.port.InMemoryDedupStore;
 import dev.tally.core.port.LogRecord;
+import dev.tally.core.sim.Workload;
 import dev.tally.core.store.InMemoryStoreRegistry;
 import dev.tally.core.store.Store;
 import dev.tally.ingest.IngestConfig;

@@ -2,7 +2,6 @@ package dev.tally.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.app.bench.CountingItemStore;
-import dev.tally.app.sim.Workload;
 import dev.tally.core.agg.Aggregation;
 import dev.tally.core.agg.Deltas;
 import dev.tally.core.agg.DistinctSketch;
@@ -19,6 +18,7 @@ import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.MetricKeys;
+import dev.tally.core.sim.Workload;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.Store;
 import dev.tally.query.MetricsReader;

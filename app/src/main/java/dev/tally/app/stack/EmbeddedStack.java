@@ -13,6 +13,7 @@ import dev.tally.core.store.StoreRegistry;
 import dev.tally.ingest.IngestConfig;
 import dev.tally.ingest.IngestMetrics;
 import dev.tally.ingest.IngestService;
+import dev.tally.ingest.ItemRejectedEvents;
 import dev.tally.ingest.http.IngestRoutes;
 import dev.tally.opensearch.archive.LocalArchiver;
 import dev.tally.query.MetricsReader;
@@ -126,7 +127,8 @@ public final class EmbeddedStack implements AutoCloseable {
             new ItemDedupStore(engine.dedup(), Duration.ofHours(24), Clock.systemUTC()),
             engine.log(),
             Clock.systemUTC(),
-            new IngestMetrics(meters));
+            new IngestMetrics(meters),
+            new ItemRejectedEvents(engine.metrics(), Clock.systemUTC()));
     QueryService query =
         new QueryService(
             stores, new MetricsReader(engine.metrics()), new QueryConfig(config.shards(), 50, 100));

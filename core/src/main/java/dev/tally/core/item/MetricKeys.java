@@ -9,7 +9,8 @@ import java.time.LocalDate;
  *
  * <pre>
  * person-day    {store}#USER#{uid}            DAY#{yyyy-mm-dd}   counters, firstSeen, lastSeen,
- *                                                                steps, seen, ver
+ *                                                                steps, seen (<= 2,000), markPages, ver
+ * mark page     {store}#USER#{device}         MARKS#{day}#{n}    seen (<= 2,000 more marks)
  * store-day     {store}#STORE#SHARD#{k}       DAY#{d}            counters + distinct steps
  * product-day   {store}#PRODUCTS#DAY#{d}      BUCKET#{k}         views:{id}, adds:{id}, removes:{id},
  *                                                                units:{id}, revenue:{id}
@@ -26,6 +27,18 @@ public final class MetricKeys {
 
   /** Person-day: 8-byte hashes of message ids already counted (per-event exactly-once). */
   public static final String SEEN = "seen";
+
+  /** Device-day: how many spill pages of marks it has ({@link #markPage}). */
+  public static final String MARK_PAGES = "markPages";
+
+  /**
+   * Spill page {@code n} (from 1) of a device-day's marks, in the same partition. Its sort key is
+   * outside every {@code DAY#} range, so day queries never see it.
+   */
+  public static ItemKey markPage(ItemKey deviceDay, int n) {
+    return ItemKey.of(
+        deviceDay.pk(), "MARKS#" + deviceDay.sk().substring(DAY_PREFIX.length()) + "#" + n);
+  }
 
   /** Optimistic-concurrency version of person-day and sketch items. */
   public static final String VERSION = "ver";

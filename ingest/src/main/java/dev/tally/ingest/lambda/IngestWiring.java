@@ -10,6 +10,7 @@ import dev.tally.ingest.IngestConfig;
 import dev.tally.ingest.IngestHttp;
 import dev.tally.ingest.IngestMetrics;
 import dev.tally.ingest.IngestService;
+import dev.tally.ingest.RejectedEvents;
 import dev.tally.ingest.log.KinesisEventLog;
 import dev.tally.ingest.log.SqsEventLog;
 import java.time.Clock;
@@ -53,7 +54,8 @@ final class IngestWiring {
                 Clock.systemUTC()),
             log(env, aws),
             Clock.systemUTC(),
-            IngestMetrics.noop());
+            IngestMetrics.noop(),
+            RejectedEvents.logged());
     return new IngestHttp(service);
   }
 

@@ -12,6 +12,7 @@ import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.ingest.IngestConfig;
 import dev.tally.ingest.IngestMetrics;
 import dev.tally.ingest.log.KinesisEventLog;
+import dev.tally.testkit.Kinesalite;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,7 +39,7 @@ class KinesisIngestIT {
     kinesalite = Kinesalite.start();
     stack = new IngestStack();
     kinesis =
-        AwsEndpoints.local(kinesalite.endpoint)
+        AwsEndpoints.local(kinesalite.endpoint())
             .configure(KinesisClient.builder())
             .httpClient(UrlConnectionHttpClient.create())
             .build();

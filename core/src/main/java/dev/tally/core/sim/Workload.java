@@ -1,4 +1,4 @@
-package dev.tally.app.sim;
+package dev.tally.core.sim;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.event.Json;

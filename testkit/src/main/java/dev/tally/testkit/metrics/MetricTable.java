@@ -1,4 +1,4 @@
-package dev.tally.aggregator.testing;
+package dev.tally.testkit.metrics;
 
 import dev.tally.core.item.AttrValue;
 import dev.tally.core.item.Item;
@@ -13,7 +13,8 @@ import java.util.TreeMap;
 /** Reads every metrics item back into the {@link Oracle}'s shape, summing store-day shards. */
 public final class MetricTable {
   /** Bookkeeping attributes that are not metrics. */
-  private static final Set<String> INTERNAL = Set.of(MetricKeys.SEEN, MetricKeys.VERSION);
+  private static final Set<String> INTERNAL =
+      Set.of(MetricKeys.SEEN, MetricKeys.VERSION, MetricKeys.MARK_PAGES);
 
   private MetricTable() {}
 
@@ -23,7 +24,9 @@ public final class MetricTable {
       String pk = item.key().pk();
       String sk = item.key().sk();
       String key;
-      if (pk.startsWith(store + "#USER#")) {
+      if (pk.startsWith(store + "#USER#") && !sk.startsWith("DAY#")) {
+        continue; // spill pages of marks: bookkeeping, not metrics
+      } else if (pk.startsWith(store + "#USER#")) {
         key = "USER|" + pk.substring((store + "#USER#").length()) + "|" + day(sk);
       } else if (pk.startsWith(store + "#STORE#SHARD#")) {
         key = "STORE|" + day(sk);

@@ -1,5 +1,6 @@
-package dev.tally.aggregator.testing;
+package dev.tally.testkit.metrics;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.event.Event;
 import dev.tally.core.event.EventParser;
@@ -24,6 +25,30 @@ public record RawEvent(
     String previousId,
     Instant at,
     Duration clockSkew) {
+
+  /**
+   * A storefront's Segment-style call (as {@link dev.tally.core.sim.Workload} generates them),
+   * taken at its word: its timestamp is its true time and the client clock was right.
+   */
+  public static RawEvent fromSegment(JsonNode n) {
+    String type = n.path("type").asText();
+    JsonNode props = type.equals("identify") ? n.get("traits") : n.get("properties");
+    return new RawEvent(
+        type,
+        n.path("messageId").asText(),
+        text(n, "anonymousId"),
+        text(n, "userId"),
+        type.equals("track") ? text(n, "event") : text(n, "name"),
+        props instanceof ObjectNode o ? o.deepCopy() : null,
+        text(n, "previousId"),
+        Instant.parse(n.path("timestamp").asText()),
+        Duration.ZERO);
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
 
   /** The event as the aggregator receives it: parsed from client JSON with a skewed clock. */
   public Event toEvent() {
@@ -57,6 +82,25 @@ public record RawEvent(
 
   public RawEvent withMessageId(String id) {
     return new RawEvent(type, id, anonymousId, userId, name, properties, previousId, at, clockSkew);
+  }
+
+  /** The same call from another device (a different anonymous id). */
+  public RawEvent withAnonymousId(String id) {
+    return new RawEvent(type, messageId, id, userId, name, properties, previousId, at, clockSkew);
+  }
+
+  /** The same call, sent about something that happened {@code by} earlier. */
+  public RawEvent earlier(Duration by) {
+    return new RawEvent(
+        type,
+        messageId,
+        anonymousId,
+        userId,
+        name,
+        properties,
+        previousId,
+        at.minus(by),
+        clockSkew);
   }
 
   public RawEvent withSkew(Duration skew) {

@@ -1,4 +1,4 @@
-package dev.tally.aggregator.testing;
+package dev.tally.testkit.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package dev.tally.ingest.it;
+package dev.tally.testkit;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,21 +10,38 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Kinesalite (a Kinesis emulator on Node) for ITs: installed once with npm into the git-ignored
- * {@code target/kinesalite}, started from a three-line script bound to 127.0.0.1 on a free port.
+ * Kinesalite (a Kinesis emulator on Node, MIT) for ITs: installed on first use with npm into the
+ * git-ignored folder named by the system property {@value #DIR_PROPERTY} (default {@code
+ * target/kinesalite} of the working directory), started from a three-line script bound to 127.0.0.1
+ * on a free port. Close it when done.
+ *
+ * <p>SDK v2 clients must turn CBOR off to read records from it ({@code -Daws.cborEnabled=false});
+ * the Flink Kinesis connector's shaded SDK v1 needs the environment variable {@code
+ * AWS_CBOR_DISABLE=true}. The builds of the modules that use it set both.
  */
-final class Kinesalite implements AutoCloseable {
+public final class Kinesalite implements AutoCloseable {
+  public static final String DIR_PROPERTY = "tally.kinesalite.dir";
   private static final String VERSION = "3.3.3";
   private final Process process;
-  final URI endpoint;
+  private final URI endpoint;
 
   private Kinesalite(Process process, URI endpoint) {
     this.process = process;
     this.endpoint = endpoint;
   }
 
-  static Kinesalite start() throws IOException, InterruptedException {
-    Path dir = Path.of("target", "kinesalite").toAbsolutePath();
+  /** Where the emulator listens. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  public static Kinesalite start() throws IOException, InterruptedException {
+    String configured = System.getProperty(DIR_PROPERTY);
+    Path dir =
+        (configured == null || configured.isBlank()
+                ? Path.of("target", "kinesalite")
+                : Path.of(configured))
+            .toAbsolutePath();
     if (!Files.exists(dir.resolve("node_modules/kinesalite/package.json"))) {
       Files.createDirectories(dir);
       Process npm =
