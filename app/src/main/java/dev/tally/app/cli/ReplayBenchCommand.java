@@ -2,10 +2,10 @@ package dev.tally.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.app.sim.TallyClient;
-import dev.tally.app.sim.Workload;
 import dev.tally.app.stack.DemoStore;
 import dev.tally.app.stack.EmbeddedStack;
 import dev.tally.app.stack.StackConfig;
+import dev.tally.core.sim.Workload;
 import dev.tally.core.store.StoreRegistry;
 import dev.tally.opensearch.archive.LocalArchive;
 import dev.tally.opensearch.index.IndexNames;
