@@ -50,7 +50,11 @@ class TallySinkTest {
     stores.create(Store.of("shop", "UTC", "USD", List.of()), "wk", "rk");
     LogBatch batch =
         new LogBatch(
-            new AggregatorService(stores, writer),
+            new AggregatorService(
+                stores,
+                writer,
+                new dev.tally.aggregator.ItemBadEvents(
+                    dev.tally.core.item.InMemoryItemStore.create(), java.time.Clock.systemUTC())),
             (id, body, reason) -> deadLetters.add(id + " " + reason));
     return new TallySink.Writer(
         new AggregatorWiring.Wired(batch, () -> {}),

@@ -23,8 +23,10 @@ import software.constructs.Construct;
 
 /**
  * The event log (a Kinesis stream, or an SQS queue with {@code -c log=sqs}), the dead-letter queue
- * for poison events, and the aggregator that turns the log into counters. With {@code -c
- * flink=true} the aggregator Lambda reads nothing: the Flink job of {@link FlinkStack} does.
+ * for poison events, and the aggregator that turns the log into counters. With the SQS log and the
+ * archive on, the aggregator puts each batch to the archive's Firehose stream before acknowledging
+ * it ({@code TALLY_ARCHIVE_STREAM}). With {@code -c flink=true} the aggregator Lambda reads
+ * nothing: the Flink job of {@link FlinkStack} does.
  */
 public final class PipelineStack extends Stack {
 
@@ -48,7 +50,8 @@ public final class PipelineStack extends Stack {
       StackProps props,
       TallyStageConfig config,
       DataStack data,
-      TallyArtifacts artifacts) {
+      TallyArtifacts artifacts,
+      ArchiveStack archive) {
     super(scope, id, props);
     this.config = config;
     this.data = data;
@@ -112,11 +115,15 @@ public final class PipelineStack extends Stack {
                     ? "dev.tally.aggregator.lambda.KinesisAggregatorHandler::handleRequest"
                     : "dev.tally.aggregator.lambda.SqsAggregatorHandler::handleRequest",
                 AGGREGATOR_TIMEOUT,
-                lambdaEnvironment()));
+                aggregatorEnvironment(archive)));
     data.metrics().grantReadWriteData(aggregator);
     data.stores().grantReadData(aggregator); // each store's time zone decides an event's day
     // The handler may park an event it can never count in the DLQ itself and report success.
     deadLetters.grantSendMessages(aggregator);
+    if (archive != null) {
+      // SQS log: Firehose cannot read the queue, so the aggregator archives each batch first.
+      archive.delivery().grantPutRecords(aggregator);
+    }
 
     if (queue != null) {
       aggregator
@@ -161,6 +168,15 @@ public final class PipelineStack extends Stack {
       env.put("TALLY_QUEUE_URL", queue.getQueueUrl());
     }
     env.put("TALLY_DLQ_URL", deadLetters.getQueueUrl());
+    return env;
+  }
+
+  /** The aggregator's variables: every Lambda's, plus the archive stream in SQS mode. */
+  private Map<String, String> aggregatorEnvironment(ArchiveStack archive) {
+    Map<String, String> env = new LinkedHashMap<>(lambdaEnvironment());
+    if (archive != null) {
+      env.put("TALLY_ARCHIVE_STREAM", archive.delivery().getDeliveryStreamName());
+    }
     return env;
   }
 

@@ -44,8 +44,33 @@ public final class TallyApp {
       App app, TallyStageConfig config, TallyArtifacts artifacts, Environment environment) {
     StackProps props = StackProps.builder().env(environment).build();
     DataStack data = new DataStack(app, config.stackName("Data"), props, config);
+    SearchStack search =
+        config.openSearch()
+            ? new SearchStack(app, config.stackName("Search"), props, config)
+            : null;
+    SearchStack liveTo = config.liveSearch() ? search : null;
+    // SQS: the archive comes first (the aggregator puts to it); Kinesis: it reads the stream.
+    boolean sqs = config.log() == TallyStageConfig.EventLog.SQS;
+    ArchiveStack archive =
+        config.archive() && sqs
+            ? new ArchiveStack(
+                app, config.stackName("Archive"), props, config, null, data, liveTo, artifacts)
+            : null;
     PipelineStack pipeline =
-        new PipelineStack(app, config.stackName("Pipeline"), props, config, data, artifacts);
+        new PipelineStack(
+            app, config.stackName("Pipeline"), props, config, data, artifacts, archive);
+    if (config.archive() && !sqs) {
+      archive =
+          new ArchiveStack(
+              app,
+              config.stackName("Archive"),
+              props,
+              config,
+              pipeline.stream(),
+              data,
+              liveTo,
+              artifacts);
+    }
     ApiStack api =
         new ApiStack(app, config.stackName("Api"), props, config, data, pipeline, artifacts);
     HostingStack hosting =
@@ -53,14 +78,6 @@ public final class TallyApp {
     MonitoringStack monitoring =
         new MonitoringStack(
             app, config.stackName("Monitoring"), props, config, data, pipeline, api);
-    ArchiveStack archive =
-        config.archive()
-            ? new ArchiveStack(app, config.stackName("Archive"), props, config, pipeline)
-            : null;
-    SearchStack search =
-        config.openSearch()
-            ? new SearchStack(app, config.stackName("Search"), props, config)
-            : null;
     DemoStoreStack demoStore =
         config.demoStore()
             ? new DemoStoreStack(app, config.stackName("DemoStore"), props, config)

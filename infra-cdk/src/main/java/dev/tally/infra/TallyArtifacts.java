@@ -9,6 +9,7 @@ public record TallyArtifacts(
     Path ingestJar,
     Path aggregatorJar,
     Path queryJar,
+    Path searchJar,
     Path dashboardsDir,
     Path sdkDir,
     Path flinkJobJar) {
@@ -21,6 +22,7 @@ public record TallyArtifacts(
         root.resolve("ingest/target/tally-ingest-lambda.jar"),
         root.resolve("aggregator/target/tally-aggregator-lambda.jar"),
         root.resolve("query-api/target/tally-query-api-lambda.jar"),
+        root.resolve("opensearch/target/tally-opensearch-lambda.jar"),
         root.resolve("dashboards/target/classes/dashboards"),
         root.resolve("storefront-hooks/target/classes/sdk"),
         root.resolve("flink/target/tally-flink-job.jar"));
@@ -32,7 +34,8 @@ public record TallyArtifacts(
    * @throws IllegalStateException naming the first missing path and the command that builds it
    */
   public TallyArtifacts requireBuilt() {
-    for (Path file : List.of(ingestJar, aggregatorJar, queryJar, sdkDir.resolve("tally.min.js"))) {
+    for (Path file :
+        List.of(ingestJar, aggregatorJar, queryJar, searchJar, sdkDir.resolve("tally.min.js"))) {
       if (!Files.isRegularFile(file)) {
         throw missing(file);
       }

@@ -12,8 +12,9 @@ import software.amazon.awscdk.RemovalPolicy;
  * Immutable settings for one deployment of Tally, read from CDK context in {@link TallyApp#main}.
  *
  * <p>Context keys and defaults: {@code stage=dev|prod} (dev), {@code log=kinesis|sqs} (kinesis),
- * {@code assetsRoot} (the repo root), {@code opensearch} (false), {@code archive} (false), {@code
- * demo} (false), {@code corsOrigins} (comma-separated, {@code *}).
+ * {@code assetsRoot} (the repo root), {@code opensearch} (false), {@code archive} (true), {@code
+ * liveSearch} (false; needs opensearch and archive), {@code demo} (false), {@code corsOrigins}
+ * (comma-separated, {@code *}).
  */
 public record TallyStageConfig(
     Stage stage,
@@ -21,6 +22,7 @@ public record TallyStageConfig(
     Path assetsRoot,
     boolean openSearch,
     boolean archive,
+    boolean liveSearch,
     boolean demoStore,
     boolean flink,
     List<String> corsOrigins) {
@@ -55,11 +57,11 @@ public record TallyStageConfig(
     if (corsOrigins.isEmpty()) {
       throw new IllegalArgumentException("corsOrigins must name at least one origin, or *");
     }
-    if (archive && log == EventLog.SQS) {
-      // Firehose reads the Kinesis stream itself; SQS messages are consumed by the aggregator,
-      // so there is nothing for an archive to read without changing the ingest code.
+    if (liveSearch && !(openSearch && archive)) {
+      // The live sink indexes what Firehose writes to the archive into the OpenSearch domain.
       throw new IllegalArgumentException(
-          "-c archive=true needs -c log=kinesis: the archive's Firehose reads the Kinesis stream");
+          "-c liveSearch=true needs -c opensearch=true and the archive (-c archive=true, the"
+              + " default)");
     }
     if (flink && log == EventLog.SQS) {
       throw new IllegalArgumentException(
@@ -67,10 +69,10 @@ public record TallyStageConfig(
     }
   }
 
-  /** Dev defaults: Kinesis, no optional stacks, assets under {@code assetsRoot}. */
+  /** Dev defaults: Kinesis, the raw-event archive, no other optional stack. */
   public static TallyStageConfig defaults(Path assetsRoot) {
     return new TallyStageConfig(
-        Stage.DEV, EventLog.KINESIS, assetsRoot, false, false, false, false, List.of("*"));
+        Stage.DEV, EventLog.KINESIS, assetsRoot, false, true, false, false, false, List.of("*"));
   }
 
   /**
@@ -88,10 +90,11 @@ public record TallyStageConfig(
         choice(context, "stage", Stage.class, Stage.DEV),
         choice(context, "log", EventLog.class, EventLog.KINESIS),
         root == null ? defaultAssetsRoot : Path.of(root).toAbsolutePath().normalize(),
-        flag(context, "opensearch"),
-        flag(context, "archive"),
-        flag(context, "demo"),
-        flag(context, "flink"),
+        flag(context, "opensearch", false),
+        flag(context, "archive", true),
+        flag(context, "liveSearch", false),
+        flag(context, "demo", false),
+        flag(context, "flink", false),
         Arrays.stream(origins.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
   }
 
@@ -137,8 +140,8 @@ public record TallyStageConfig(
     }
   }
 
-  private static boolean flag(Function<String, Object> context, String key) {
-    String value = string(context, key, "false").toLowerCase(Locale.ROOT);
+  private static boolean flag(Function<String, Object> context, String key, boolean fallback) {
+    String value = string(context, key, Boolean.toString(fallback)).toLowerCase(Locale.ROOT);
     return switch (value) {
       case "true" -> true;
       case "false" -> false;

@@ -38,14 +38,15 @@ class DefaultAppTest {
   }
 
   @Test
-  void optionalStacks_areAbsentByDefault() {
-    assertThat(stacks.archive()).isNull();
+  void optionalStacks_areAbsentByDefault_butTheArchiveIsOn() {
+    assertThat(stacks.archive()).isNotNull();
+    assertThat(stacks.archive().liveSink()).isNull();
     assertThat(stacks.search()).isNull();
     assertThat(stacks.demoStore()).isNull();
     assertThat(stacks.flink()).isNull();
     for (software.amazon.awscdk.Stack stack : TestApps.all(stacks)) {
       Template t = Template.fromStack(stack);
-      t.resourceCountIs("AWS::KinesisFirehose::DeliveryStream", 0);
+      t.resourceCountIs("AWS::KinesisFirehose::DeliveryStream", stack == stacks.archive() ? 1 : 0);
       t.resourceCountIs("AWS::OpenSearchService::Domain", 0);
       t.resourceCountIs("AWS::KinesisAnalyticsV2::Application", 0);
     }

@@ -29,6 +29,7 @@ class OptionalStacksTest {
             Map.of(
                 "archive", "true",
                 "opensearch", "true",
+                "liveSearch", "true",
                 "demo", "true",
                 "corsOrigins", "https://shop.example, https://admin.example"),
             Environment.builder().account("123456789012").region("eu-west-1").build());
@@ -50,9 +51,7 @@ class OptionalStacksTest {
                 Match.objectLike(Map.of("KinesisStreamARN", Match.anyValue())),
             "ExtendedS3DestinationConfiguration",
                 Match.objectLike(
-                    Map.of(
-                        "Prefix", "events/!{timestamp:yyyy/MM/dd}/",
-                        "CompressionFormat", "GZIP"))));
+                    Map.of("Prefix", ArchiveStack.DATA_PREFIX, "CompressionFormat", "GZIP"))));
     archive.hasResourceProperties(
         "AWS::S3::Bucket", Match.objectLike(Map.of("LifecycleConfiguration", Match.anyValue())));
   }

@@ -51,12 +51,38 @@ class TallyStageConfigTest {
   }
 
   @Test
-  void archiveWithSqs_isRejectedBecauseFirehoseReadsTheStream() {
+  void theArchiveIsOnByDefault_withEitherLog_andCanBeTurnedOff() {
+    assertThat(TallyStageConfig.fromContext(Map.<String, Object>of()::get, root).archive())
+        .isTrue();
+    assertThat(
+            TallyStageConfig.fromContext(Map.<String, Object>of("log", "sqs")::get, root).archive())
+        .isTrue();
+    assertThat(
+            TallyStageConfig.fromContext(Map.<String, Object>of("archive", "false")::get, root)
+                .archive())
+        .isFalse();
+  }
+
+  @Test
+  void liveSearch_needsOpenSearchAndTheArchive() {
     assertThatThrownBy(
             () ->
                 TallyStageConfig.fromContext(
-                    Map.<String, Object>of("log", "sqs", "archive", "true")::get, root))
-        .hasMessageContaining("needs -c log=kinesis");
+                    Map.<String, Object>of("liveSearch", "true")::get, root))
+        .hasMessageContaining("needs -c opensearch=true");
+    assertThatThrownBy(
+            () ->
+                TallyStageConfig.fromContext(
+                    Map.<String, Object>of(
+                            "liveSearch", "true", "opensearch", "true", "archive", "false")
+                        ::get,
+                    root))
+        .hasMessageContaining("archive");
+    assertThat(
+            TallyStageConfig.fromContext(
+                    Map.<String, Object>of("liveSearch", "true", "opensearch", "true")::get, root)
+                .liveSearch())
+        .isTrue();
   }
 
   @Test

@@ -36,6 +36,7 @@ final class TestApps {
               artifacts.ingestJar(),
               artifacts.aggregatorJar(),
               artifacts.queryJar(),
+              artifacts.searchJar(),
               artifacts.flinkJobJar())) {
         Files.createDirectories(jar.getParent());
         try (OutputStream out = Files.newOutputStream(jar);

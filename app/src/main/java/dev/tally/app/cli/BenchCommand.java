@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
       IngestBenchCommand.class,
       AggregateBenchCommand.class,
       QueryBenchCommand.class,
-      EndToEndBenchCommand.class
+      EndToEndBenchCommand.class,
+      ReplayBenchCommand.class
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
