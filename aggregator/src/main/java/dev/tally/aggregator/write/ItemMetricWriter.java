@@ -31,7 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -100,7 +102,8 @@ public final class ItemMetricWriter implements MetricWriter {
       }
     }
     Aggregation aggregation = new Aggregation(store, config.shards());
-    List<List<Placed>> chunks = chunks(new KeyMaker(store), unique.values());
+    KeyMaker keys = new KeyMaker(store);
+    List<List<Placed>> chunks = chunks(keys, unique.values());
     // Each chunk is aggregated once: its sketch ids now, and its counters below when every event
     // of it turns out fresh (the usual case). Deltas merge, so the chunks' union is the batch's.
     List<Deltas> whole = new ArrayList<>(chunks.size());
@@ -114,7 +117,7 @@ public final class ItemMetricWriter implements MetricWriter {
 
     ApplyResult result = new ApplyResult(0, repeats, 0, 0, 0);
     for (int i = 0; i < chunks.size(); i++) {
-      result = result.plus(applyChunk(store, aggregation, chunks.get(i), whole.get(i), requests));
+      result = result.plus(applyChunk(keys, aggregation, chunks.get(i), whole.get(i), requests));
     }
     return new ApplyResult(
         result.counted(), result.alreadyCounted(), result.transactions(), requests[0], 0);
@@ -145,15 +148,10 @@ public final class ItemMetricWriter implements MetricWriter {
 
   /** Cuts events into chunks whose writes touch at most the transaction limit of items. */
   private List<List<Placed>> chunks(KeyMaker keys, Collection<ResolvedEvent> events) {
-    List<ResolvedEvent> sorted = new ArrayList<>(events);
-    sorted.sort(
-        Comparator.comparing((ResolvedEvent r) -> r.event().header().deviceId())
-            .thenComparing(r -> r.event().header().timestamp()));
     List<List<Placed>> out = new ArrayList<>();
     List<Placed> current = new ArrayList<>();
     Set<ItemKey> items = new HashSet<>();
-    for (ResolvedEvent r : sorted) {
-      Placed p = keys.place(r);
+    for (Placed p : byDevice(keys, events)) {
       // Count what the event adds rather than copying the chunk's set: linear in the events.
       int added = 0;
       for (ItemKey k : p.touched()) {
@@ -176,26 +174,78 @@ public final class ItemMetricWriter implements MetricWriter {
     return out;
   }
 
-  /** Builds the item keys of one batch's events, making each day's key strings once. */
+  /**
+   * The events placed, in device id then timestamp order (ties in arrival order): grouped by
+   * device, the devices sorted, each device's events sorted by time. The same order as one stable
+   * sort by (device, timestamp), for far fewer comparisons of long ids.
+   */
+  private static List<Placed> byDevice(KeyMaker keys, Collection<ResolvedEvent> events) {
+    Map<String, List<Placed>> devices = new HashMap<>();
+    for (ResolvedEvent r : events) {
+      devices
+          .computeIfAbsent(r.event().header().deviceId(), d -> new ArrayList<>())
+          .add(keys.place(r));
+    }
+    List<String> ids = new ArrayList<>(devices.keySet());
+    ids.sort(null);
+    List<Placed> out = new ArrayList<>(events.size());
+    for (String id : ids) {
+      List<Placed> one = devices.get(id);
+      one.sort(BY_TIME);
+      out.addAll(one);
+    }
+    return out;
+  }
+
+  private static final Comparator<Placed> BY_TIME =
+      (a, b) ->
+          a.event().event().header().timestamp().compareTo(b.event().event().header().timestamp());
+
+  /**
+   * Builds the item keys and marks of one batch's events, making each day's key strings once.
+   * Confined to the thread that applies the batch.
+   */
   private final class KeyMaker {
     private final Store store;
-    private final Map<LocalDate, String> daySks = new HashMap<>();
-    private final Map<LocalDate, String> productPks = new HashMap<>();
+    private final ZoneRules zone;
+    private final Map<Long, Day> days = new HashMap<>();
+    private final Map<LocalDate, Day> byDate = new HashMap<>();
     private final String[] shardPks;
+    private final MessageDigest sha256 = sha256();
 
     KeyMaker(Store store) {
       this.store = store;
+      this.zone = store.timezone().getRules();
       this.shardPks = new String[config.shards()];
       for (int k = 0; k < shardPks.length; k++) {
         shardPks[k] = MetricKeys.storeShardPk(store.id(), k);
       }
     }
 
+    /**
+     * The store-local day of {@code at}, as {@link DayBucketer#day} gives it (the date at the
+     * zone's offset at that instant), memoized by local epoch day.
+     */
+    Day day(Instant at) {
+      long local = at.getEpochSecond() + zone.getOffset(at).getTotalSeconds();
+      return days.computeIfAbsent(
+          Math.floorDiv(local, 86_400L), epochDay -> of(LocalDate.ofEpochDay(epochDay)));
+    }
+
+    Day of(LocalDate date) {
+      return byDate.computeIfAbsent(
+          date, d -> new Day(MetricKeys.daySk(d), MetricKeys.productsPk(store.id(), d)));
+    }
+
+    String shardPk(int shard) {
+      return shardPks[shard];
+    }
+
     /** The event's items: an upper bound of what its writes touch. */
     Placed place(ResolvedEvent r) {
       var h = r.event().header();
-      LocalDate day = DayBucketer.day(h.timestamp(), store.timezone());
-      String sk = daySks.computeIfAbsent(day, MetricKeys::daySk);
+      Day day = day(h.timestamp());
+      String sk = day.sk();
       ItemKey person = ItemKey.of(MetricKeys.userPk(store.id(), r.uid()), sk);
       ItemKey device =
           h.deviceId().equals(r.uid())
@@ -222,18 +272,19 @@ public final class ItemMetricWriter implements MetricWriter {
           }
         }
       }
-      return new Placed(r, person, device, s, hash(r.event().messageId()));
+      return new Placed(r, person, device, s, hash(sha256, r.event().messageId()));
     }
 
-    private ItemKey product(LocalDate day, String productId) {
-      return ItemKey.of(
-          productPks.computeIfAbsent(day, d -> MetricKeys.productsPk(store.id(), d)),
-          MetricKeys.productBucketSk(productId));
+    private ItemKey product(Day day, String productId) {
+      return ItemKey.of(day.productsPk(), MetricKeys.productBucketSk(productId));
     }
   }
 
+  /** The key strings of one store-local day. */
+  private record Day(String sk, String productsPk) {}
+
   private ApplyResult applyChunk(
-      Store store, Aggregation aggregation, List<Placed> chunk, Deltas whole, int[] requests) {
+      KeyMaker keys, Aggregation aggregation, List<Placed> chunk, Deltas whole, int[] requests) {
     for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
       Map<ItemKey, PersonDay> state = readPersonDays(chunk);
       Map<ItemKey, MarkPages> pages = readMarkPages(state);
@@ -253,7 +304,7 @@ public final class ItemMetricWriter implements MetricWriter {
         return new ApplyResult(0, chunk.size(), 0, 0, 0);
       }
       Deltas d = fresh.size() == chunk.size() ? whole : aggregation.aggregate(fresh);
-      Map<ItemKey, ItemWrite.Update.Builder> updates = updates(store, d, state);
+      Map<ItemKey, ItemWrite.Update.Builder> updates = updates(keys, d, state);
       placeMarks(updates, state, pages, newSeen);
       List<ItemWrite> writes = new ArrayList<>();
       for (ItemWrite.Update.Builder u : updates.values()) {
@@ -266,10 +317,10 @@ public final class ItemMetricWriter implements MetricWriter {
         int half = chunk.size() / 2;
         List<Placed> left = chunk.subList(0, half);
         List<Placed> right = chunk.subList(half, chunk.size());
-        return applyChunk(store, aggregation, left, aggregation.aggregate(resolved(left)), requests)
+        return applyChunk(keys, aggregation, left, aggregation.aggregate(resolved(left)), requests)
             .plus(
                 applyChunk(
-                    store, aggregation, right, aggregation.aggregate(resolved(right)), requests));
+                    keys, aggregation, right, aggregation.aggregate(resolved(right)), requests));
       }
       requests[0]++;
       try {
@@ -368,13 +419,13 @@ public final class ItemMetricWriter implements MetricWriter {
   }
 
   private Map<ItemKey, ItemWrite.Update.Builder> updates(
-      Store store, Deltas d, Map<ItemKey, PersonDay> state) {
+      KeyMaker keys, Deltas d, Map<ItemKey, PersonDay> state) {
     Map<ItemKey, ItemWrite.Update.Builder> out = new LinkedHashMap<>();
-    String s = store.id();
+    String s = keys.store.id();
     d.users()
         .forEach(
             (key, activity) -> {
-              ItemKey k = ItemKey.of(MetricKeys.userPk(s, key.id()), MetricKeys.daySk(key.day()));
+              ItemKey k = ItemKey.of(MetricKeys.userPk(s, key.id()), keys.of(key.day()).sk());
               ItemWrite.Update.Builder u = person(out, state, k);
               activity.counts().nonZero().forEach((c, v) -> u.add(c.attribute(), v));
               PersonDay p = state.getOrDefault(k, PersonDay.ABSENT);
@@ -390,7 +441,7 @@ public final class ItemMetricWriter implements MetricWriter {
     d.devices()
         .forEach(
             (key, steps) -> {
-              String sk = MetricKeys.daySk(key.day());
+              String sk = keys.of(key.day()).sk();
               ItemKey k = ItemKey.of(MetricKeys.userPk(s, key.id()), sk);
               ItemWrite.Update.Builder u = person(out, state, k);
               PersonDay p = state.getOrDefault(k, PersonDay.ABSENT);
@@ -400,10 +451,7 @@ public final class ItemMetricWriter implements MetricWriter {
                 u.set(MetricKeys.STEPS, AttrValue.num(p.steps() | reached));
                 ItemWrite.Update.Builder shard =
                     plain(
-                        out,
-                        ItemKey.of(
-                            MetricKeys.storeShardPk(s, Keys.shardOf(key.id(), config.shards())),
-                            sk));
+                        out, ItemKey.of(keys.shardPk(Keys.shardOf(key.id(), config.shards())), sk));
                 for (FunnelStep step : FunnelStep.fromBits(fresh)) {
                   shard.add(step.attribute(), 1);
                 }
@@ -413,10 +461,7 @@ public final class ItemMetricWriter implements MetricWriter {
         .forEach(
             (key, counts) -> {
               ItemWrite.Update.Builder u =
-                  plain(
-                      out,
-                      ItemKey.of(
-                          MetricKeys.storeShardPk(s, key.shard()), MetricKeys.daySk(key.day())));
+                  plain(out, ItemKey.of(keys.shardPk(key.shard()), keys.of(key.day()).sk()));
               counts.nonZero().forEach((Counter c, Long v) -> u.add(c.attribute(), v));
             });
     d.products()
@@ -426,7 +471,7 @@ public final class ItemMetricWriter implements MetricWriter {
                   plain(
                       out,
                       ItemKey.of(
-                          MetricKeys.productsPk(s, key.day()),
+                          keys.of(key.day()).productsPk(),
                           MetricKeys.productBucketSk(key.productId())));
               counts
                   .nonZero()
@@ -468,10 +513,17 @@ public final class ItemMetricWriter implements MetricWriter {
 
   /** First 8 bytes of SHA-256 of the message id: the per-event exactly-once mark. */
   static long hash(String messageId) {
+    return hash(sha256(), messageId);
+  }
+
+  private static long hash(MessageDigest sha256, String messageId) {
+    byte[] d = sha256.digest(messageId.getBytes(StandardCharsets.UTF_8));
+    return ByteBuffer.wrap(d).getLong();
+  }
+
+  private static MessageDigest sha256() {
     try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256").digest(messageId.getBytes(StandardCharsets.UTF_8));
-      return ByteBuffer.wrap(d).getLong();
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

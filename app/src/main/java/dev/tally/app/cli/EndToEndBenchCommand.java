@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -79,6 +80,13 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description = "How long to wait for the last events to be queryable (default: 10m).")
   Duration drainTimeout = Duration.ofMinutes(10);
+
+  @Option(
+      names = "--rate",
+      description =
+          "Offered events/s, paced on a fixed schedule (latency then counts from each request's"
+              + " due time); 0 sends as fast as the senders can (default: ${DEFAULT-VALUE}).")
+  int rate;
 
   @Option(
       names = "--target",
@@ -158,7 +166,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
     ExecutorService pool = Executors.newFixedThreadPool(senders);
     List<Future<?>> workers = new ArrayList<>();
     for (int w = 0; w < senders; w++) {
-      workers.add(pool.submit(() -> send(http, base, templates, next, deadline)));
+      workers.add(pool.submit(() -> send(http, base, templates, next, t0, deadline)));
     }
     long seconds = Math.max(1, duration.toSeconds());
     long lastAckNanos;
@@ -243,6 +251,11 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
         endToEndSeconds,
         (queryableNanos - lastAckNanos) / 1e9,
         complete ? "" : String.format(" — INCOMPLETE: %,d of %,d counted", counted, activity));
+    if (rate > 0) {
+      System.out.printf(
+          "Offered:     %,d events/s on a fixed schedule (latency counts from each due time)%n",
+          rate);
+    }
     System.out.printf(
         "Latency:     /v1/batch p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
         ms(sorted, 0.50),
@@ -267,14 +280,24 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
   }
 
   private Void send(
-      HttpClient http, URI base, List<Template> templates, AtomicLong next, long deadline)
+      HttpClient http, URI base, List<Template> templates, AtomicLong next, long t0, long deadline)
       throws Exception {
+    long interval = rate > 0 ? (long) (1e9 * batchSize / rate) : 0;
     String auth =
         "Basic "
             + Base64.getEncoder()
                 .encodeToString((DemoStore.WRITE_KEY + ":").getBytes(StandardCharsets.UTF_8));
     while (System.nanoTime() < deadline) {
       long i = next.getAndIncrement();
+      long due = t0 + i * interval;
+      if (interval > 0) {
+        if (due >= deadline) {
+          return null;
+        }
+        for (long wait; (wait = due - System.nanoTime()) > 0; ) {
+          LockSupport.parkNanos(wait);
+        }
+      }
       Template t = templates.get((int) (i % templates.size()));
       byte[] body = body(t, i / templates.size());
       HttpRequest req =
@@ -284,7 +307,7 @@ public final class EndToEndBenchCommand implements Callable<Integer> {
               .timeout(Duration.ofSeconds(60))
               .POST(HttpRequest.BodyPublishers.ofByteArray(body))
               .build();
-      long start = System.nanoTime();
+      long start = interval > 0 ? due : System.nanoTime();
       HttpResponse<String> r;
       try {
         r = http.send(req, HttpResponse.BodyHandlers.ofString());
