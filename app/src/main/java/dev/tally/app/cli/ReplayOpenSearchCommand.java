@@ -1,5 +1,6 @@
 package dev.tally.app.cli;
 
+import dev.tally.core.error.TallyException;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
@@ -38,7 +39,9 @@ import software.amazon.awssdk.services.s3.S3Client;
           + " makes a second copy.",
       "Resumes where an interrupted run with the same arguments stopped (--restart to read"
           + " everything again); documents OpenSearch refuses go to a bad-rows file.",
-      "Works while `tally up` runs on the same data directory."
+      "Works while `tally up` runs on the same data directory.",
+      "Exit code 0: done (bad rows, if any, are listed); 2: stopped by an error (run it again to"
+          + " resume)."
     },
     sortOptions = false)
 public final class ReplayOpenSearchCommand implements Callable<Integer> {
@@ -147,6 +150,10 @@ public final class ReplayOpenSearchCommand implements Callable<Integer> {
         System.out.println("Bad rows: " + config.badRowsFile());
       }
       return 0;
+    } catch (TallyException | IllegalArgumentException | java.io.UncheckedIOException e) {
+      // Progress so far is saved: the same command resumes after the cause is fixed.
+      System.err.println("tally replay opensearch: " + e.getMessage());
+      return 2;
     } finally {
       local.ifPresent(LocalData::close);
     }
