@@ -25,7 +25,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** {@code tally replay opensearch}: the archive into OpenSearch, idempotent and resumable. */
@@ -164,12 +163,7 @@ public final class ReplayOpenSearchCommand implements Callable<Integer> {
       return new LocalArchive(data.resolve("archive"));
     }
     if (source.archive.startsWith("s3://")) {
-      AwsEndpoints aws = AwsEndpoints.fromEnv(System.getenv()).forService("S3");
-      S3Client s3 =
-          aws.configure(S3Client.builder())
-              .httpClient(UrlConnectionHttpClient.create())
-              .forcePathStyle(aws.endpoint().isPresent())
-              .build();
+      S3Client s3 = S3Archive.client(AwsEndpoints.fromEnv(System.getenv()));
       return S3Archive.of(s3, source.archive);
     }
     return new LocalArchive(Path.of(source.archive));
