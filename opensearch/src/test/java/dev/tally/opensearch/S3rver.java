@@ -73,6 +73,10 @@ public final class S3rver implements AutoCloseable {
     throw new IllegalStateException("s3rver did not listen on " + port);
   }
 
+  private Path log() {
+    return dir.resolveSibling(dir.getFileName() + ".log");
+  }
+
   public URI endpoint() {
     return endpoint;
   }
@@ -96,6 +100,7 @@ public final class S3rver implements AutoCloseable {
     }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      Files.deleteIfExists(log());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
