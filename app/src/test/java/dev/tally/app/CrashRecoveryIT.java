@@ -8,10 +8,8 @@ import dev.tally.app.sim.TallyClient;
 import dev.tally.app.stack.DemoStore;
 import dev.tally.core.event.Json;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -191,38 +189,10 @@ class CrashRecoveryIT {
   }
 
   private Process start(int port, String log) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toAbsolutePath().toString(),
-                "up",
-                "--port",
-                Integer.toString(port),
-                "--data",
-                work.resolve("data").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve(log).toFile())
-            .start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(work.resolve(log))
-          && Files.readString(work.resolve(log)).contains("Press Ctrl-C")) {
-        return p;
-      }
-      if (!p.isAlive()) {
-        throw new IllegalStateException("tally up exited: " + Files.readString(work.resolve(log)));
-      }
-      Thread.sleep(100);
-    }
-    p.destroyForcibly();
-    throw new IllegalStateException(
-        "tally up did not start: " + Files.readString(work.resolve(log)));
+    return TallyProcess.up(port, work.resolve("data"), work.resolve(log));
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return TallyProcess.freePort();
   }
 }

@@ -35,6 +35,8 @@ public final class MonitoringStack extends Stack {
   /** Counters lag this far behind the newest event before someone is told. */
   static final Duration MAX_LOG_AGE = Duration.minutes(5);
 
+  static final Duration MAX_ARCHIVE_AGE = Duration.minutes(15);
+
   private final Topic alarms;
   private final List<Alarm> allAlarms = new ArrayList<>();
 
@@ -45,7 +47,8 @@ public final class MonitoringStack extends Stack {
       TallyStageConfig config,
       DataStack data,
       PipelineStack pipeline,
-      ApiStack api) {
+      ApiStack api,
+      ArchiveStack archive) {
     super(scope, id, props);
     alarms =
         Topic.Builder.create(this, "Alarms")
@@ -73,6 +76,14 @@ public final class MonitoringStack extends Stack {
             ? MAX_LOG_AGE.toMilliseconds().doubleValue()
             : MAX_LOG_AGE.toSeconds().doubleValue();
     alarm("AggregatorBehind", logAge, logAgeThreshold, "The aggregator is falling behind.");
+    if (archive != null) {
+      // Firehose flushes at least every 5 minutes; older data in its buffer means S3 refuses it.
+      alarm(
+          "ArchiveBehind",
+          archive.delivery().metric("DeliveryToS3.DataFreshness", max()),
+          MAX_ARCHIVE_AGE.toSeconds().doubleValue(),
+          "The raw-event archive has not been written to S3 for 15 minutes.");
+    }
 
     // Ordered maps: Map.of iterates in a per-JVM random order, which would reorder the template.
     Map<String, TallyFunction> functions = new LinkedHashMap<>();

@@ -77,7 +77,7 @@ public final class TallyApp {
         new HostingStack(app, config.stackName("Hosting"), props, config, api, artifacts);
     MonitoringStack monitoring =
         new MonitoringStack(
-            app, config.stackName("Monitoring"), props, config, data, pipeline, api);
+            app, config.stackName("Monitoring"), props, config, data, pipeline, api, archive);
     DemoStoreStack demoStore =
         config.demoStore()
             ? new DemoStoreStack(app, config.stackName("DemoStore"), props, config)

@@ -346,7 +346,17 @@ class DefaultAppTest {
 
   @Test
   void monitoring_alarmsOnDlqIteratorAgeErrorsAndThrottles() {
-    monitoring.resourceCountIs("AWS::CloudWatch::Alarm", 8);
+    monitoring.resourceCountIs("AWS::CloudWatch::Alarm", 9);
+    monitoring.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Match.objectLike(
+            Map.of(
+                "MetricName",
+                "DeliveryToS3.DataFreshness",
+                "Namespace",
+                "AWS/Firehose",
+                "Threshold",
+                900)));
     monitoring.hasResourceProperties(
         "AWS::CloudWatch::Alarm",
         Map.of("MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 1));

@@ -72,7 +72,7 @@ class ResumeIT {
                   seeded.tally.archive(),
                   os,
                   seeded.tally::store,
-                  ReplayConfig.defaults(work).withNames(names).withBulkBytes(48 * 1024),
+                  ReplayConfig.defaults(work).withNames(names),
                   new Replay.Listener() {})
               .run(url);
       System.out.println(

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The S3 side of the archive (as Firehose lays it out under {@code events/}) replayed into a real
- * OpenSearch, and the live sink's handler indexing single objects as S3 announces them. The bucket
- * is {@link InMemoryS3}: listing pages, prefixes and reads, not the S3 wire protocol.
+ * OpenSearch: over the S3 protocol of s3rver (uploads, paged ListObjectsV2 by prefix, GetObject,
+ * path-style at an overridden endpoint), and over {@link InMemoryS3} for the live sink's handler
+ * indexing single objects as S3 announces them.
  */
 @ExtendWith(OpenSearchServer.class)
 class S3ArchiveIT {
@@ -59,6 +60,40 @@ class S3ArchiveIT {
       os.refresh(names.pattern());
       assertThat(s.badRows()).isZero();
       assertThat(os.count(names.pattern())).isEqualTo(seeded.accepted());
+    }
+  }
+
+  @Test
+  void replayOverTheS3Protocol_ofS3rver_indexesEveryAcceptedEventOnce() throws Exception {
+    SeededTally seeded = SeededTally.get();
+    try (S3rver server = S3rver.start();
+        software.amazon.awssdk.services.s3.S3Client s3 = server.client()) {
+      s3.createBucket(b -> b.bucket("tally-archive"));
+      InMemoryS3 files = new InMemoryS3("tally-archive", 1000);
+      files.putTree(seeded.tally.archiveDir(), "raw/events/");
+      for (var e : files.objects().entrySet()) {
+        s3.putObject(
+            b -> b.bucket("tally-archive").key(e.getKey()),
+            software.amazon.awssdk.core.sync.RequestBody.fromBytes(e.getValue()));
+      }
+      S3Archive archive = S3Archive.of(s3, "s3://tally-archive/raw/events/");
+      assertThat(archive.list(ArchiveFilter.all()))
+          .hasSize(seeded.tally.archive().list(ArchiveFilter.all()).size());
+      IndexNames names = new IndexNames("s3rver");
+      try (OpenSearch os = OpenSearch.connect(OpenSearchServer.url())) {
+        ReplaySummary s =
+            new Replay(
+                    archive,
+                    os,
+                    seeded.tally::store,
+                    ReplayConfig.defaults(work).withNames(names),
+                    new Replay.Listener() {})
+                .run(OpenSearchServer.url().toString());
+        os.refresh(names.pattern());
+        assertThat(s.badRows()).isZero();
+        assertThat(os.count(names.pattern())).isEqualTo(seeded.accepted());
+        assertThat(os.count(names.storeAlias("s2"))).isEqualTo(seeded.s2.size());
+      }
     }
   }
 

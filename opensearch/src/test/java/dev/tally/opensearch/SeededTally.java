@@ -49,7 +49,20 @@ public final class SeededTally {
       try {
         Path dir = Files.createTempDirectory("tally-seeded-");
         instance = new SeededTally(dir);
-        Runtime.getRuntime().addShutdownHook(new Thread(instance.tally::close));
+        SeededTally seeded = instance;
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      seeded.tally.close();
+                      try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                        files
+                            .sorted(java.util.Comparator.reverseOrder())
+                            .forEach(f -> f.toFile().delete());
+                      } catch (IOException e) {
+                        // a temporary directory: best effort
+                      }
+                    }));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.tally.app.cli;
 
+import dev.tally.core.error.TallyException;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
@@ -24,7 +25,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** {@code tally replay opensearch}: the archive into OpenSearch, idempotent and resumable. */
@@ -38,7 +38,9 @@ import software.amazon.awssdk.services.s3.S3Client;
           + " makes a second copy.",
       "Resumes where an interrupted run with the same arguments stopped (--restart to read"
           + " everything again); documents OpenSearch refuses go to a bad-rows file.",
-      "Works while `tally up` runs on the same data directory."
+      "Works while `tally up` runs on the same data directory.",
+      "Exit code 0: done (bad rows, if any, are listed); 2: stopped by an error (run it again to"
+          + " resume)."
     },
     sortOptions = false)
 public final class ReplayOpenSearchCommand implements Callable<Integer> {
@@ -147,6 +149,10 @@ public final class ReplayOpenSearchCommand implements Callable<Integer> {
         System.out.println("Bad rows: " + config.badRowsFile());
       }
       return 0;
+    } catch (TallyException | IllegalArgumentException | java.io.UncheckedIOException e) {
+      // Progress so far is saved: the same command resumes after the cause is fixed.
+      System.err.println("tally replay opensearch: " + e.getMessage());
+      return 2;
     } finally {
       local.ifPresent(LocalData::close);
     }
@@ -157,12 +163,7 @@ public final class ReplayOpenSearchCommand implements Callable<Integer> {
       return new LocalArchive(data.resolve("archive"));
     }
     if (source.archive.startsWith("s3://")) {
-      AwsEndpoints aws = AwsEndpoints.fromEnv(System.getenv()).forService("S3");
-      S3Client s3 =
-          aws.configure(S3Client.builder())
-              .httpClient(UrlConnectionHttpClient.create())
-              .forcePathStyle(aws.endpoint().isPresent())
-              .build();
+      S3Client s3 = S3Archive.client(AwsEndpoints.fromEnv(System.getenv()));
       return S3Archive.of(s3, source.archive);
     }
     return new LocalArchive(Path.of(source.archive));

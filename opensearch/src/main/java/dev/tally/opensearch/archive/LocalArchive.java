@@ -90,8 +90,9 @@ public final class LocalArchive implements ArchiveSource {
     return Files.newInputStream(root.resolve(file.key()));
   }
 
+  /** The absolute directory, so a resumed replay finds its progress from any working directory. */
   @Override
   public String describe() {
-    return root.toString();
+    return root.toAbsolutePath().normalize().toString();
   }
 }

@@ -1,11 +1,18 @@
 package dev.tally.opensearch.archive;
 
+import dev.tally.dynamodb.AwsEndpoints;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -26,6 +33,34 @@ public final class S3Archive implements ArchiveSource {
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+
+  /**
+   * The S3 client the archive tools use: {@code AWS_ENDPOINT_URL_S3} / {@code AWS_ENDPOINT_URL}
+   * through {@link AwsEndpoints} (path-style addressing at an overridden endpoint, as emulators
+   * need), the URL-connection HTTP client.
+   */
+  public static S3Client client(AwsEndpoints aws, AwsCredentialsProvider credentials) {
+    AwsEndpoints s3 = aws.forService("S3");
+    S3ClientBuilder b =
+        s3.configure(S3Client.builder())
+            .credentialsProvider(credentials)
+            .httpClient(UrlConnectionHttpClient.create());
+    if (s3.endpoint().isPresent()) {
+      // Emulators: path-style addresses, and neither aws-chunked bodies nor trailing checksums.
+      b.serviceConfiguration(
+              S3Configuration.builder()
+                  .pathStyleAccessEnabled(true)
+                  .chunkedEncodingEnabled(false)
+                  .build())
+          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    }
+    return b.build();
+  }
+
+  public static S3Client client(AwsEndpoints aws) {
+    return client(aws, aws.forService("S3").credentials());
   }
 
   /** Parses {@code s3://bucket/prefix}. */

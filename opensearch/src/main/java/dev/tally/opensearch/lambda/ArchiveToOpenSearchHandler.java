@@ -56,11 +56,7 @@ public final class ArchiveToOpenSearchHandler implements RequestHandler<S3Event,
 
   ArchiveToOpenSearchHandler(Map<String, String> env) {
     AwsEndpoints aws = AwsEndpoints.fromEnv(env);
-    this.s3 =
-        aws.forService("S3")
-            .configure(S3Client.builder())
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
+    this.s3 = S3Archive.client(aws);
     String endpoint = required(env, "TALLY_SEARCH_ENDPOINT");
     this.os =
         new OpenSearch(

@@ -1,6 +1,7 @@
 package dev.tally.opensearch.replay;
 
 import dev.tally.core.event.Event;
+import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.LogEntry;
 import dev.tally.core.store.Store;
 import dev.tally.dynamodb.Backoff;
@@ -138,7 +139,17 @@ public final class Replay {
                   Store store = storeCache.computeIfAbsent(entry.storeId(), stores);
                   for (Event e : entry.events()) {
                     counts[1]++;
-                    EventDocument doc = EventDocument.of(config.names(), store, e);
+                    EventDocument doc;
+                    try {
+                      doc = EventDocument.of(config.names(), store, e);
+                    } catch (RuntimeException invalid) {
+                      // An archive from elsewhere may hold what ingest would have refused.
+                      bad.line(
+                          file.key(),
+                          EventCodec.toJson(e).toString(),
+                          "cannot make a document: " + invalid.getMessage());
+                      continue;
+                    }
                     if (!config.filter().wants(entry.storeId(), doc.day())) {
                       continue;
                     }
