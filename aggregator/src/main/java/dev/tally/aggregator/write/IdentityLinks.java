@@ -13,16 +13,21 @@ import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
 import dev.tally.core.item.MetricKeys;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Anonymous-id → user-id links. The first link of an anonymous id wins (a shared device signs out
  * with {@code reset()}, which starts a new anonymous id). Writing a link is idempotent, so it
  * happens before counting and needs no exactly-once bookkeeping.
+ *
+ * <p>Links never move counts: an event counts under its own ids (the user id when it carries one,
+ * else its anonymous id), and a person's figures are the user's items plus those of the anonymous
+ * ids linked to it, merged when read. So where an event lands does not depend on whether its link
+ * was known when its batch was applied, and any batching of the same events gives the same items.
  */
 final class IdentityLinks {
   private final ItemStore items;
@@ -31,10 +36,9 @@ final class IdentityLinks {
     this.items = items;
   }
 
-  /** Records the links these events carry and returns anonymous id → user id for all of them. */
-  Map<String, String> linkAndResolve(String store, List<Event> events, int[] requests) {
+  /** Records the links these events carry that are not stored yet. */
+  void record(String store, List<Event> events, int[] requests) {
     Map<String, String> carried = new LinkedHashMap<>();
-    List<String> anonymous = new ArrayList<>();
     for (Event e : events) {
       EventHeader h = e.header();
       if (h.anonymousId() != null && h.userId() != null) {
@@ -43,31 +47,21 @@ final class IdentityLinks {
       if (e instanceof AliasEvent a && !a.previousId().equals(h.userId())) {
         carried.putIfAbsent(a.previousId(), h.userId());
       }
-      if (h.anonymousId() != null) {
-        anonymous.add(h.anonymousId());
-      }
     }
-    anonymous.addAll(carried.keySet());
+    if (carried.isEmpty()) {
+      return;
+    }
     Map<ItemKey, String> keys = new LinkedHashMap<>();
-    for (String anon : anonymous) {
+    for (String anon : carried.keySet()) {
       keys.put(aliasKey(store, anon), anon);
     }
-    Map<String, String> resolved = new HashMap<>();
-    items
-        .getAll(keys.keySet())
-        .forEach(
-            (key, item) -> {
-              String user = item.str(MetricKeys.USER_ID);
-              if (user != null) {
-                resolved.put(keys.get(key), user);
-              }
-            });
+    Set<String> stored = new HashSet<>();
+    items.getAll(keys.keySet()).forEach((key, item) -> stored.add(keys.get(key)));
     for (var link : carried.entrySet()) {
-      if (!resolved.containsKey(link.getKey())) {
-        resolved.put(link.getKey(), write(store, link.getKey(), link.getValue(), requests));
+      if (!stored.contains(link.getKey())) {
+        write(store, link.getKey(), link.getValue(), requests);
       }
     }
-    return resolved;
   }
 
   private static ItemKey aliasKey(String store, String anon) {
@@ -78,7 +72,7 @@ final class IdentityLinks {
    * Writes both directions of a link atomically, so a crash never leaves an alias whose user cannot
    * find it (a retry finds the alias and would not write the other half).
    */
-  private String write(String store, String anon, String userId, int[] requests) {
+  private void write(String store, String anon, String userId, int[] requests) {
     ItemKey alias = aliasKey(store, anon);
     Item aliasItem = Item.of(alias, Map.of(MetricKeys.USER_ID, AttrValue.str(userId)));
     Item reverse =
@@ -88,18 +82,13 @@ final class IdentityLinks {
       items.write(
           List.of(
               ItemWrite.put(aliasItem, Condition.ABSENT), ItemWrite.put(reverse, Condition.NONE)));
-      return userId;
     } catch (ConditionFailedException e) {
       // Linked concurrently: the stored link wins.
-      String stored = e.current(0).map(i -> i.str(MetricKeys.USER_ID)).orElse(null);
-      if (stored == null) {
-        stored = items.get(alias).map(i -> i.str(MetricKeys.USER_ID)).orElse(null);
-      }
-      if (stored == null) {
+      boolean stored = e.current(0).isPresent() || items.get(alias).isPresent();
+      if (!stored) {
         throw new RetryableException(
             "link_conflict", "linking " + anon + " was refused", Duration.ofSeconds(1), e);
       }
-      return stored;
     }
   }
 }

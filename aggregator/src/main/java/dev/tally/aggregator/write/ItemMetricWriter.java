@@ -90,14 +90,14 @@ public final class ItemMetricWriter implements MetricWriter {
   @Override
   public ApplyResult apply(Store store, List<Event> events) {
     int[] requests = {0};
-    Map<String, String> linked = links.linkAndResolve(store.id(), events, requests);
+    links.record(store.id(), events, requests);
     Map<String, ResolvedEvent> unique = new LinkedHashMap<>();
     int repeats = 0;
     for (Event e : events) {
       if (!e.isActivity()) {
         continue;
       }
-      if (unique.putIfAbsent(e.messageId(), resolve(e, linked)) != null) {
+      if (unique.putIfAbsent(e.messageId(), ResolvedEvent.unlinked(e)) != null) {
         repeats++;
       }
     }
@@ -121,14 +121,6 @@ public final class ItemMetricWriter implements MetricWriter {
     }
     return new ApplyResult(
         result.counted(), result.alreadyCounted(), result.transactions(), requests[0], 0);
-  }
-
-  private static ResolvedEvent resolve(Event e, Map<String, String> linked) {
-    var h = e.header();
-    if (h.userId() != null) {
-      return new ResolvedEvent(e, h.userId());
-    }
-    return new ResolvedEvent(e, linked.getOrDefault(h.anonymousId(), h.anonymousId()));
   }
 
   /**

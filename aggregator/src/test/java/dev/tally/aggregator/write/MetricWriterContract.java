@@ -229,7 +229,7 @@ abstract class MetricWriterContract {
   }
 
   @Test
-  void anonymousThenIdentified_countsUnderTheUserOnceLinked_andOnceInTheDaysFunnel() {
+  void anonymousThenIdentified_eachEventCountsUnderItsOwnIds_andTheLinksJoinThem() {
     Instant t = NOW.minusSeconds(3_600);
     List<RawEvent> browsing =
         List.of(
@@ -261,11 +261,13 @@ abstract class MetricWriterContract {
 
     Map<String, Map<String, Long>> s = stored();
     String day = "2025-03-20";
-    assertThat(s.get("USER|anon-1|" + day)).containsEntry("events", 3L);
-    // After the link, the anonymous-only checkout counts under alice, as does the other device.
-    assertThat(s.get("USER|alice|" + day))
+    // Events without a user id stay with their anonymous id, before and after the sign-in.
+    assertThat(s.get("USER|anon-1|" + day))
         .containsEntry("events", 4L)
-        .containsEntry("checkoutsStarted", 1L)
+        .containsEntry("checkoutsStarted", 1L);
+    assertThat(s.get("USER|anon-2|" + day)).containsEntry("events", 1L);
+    assertThat(s.get("USER|alice|" + day))
+        .containsEntry("events", 2L)
         .containsEntry("revenue", 1000L);
     // One device (anon-1) went through the whole funnel; anon-2 and alice's server call visited.
     assertThat(s.get("STORE|" + day))
@@ -282,6 +284,43 @@ abstract class MetricWriterContract {
         .containsExactlyInAnyOrder("ANON#anon-1", "ANON#anon-2");
   }
 
+  @ParameterizedTest(name = "batches of {0}")
+  @ValueSource(ints = {1, 2, 3, 5, 100})
+  void theItems_doNotDependOnHowTheEventsWereBatched_orWhetherTheSignInCameFirst(int size) {
+    Instant t = NOW.minusSeconds(3_600);
+    List<RawEvent> all =
+        new ArrayList<>(
+            List.of(
+                events.page("anon-1", null, t),
+                events.product("anon-1", null, "Product Viewed", "p1", t.plusSeconds(10)),
+                events.identify("anon-1", "alice", t.plusSeconds(30)),
+                events.track("anon-1", null, "Checkout Started", null, t.plusSeconds(40)),
+                events.order(
+                    "anon-1",
+                    "alice",
+                    "Order Completed",
+                    t.plusSeconds(50),
+                    new Object[] {"p1", "10.00", 1}),
+                events.page("anon-2", null, t.plusSeconds(70)),
+                events.alias("anon-2", "alice", t.plusSeconds(80)),
+                events.page("anon-2", null, t.plusSeconds(90))));
+    // The reference: every event in one batch, in order.
+    EngineTable reference = freshTable();
+    new ItemMetricWriter(reference.store(), new AggregatorConfig(4, 100, 8))
+        .apply(store, parsed(all));
+    // Here: the sign-ins first (as a late anonymous visit would make it), then the rest in small
+    // batches.
+    List<RawEvent> reordered = new ArrayList<>();
+    all.stream().filter(e -> !e.isActivity()).forEach(reordered::add);
+    all.stream().filter(RawEvent::isActivity).forEach(reordered::add);
+    ItemMetricWriter w = writer();
+    split(reordered, size).forEach(b -> apply(w, b));
+    assertThat(stored()).isEqualTo(MetricTable.read(reference.all(), store.id()));
+    assertThat(MetricTable.links(table.all(), store.id()))
+        .isEqualTo(MetricTable.links(reference.all(), store.id()));
+    assertMatchesOracle(List.of(all));
+  }
+
   @Test
   void firstLinkWins_aLaterSignInAsSomeoneElseDoesNotMoveTheDevice() {
     Instant t = NOW.minusSeconds(600);
@@ -295,7 +334,9 @@ abstract class MetricWriterContract {
     apply(w, b1);
     apply(w, b2);
     assertMatchesOracle(List.of(b1, b2));
-    assertThat(stored().get("USER|bob|2025-03-20")).containsEntry("events", 2L);
+    assertThat(stored().get("USER|shared|2025-03-20")).containsEntry("events", 2L);
+    assertThat(MetricTable.links(table.all(), store.id()))
+        .containsExactly("shared→bob", "via-user:shared→bob");
   }
 
   @Test

@@ -4,8 +4,8 @@ import dev.tally.core.event.Event;
 import java.util.Objects;
 
 /**
- * An event with the identity its counters go under: the user id when the visitor is known (by the
- * event itself or an earlier link), else the anonymous id.
+ * An event with the identity its counters go under: its own user id when it carries one, else its
+ * anonymous id. Links to other ids are merged when read, never moved at write time.
  */
 public record ResolvedEvent(Event event, String uid) {
   public ResolvedEvent {
@@ -13,7 +13,7 @@ public record ResolvedEvent(Event event, String uid) {
     Objects.requireNonNull(uid, "uid");
   }
 
-  /** Resolution without any stored links: the event's own user id, else its anonymous id. */
+  /** The event under its own ids: its user id, else its anonymous id. */
   public static ResolvedEvent unlinked(Event e) {
     String uid = e.header().userId() != null ? e.header().userId() : e.header().anonymousId();
     return new ResolvedEvent(e, uid);

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * The expected metrics, recomputed the obvious way with plain loops over the raw events: no code
- * shared with the aggregator. Batches are given in the order they were first processed, because an
- * anonymous visitor's events count under the user id only once the link is known.
+ * shared with the aggregator. An event counts under its own ids (its user id, else its anonymous
+ * id), so the batches' order and cuts do not matter; links are merged by readers.
  *
  * <p>Result keys: {@code USER|<uid>|<day>}, {@code STORE|<day>} (all shards summed) and {@code
  * PRODUCT|<id>|<day>}; values map attribute names to numbers.
@@ -23,18 +23,15 @@ public final class Oracle {
   private Oracle() {}
 
   public static Map<String, Map<String, Long>> expected(List<List<RawEvent>> batches, ZoneId zone) {
-    Map<String, String> links = new HashMap<>();
     Set<String> counted = new HashSet<>();
     Map<String, Map<String, Long>> out = new TreeMap<>();
     Map<String, Integer> deviceSteps = new HashMap<>();
     for (List<RawEvent> batch : batches) {
-      batch.forEach(e -> link(links, e));
       for (RawEvent e : batch) {
         if (!e.isActivity() || !counted.add(e.messageId())) {
           continue;
         }
-        String uid =
-            e.userId() != null ? e.userId() : links.getOrDefault(e.anonymousId(), e.anonymousId());
+        String uid = e.userId() != null ? e.userId() : e.anonymousId();
         LocalDate day = LocalDate.ofInstant(e.at(), zone);
         Map<String, Long> user =
             out.computeIfAbsent("USER|" + uid + "|" + day, k -> new TreeMap<>());

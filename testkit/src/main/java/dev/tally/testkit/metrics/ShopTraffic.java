@@ -20,15 +20,11 @@ import java.util.Random;
  * same arguments give the same sends.
  *
  * <p>Each {@link Send} is one call: one device's events of one store, which ingest's Kinesis
- * publisher writes as one record. A visit is sent whole, and a visitor's visits before the one in
- * which they first sign in come from other browsers (other anonymous ids). Why: the writer counts
- * an anonymous visitor's events under the user id once the sign-in is known, and known means known
- * when the batch holding those events is applied. Events applied with or after the sign-in count
- * under the user; events applied in an earlier batch stay with the anonymous id. The Lambda path
- * and the Flink job cut batches differently (a hundred records of the stream, or one device's
- * records), so the same metrics from both need a workload in which no anonymous event of a device
- * reaches the writer before, and apart from, that device's first sign-in. This workload is one, so
- * its right answer is {@link Oracle#expected} over all of a store's events as one batch.
+ * publisher writes as one record. A visit is sent whole. Devices browse anonymously before and
+ * between sign-ins, and any visit (signed in or not) may be the one that arrives late, so the
+ * sign-in of a device can reach the writer before, after or in the same batch as its anonymous
+ * events: the Lambda path and the Flink job cut batches differently, and both must still give the
+ * same items ({@link Oracle#expected}, where every event counts under its own ids).
  */
 public record ShopTraffic(List<Store> stores, List<Send> sends) {
 
@@ -119,23 +115,6 @@ public record ShopTraffic(List<Store> stores, List<Send> sends) {
       }
       last.add(e);
     }
-    // The visit in which each device first signs in; its earlier visits become other browsers.
-    Map<String, Integer> firstSignIn = new HashMap<>();
-    for (int i = 0; i < visits.size(); i++) {
-      for (RawEvent e : visits.get(i)) {
-        if (e.userId() != null) {
-          firstSignIn.putIfAbsent(e.anonymousId(), i);
-        }
-      }
-    }
-    for (int i = 0; i < visits.size(); i++) {
-      String anon = visits.get(i).get(0).anonymousId();
-      Integer first = firstSignIn.get(anon);
-      if (first != null && i < first) {
-        String other = anon + "-b" + i;
-        visits.set(i, visits.get(i).stream().map(e -> e.withAnonymousId(other)).toList());
-      }
-    }
     Random rnd = new Random(workload.seed() * 31 + 1);
     List<Send> sent = new ArrayList<>();
     List<Send> late = new ArrayList<>();
@@ -143,8 +122,7 @@ public record ShopTraffic(List<Store> stores, List<Send> sends) {
     List<Send> refunds = new ArrayList<>();
     for (int i = 0; i < visits.size(); i++) {
       List<RawEvent> visit = new ArrayList<>(visits.get(i));
-      boolean signsIn = firstSignIn.containsKey(visit.get(0).anonymousId());
-      if (!signsIn && rnd.nextInt(25) == 0) {
+      if (rnd.nextInt(25) == 0) {
         late.add(
             new Send(storeId, visit.stream().map(e -> e.earlier(Duration.ofDays(10))).toList()));
       } else {
