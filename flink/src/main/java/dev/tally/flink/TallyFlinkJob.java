@@ -37,10 +37,10 @@ import picocli.CommandLine.Option;
  * the checkpoint. The writer marks each event's message id in its device-day item in the same
  * transaction as its counters, so whatever is read twice is counted once.
  *
- * <p>Run it with {@code flink run} (the shaded {@code tally-flink-job.jar}), on Amazon Managed
- * Service for Apache Flink (runtime properties group {@value ManagedFlinkProperties#GROUP}), or
- * locally on a MiniCluster with {@code ./tally flink}. Options default to the Lambdas' environment
- * variables.
+ * <p>Run it with {@code flink run} (the shaded {@code tally-flink-job.jar}) on a Flink 1.19 cluster
+ * on Java 17 (the CDK's EMR stack does), or locally on a MiniCluster with {@code ./tally flink}. It
+ * also reads Managed Flink's runtime properties group {@value ManagedFlinkProperties#GROUP} when
+ * present, for a runtime that runs Java 17. Options default to the Lambdas' environment variables.
  */
 @Command(
     name = "tally flink",
@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
       "Runs the aggregator as a Flink job:",
       "  Kinesis -> key by store+device -> batch per device -> Tally's writer.",
       "Run as a plain Java program (./tally flink) it starts a local MiniCluster;",
-      "under `flink run` or Managed Service for Apache Flink it runs on that cluster.",
+      "under `flink run` (EMR, any Flink 1.19 on Java 17) it runs on that cluster.",
       "Defaults come from the Lambdas' variables: TALLY_STREAM_NAME,",
       "TALLY_METRICS_TABLE, TALLY_STORES_TABLE, TALLY_DLQ_URL, TALLY_SHARDS,",
       "AWS_REGION; emulators: AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_KINESIS,",

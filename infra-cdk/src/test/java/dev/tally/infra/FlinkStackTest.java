@@ -14,8 +14,8 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
- * {@code -c flink=true}: the aggregator runs as a job on Amazon Managed Service for Apache Flink,
- * reading the Kinesis stream, and the aggregator Lambda stops reading it.
+ * {@code -c flink=true}: the aggregator runs as a Flink job on an EMR cluster (Flink 1.19 on Java
+ * 17), reading the Kinesis stream, and the aggregator Lambda stops reading it.
  */
 class FlinkStackTest {
 
@@ -37,84 +37,98 @@ class FlinkStackTest {
   }
 
   @Test
-  void application_isFlink119_fromTheJobJarInS3_withCheckpointsSnapshotsAndParallelism() {
+  void cluster_isEmr74WithFlink_onJava17_keptAliveWithEncryptedDisksAndLogsInItsBucket() {
     assertThat(stacks.flink().getStackName()).isEqualTo("Tally-dev-Flink");
-    flink.resourceCountIs("AWS::KinesisAnalyticsV2::Application", 1);
+    flink.resourceCountIs("AWS::EMR::Cluster", 1);
     flink.hasResourceProperties(
-        "AWS::KinesisAnalyticsV2::Application",
+        "AWS::EMR::Cluster",
         Match.objectLike(
             Map.of(
-                "ApplicationName", "tally-dev-flink",
-                "RuntimeEnvironment", "FLINK-1_19",
-                "ApplicationConfiguration",
+                "Name", "tally-dev-flink",
+                "ReleaseLabel", "emr-7.4.0",
+                "Applications", List.of(Map.of("Name", "Flink")),
+                "SecurityConfiguration", Match.anyValue(),
+                "LogUri", Match.anyValue(),
+                "Instances",
                     Match.objectLike(
                         Map.of(
-                            "ApplicationCodeConfiguration",
-                            Map.of(
-                                "CodeContentType",
-                                "ZIPFILE",
-                                "CodeContent",
-                                Map.of(
-                                    "S3ContentLocation",
-                                    Map.of(
-                                        "BucketARN", Match.anyValue(),
-                                        "FileKey",
-                                            Match.stringLikeRegexp("^[0-9a-f]{64}\\.jar$")))),
-                            "FlinkApplicationConfiguration",
-                            Map.of(
-                                "CheckpointConfiguration",
-                                Map.of(
-                                    "ConfigurationType",
-                                    "CUSTOM",
-                                    "CheckpointingEnabled",
-                                    true,
-                                    "CheckpointInterval",
-                                    10_000,
-                                    "MinPauseBetweenCheckpoints",
-                                    5_000),
-                                "MonitoringConfiguration",
-                                Match.objectLike(Map.of("ConfigurationType", "CUSTOM")),
-                                "ParallelismConfiguration",
-                                Map.of(
-                                    "ConfigurationType",
-                                    "CUSTOM",
-                                    "Parallelism",
-                                    2,
-                                    "ParallelismPerKPU",
-                                    1,
-                                    "AutoScalingEnabled",
-                                    true)),
-                            "ApplicationSnapshotConfiguration",
-                            Map.of("SnapshotsEnabled", true))))));
-  }
-
-  @Test
-  void application_getsTheStreamTablesAndDlqAsRuntimeProperties() {
+                            "KeepJobFlowAliveWhenNoSteps",
+                            true,
+                            "CoreInstanceGroup",
+                            Match.objectLike(Map.of("InstanceCount", 2)))))));
     flink.hasResourceProperties(
-        "AWS::KinesisAnalyticsV2::Application",
-        Match.objectLike(
-            Map.of(
-                "ApplicationConfiguration",
-                Match.objectLike(
-                    Map.of(
-                        "EnvironmentProperties",
+        "AWS::EMR::SecurityConfiguration",
+        Map.of(
+            "SecurityConfiguration",
+            Match.objectLike(
+                Map.of(
+                    "EncryptionConfiguration",
+                    Match.objectLike(
                         Map.of(
-                            "PropertyGroups",
-                            List.of(
-                                Map.of(
-                                    "PropertyGroupId",
-                                    "TallyJob",
-                                    "PropertyMap",
-                                    Match.objectLike(
-                                        Map.of(
-                                            "stream", Match.anyValue(),
-                                            "metrics-table", Match.anyValue(),
-                                            "stores-table", Match.anyValue(),
-                                            "dlq-url", Match.anyValue()))))))))));
+                            "EnableAtRestEncryption",
+                            true,
+                            "AtRestEncryptionConfiguration",
+                            Map.of(
+                                "LocalDiskEncryptionConfiguration",
+                                Match.objectLike(
+                                    Map.of(
+                                        "EncryptionKeyProviderType",
+                                        "AwsKms",
+                                        "EnableEbsEncryption",
+                                        true)))))))));
   }
 
   @Test
-  void role_isAssumedByManagedFlink_andMayOnlyReadTheStreamWriteMetricsReadStoresAndUseTheDlq() {
+  void step_startsTheJobJar_inYarnApplicationMode_withTheOpensCheckpointsAndEverySetting() {
+    String line = stepLine();
+    assertThat(line)
+        .contains("aws s3 cp s3://")
+        .contains(".jar /home/hadoop/tally-flink-job.jar &&")
+        .contains("flink run-application -t yarn-application")
+        .contains("-Denv.java.opts.all='" + FlinkStack.JAVA_OPENS + "'")
+        .contains("-c dev.tally.flink.TallyFlinkJob /home/hadoop/tally-flink-job.jar")
+        .contains("--stream ")
+        .contains("--metrics-table ")
+        .contains("--stores-table ")
+        .contains("--dlq-url ")
+        .contains("--checkpoint-dir s3://")
+        .contains("--checkpoint-interval-ms 10000")
+        .contains("--parallelism 2");
+  }
+
+  /** The step's shell line, with CloudFormation's joins flattened to text. */
+  @SuppressWarnings("unchecked")
+  private static String stepLine() {
+    Map<String, Map<String, Object>> clusters = flink.findResources("AWS::EMR::Cluster", Map.of());
+    Map<String, Object> props =
+        (Map<String, Object>) clusters.values().iterator().next().get("Properties");
+    List<Map<String, Object>> steps = (List<Map<String, Object>>) props.get("Steps");
+    assertThat(steps).hasSize(1);
+    Map<String, Object> jarStep = (Map<String, Object>) steps.get(0).get("HadoopJarStep");
+    assertThat(jarStep.get("Jar")).isEqualTo("command-runner.jar");
+    List<Object> args = (List<Object>) jarStep.get("Args");
+    assertThat(args.subList(0, 2)).containsExactly("bash", "-c");
+    return flatten(args.get(2));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String flatten(Object node) {
+    if (node instanceof String s) {
+      return s;
+    }
+    if (node instanceof Map<?, ?> m && m.containsKey("Fn::Join")) {
+      List<Object> join = (List<Object>) m.get("Fn::Join");
+      StringBuilder out = new StringBuilder();
+      for (Object part : (List<Object>) join.get(1)) {
+        out.append(flatten(part));
+      }
+      return out.toString();
+    }
+    return "<" + node + ">";
+  }
+
+  @Test
+  void serviceRole_isEmrs_withItsV2Policy_andTheNetworkCarriesTheTagThatPolicyNeeds() {
     flink.hasResourceProperties(
         "AWS::IAM::Role",
         Match.objectLike(
@@ -127,8 +141,43 @@ class FlinkStackTest {
                             Match.objectLike(
                                 Map.of(
                                     "Principal",
-                                    Map.of("Service", "kinesisanalytics.amazonaws.com")))))))));
-    List<Map<String, Object>> statements = TestApps.statementsOf(flink, "Role");
+                                    Map.of("Service", "elasticmapreduce.amazonaws.com")))))),
+                "ManagedPolicyArns",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Fn::Join",
+                            Match.arrayWith(
+                                List.of(
+                                    Match.arrayWith(
+                                        List.of(
+                                            ":iam::aws:policy/service-role/"
+                                                + "AmazonEMRServicePolicy_v2"))))))))));
+    flink.hasResourceProperties(
+        "AWS::EC2::Subnet",
+        Match.objectLike(
+            Map.of(
+                "Tags",
+                Match.arrayWith(
+                    List.of(Map.of("Key", FlinkStack.EMR_MANAGED_TAG, "Value", "true"))))));
+  }
+
+  @Test
+  void nodeRole_mayOnlyReadTheStreamWriteMetricsReadStoresUseTheDlqAndItsOwnBucket() {
+    flink.hasResourceProperties(
+        "AWS::IAM::Role",
+        Match.objectLike(
+            Map.of(
+                "RoleName",
+                "tally-dev-flink-nodes",
+                "AssumeRolePolicyDocument",
+                Match.objectLike(
+                    Map.of(
+                        "Statement",
+                        List.of(
+                            Match.objectLike(
+                                Map.of("Principal", Map.of("Service", "ec2.amazonaws.com")))))))));
+    List<Map<String, Object>> statements = TestApps.statementsOf(flink, "NodeRole");
     List<String> actions = TestApps.actions(statements);
     assertThat(actions)
         .contains(
@@ -138,33 +187,18 @@ class FlinkStackTest {
             "dynamodb:UpdateItem",
             "dynamodb:BatchGetItem",
             "sqs:SendMessage",
-            "s3:GetObject",
-            "logs:PutLogEvents")
+            "s3:GetObject")
         .noneMatch(a -> a.startsWith("kinesis:Put"))
-        .noneMatch(a -> a.contains("*"));
+        .noneMatch(a -> a.startsWith("iam:"));
     assertThat(TestApps.actionsOn(statements, "Stores"))
         .contains("dynamodb:GetItem")
         .noneMatch(a -> a.matches("dynamodb:(Put|Update|Delete|BatchWrite).*"));
     assertThat(TestApps.actionsOn(statements, "Dedup")).isEmpty();
     for (Map<String, Object> statement : statements) {
-      String resource = String.valueOf(statement.get("Resource"));
-      assertThat(resource).as("resource of %s", statement.get("Action")).isNotEqualTo("*");
-      if (String.valueOf(statement.get("Action")).contains("s3:")) {
-        // The one jar object, not the assets bucket.
-        assertThat(resource).doesNotContain("/*");
-      }
+      assertThat(String.valueOf(statement.get("Resource")))
+          .as("resource of %s", statement.get("Action"))
+          .isNotEqualTo("*");
     }
-  }
-
-  @Test
-  void application_logsToItsOwnLogStream() {
-    flink.hasResourceProperties(
-        "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption",
-        Map.of(
-            "ApplicationName", Match.anyValue(),
-            "CloudWatchLoggingOption", Map.of("LogStreamARN", Match.anyValue())));
-    flink.hasResourceProperties(
-        "AWS::Logs::LogGroup", Map.of("LogGroupName", "/aws/kinesis-analytics/tally-dev-flink"));
   }
 
   @Test
