@@ -41,7 +41,13 @@ test('period-over-period change has a direction and a sentence', () => {
   assert.equal(formatChange(-0.5, 'en-US').text, '▼ 50.0%');
   assert.equal(formatChange(-0.5, 'en-US').direction, 'down');
   assert.equal(formatChange(0.00001, 'en-US').direction, 'flat');
-  assert.equal(formatChange(null, 'en-US').text, 'New');
+  assert.equal(formatChange(null, 'en-US', 12).text, 'New');
+  assert.equal(formatChange(null, 'en-US', '3.50').text, 'New');
+  assert.equal(formatChange(null, 'en-US', 12).direction, 'none');
+  // Nothing now and nothing before (0 → 0), or an undefined average: no badge.
+  assert.equal(formatChange(null, 'en-US', 0).text, '—');
+  assert.equal(formatChange(null, 'en-US', '0.00').text, '—');
+  assert.equal(formatChange(null, 'en-US', null).text, '—');
   assert.equal(formatChange(null, 'en-US').direction, 'none');
 });
 

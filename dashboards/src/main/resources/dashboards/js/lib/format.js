@@ -72,12 +72,17 @@ export function formatPercent(ratio, locale, digits = 1) {
 
 /**
  * Period-over-period change for a KPI tile. `change` is a ratio (0.2345 = +23.45 %) or null
- * when the previous period was zero. Returns the short text, a direction for styling and a
- * sentence for screen readers.
+ * when there is nothing to compare with. Then `value` decides: something now where there was
+ * nothing before is 'New'; nothing now (0 → 0, or an undefined average) is '—'. Returns the short
+ * text, a direction for styling and a sentence for screen readers.
  */
-export function formatChange(change, locale) {
+export function formatChange(change, locale, value) {
   if (change === null || change === undefined || !Number.isFinite(Number(change))) {
-    return { text: 'New', direction: 'none', description: 'no data in the previous period to compare with' };
+    const now = value === null || value === undefined || value === '' ? NaN : Number(value);
+    if (Number.isFinite(now) && now > 0) {
+      return { text: 'New', direction: 'none', description: 'no data in the previous period to compare with' };
+    }
+    return { text: '—', direction: 'none', description: 'nothing to compare with' };
   }
   const ratio = Number(change);
   const magnitude = formatPercent(Math.abs(ratio), locale);

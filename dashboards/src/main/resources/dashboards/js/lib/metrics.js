@@ -32,13 +32,13 @@ export function metricLabel(id, fallback) {
   return METRICS.find((m) => m.id === id)?.label ?? fallback(id);
 }
 
-/** KPI tiles of the summary endpoint, in display order. */
+/** KPI tiles of the summary endpoint, in display order (ids are the time series' metric ids). */
 export const KPI_TILES = Object.freeze([
   { id: 'revenue', label: 'Revenue', unit: 'money' },
-  { id: 'orders', label: 'Orders', unit: 'count' },
-  { id: 'aov', label: 'Average order value', unit: 'money' },
+  { id: 'ordersCompleted', label: 'Orders', unit: 'count' },
+  { id: 'averageOrderValue', label: 'Average order value', unit: 'money' },
   { id: 'visitors', label: 'Visitors', unit: 'count' },
-  { id: 'conversion', label: 'Conversion rate', unit: 'ratio' },
+  { id: 'conversionRate', label: 'Conversion rate', unit: 'ratio' },
 ]);
 
 export const INTERVALS = Object.freeze([

@@ -31,10 +31,16 @@ export function renderFunnel(body, funnel, { locale, mode, range }) {
   });
   d3().select(list).selectAll('li').data(rows, (r) => r.id).join((enter) => {
     const li = enter.append('li').attr('class', 'funnel-step').attr('data-testid', (r) => `funnel-step-${r.id}`);
-    li.filter((r, i) => i > 0).append('p').attr('class', 'funnel-drop')
+    // A drop is news only when someone dropped: no red line for 0, and none for an empty step.
+    li.filter((r, i) => i > 0).append('p')
+      .attr('class', (r) => (r.dropOff > 0 ? 'funnel-drop' : 'funnel-drop funnel-drop-none'))
       .attr('data-testid', (r) => `funnel-dropoff-${r.id}`)
       .attr('data-raw', (r) => r.dropOff)
-      .text((r) => `↓ ${formatCount(r.dropOff, locale)} ${unitWord} dropped off (${formatPercent(r.dropOffRate, locale)}) · ${formatPercent(r.conversionFromPrevious, locale)} continued`);
+      .text((r) => {
+        if (r.dropOffRate === null) return `No ${unitWord} reached the step before`;
+        if (r.dropOff <= 0) return `No drop-off · ${formatPercent(r.conversionFromPrevious, locale)} continued`;
+        return `↓ ${formatCount(r.dropOff, locale)} ${unitWord} dropped off (${formatPercent(r.dropOffRate, locale)}) · ${formatPercent(r.conversionFromPrevious, locale)} continued`;
+      });
     const head = li.append('div').attr('class', 'funnel-head');
     head.append('span').attr('class', 'funnel-label').text((r) => r.label);
     head.append('span').attr('class', 'funnel-count')

@@ -16,7 +16,7 @@ export function renderKpis(grid, compareLabel, summary, { locale }) {
   const currency = summary.currency;
   grid.replaceChildren(...KPI_TILES.map((tile) => {
     const data = summary.tiles?.[tile.id] ?? {};
-    const change = formatChange(data.change, locale);
+    const change = formatChange(data.change, locale, data.value);
     const value = formatValue(data.value, tile.unit, currency, locale);
     const previous = formatValue(data.previous, tile.unit, currency, locale);
     return h('div', { class: 'kpi', 'data-testid': `kpi-${tile.id}` },

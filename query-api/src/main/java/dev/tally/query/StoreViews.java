@@ -212,21 +212,29 @@ final class StoreViews {
         "revenue",
         BigDecimal.valueOf(now.revenue, digits),
         BigDecimal.valueOf(before.revenue, digits));
-    countTile(tiles, "orders", now.orders, before.orders);
+    countTile(tiles, "ordersCompleted", now.orders, before.orders);
     moneyTile(
         tiles,
-        "aov",
-        average(now.revenue, now.pricedOrders, store),
-        average(before.revenue, before.pricedOrders, store));
+        "averageOrderValue",
+        averageOrNull(now.revenue, now.pricedOrders, store),
+        averageOrNull(before.revenue, before.pricedOrders, store));
     countTile(tiles, "visitors", now.visitors, before.visitors);
-    double conv = ratio(now.buyers, now.visitors);
-    double prevConv = ratio(before.buyers, before.visitors);
-    ObjectNode c = tiles.putObject("conversion");
-    c.put("value", conv);
-    c.put("previous", prevConv);
-    putChange(c, BigDecimal.valueOf(conv), BigDecimal.valueOf(prevConv));
+    ratioTile(
+        tiles,
+        "conversionRate",
+        now.visitors == 0 ? null : ratio(now.buyers, now.visitors),
+        before.visitors == 0 ? null : ratio(before.buyers, before.visitors));
+    // The names before the time-series names were adopted; kept for one release.
+    for (var alias : TILE_ALIASES.entrySet()) {
+      tiles.set(alias.getKey(), tiles.get(alias.getValue()).deepCopy());
+    }
     return out;
   }
+
+  /** Deprecated tile name → its name in the time series; dropped in the next release. */
+  static final Map<String, String> TILE_ALIASES =
+      Map.of(
+          "orders", "ordersCompleted", "aov", "averageOrderValue", "conversion", "conversionRate");
 
   /** {@code pricedOrders} leaves out orders in another currency, whose revenue is not counted. */
   private record Period(long revenue, long orders, long pricedOrders, long visitors, long buyers) {}
@@ -244,11 +252,12 @@ final class StoreViews {
         distinct.get(FunnelStep.COMPLETED_ORDER));
   }
 
+  /** A money tile; a value is null where it is undefined (an average of no orders). */
   private static void moneyTile(
       ObjectNode tiles, String name, BigDecimal value, BigDecimal previous) {
     ObjectNode t = tiles.putObject(name);
-    t.put("value", value.toPlainString());
-    t.put("previous", previous.toPlainString());
+    putOrNull(t, "value", value == null ? null : value.toPlainString());
+    putOrNull(t, "previous", previous == null ? null : previous.toPlainString());
     putChange(t, value, previous);
   }
 
@@ -259,14 +268,49 @@ final class StoreViews {
     putChange(t, BigDecimal.valueOf(value), BigDecimal.valueOf(previous));
   }
 
-  /** Relative change against the previous period; null when the previous value is zero. */
+  /** A ratio tile; null where the ratio is undefined (no visitors). */
+  private static void ratioTile(ObjectNode tiles, String name, Double value, Double previous) {
+    ObjectNode t = tiles.putObject(name);
+    if (value == null) {
+      t.putNull("value");
+    } else {
+      t.put("value", value);
+    }
+    if (previous == null) {
+      t.putNull("previous");
+    } else {
+      t.put("previous", previous);
+    }
+    putChange(
+        t,
+        value == null ? null : BigDecimal.valueOf(value),
+        previous == null ? null : BigDecimal.valueOf(previous));
+  }
+
+  private static void putOrNull(ObjectNode t, String field, String value) {
+    if (value == null) {
+      t.putNull(field);
+    } else {
+      t.put(field, value);
+    }
+  }
+
+  /**
+   * Relative change against the previous period; null when there is nothing to compare with (the
+   * previous value is zero or undefined, or this one is undefined).
+   */
   private static void putChange(ObjectNode t, BigDecimal value, BigDecimal previous) {
-    if (previous.signum() == 0) {
+    if (value == null || previous == null || previous.signum() == 0) {
       t.putNull("change");
     } else {
       t.put(
           "change", value.subtract(previous).divide(previous, MathContext.DECIMAL64).doubleValue());
     }
+  }
+
+  /** Revenue per order, or null without orders (an average of nothing is not zero). */
+  static BigDecimal averageOrNull(long revenueMinor, long orders, Store store) {
+    return orders == 0 ? null : average(revenueMinor, orders, store);
   }
 
   /** Revenue per order in the store currency's minor digits (half-up); zero without orders. */

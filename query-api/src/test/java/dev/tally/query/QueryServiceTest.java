@@ -231,14 +231,34 @@ class QueryServiceTest {
     assertThat(s.at("/tiles/revenue/value").asText()).isEqualTo("5.00");
     assertThat(s.at("/tiles/revenue/previous").asText()).isEqualTo("12.50");
     assertThat(s.at("/tiles/revenue/change").asDouble()).isEqualTo(-0.6);
-    assertThat(s.at("/tiles/orders/change").asDouble()).isEqualTo(0.0);
-    assertThat(s.at("/tiles/aov/value").asText()).isEqualTo("5.00");
+    assertThat(s.at("/tiles/ordersCompleted/change").asDouble()).isEqualTo(0.0);
+    assertThat(s.at("/tiles/averageOrderValue/value").asText()).isEqualTo("5.00");
     assertThat(s.at("/tiles/visitors/value").asLong()).isEqualTo(2);
     assertThat(s.at("/tiles/visitors/previous").asLong()).isEqualTo(4);
-    assertThat(s.at("/tiles/conversion/value").asDouble()).isEqualTo(0.5);
-    assertThat(s.at("/tiles/conversion/change").asDouble()).isEqualTo(1.0);
+    assertThat(s.at("/tiles/conversionRate/value").asDouble()).isEqualTo(0.5);
+    assertThat(s.at("/tiles/conversionRate/change").asDouble()).isEqualTo(1.0);
     JsonNode first = ok("/api/v1/summary?from=2026-11-02&to=2026-11-02");
     assertThat(first.at("/tiles/revenue/change").isNull()).as("no previous revenue").isTrue();
+  }
+
+  @Test
+  void summary_oldTileNames_areAliasesOfTheTimeSeriesNames_forOneRelease() {
+    JsonNode t = ok("/api/v1/summary?from=2026-11-09&to=2026-11-15").path("tiles");
+    assertThat(t.path("orders")).isEqualTo(t.path("ordersCompleted"));
+    assertThat(t.path("aov")).isEqualTo(t.path("averageOrderValue"));
+    assertThat(t.path("conversion")).isEqualTo(t.path("conversionRate"));
+  }
+
+  @Test
+  void summary_ofAnEmptyRange_hasNoAverageOrConversion_andNoChange() {
+    JsonNode t = ok("/api/v1/summary?from=2020-01-01&to=2020-01-07").path("tiles");
+    assertThat(t.at("/ordersCompleted/value").asLong()).isZero();
+    assertThat(t.at("/averageOrderValue/value").isNull()).as("average of no orders").isTrue();
+    assertThat(t.at("/averageOrderValue/previous").isNull()).isTrue();
+    assertThat(t.at("/conversionRate/value").isNull()).as("conversion of no visitors").isTrue();
+    for (String tile : List.of("revenue", "ordersCompleted", "visitors", "conversionRate")) {
+      assertThat(t.at("/" + tile + "/change").isNull()).as(tile).isTrue();
+    }
   }
 
   @Test

@@ -132,8 +132,8 @@ class DashboardBrowserIT {
         .hasAttribute("aria-pressed", "true");
     PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-revenue-value]"))
         .hasAttribute("data-raw", week.at("/tiles/revenue/value").asText());
-    PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-orders-value]"))
-        .hasAttribute("data-raw", week.at("/tiles/orders/value").asText());
+    PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-ordersCompleted-value]"))
+        .hasAttribute("data-raw", week.at("/tiles/ordersCompleted/value").asText());
     assertThat(chart.locator("path.series-line").getAttribute("d")).isNotEqualTo(monthPath);
     assertThat(page.url()).contains("range=7d");
 
@@ -146,6 +146,26 @@ class DashboardBrowserIT {
         api(client, "/api/v1/summary?" + range(today.minusDays(3), today.minusDays(1)));
     PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-revenue-value]"))
         .hasAttribute("data-raw", custom.at("/tiles/revenue/value").asText());
+  }
+
+  @Test
+  @Order(2)
+  void aRangeWithoutData_showsDashesNotZeroDerivedRates_andNoNewBadges() {
+    Page page = openDashboard(context, stack.baseUri(), "");
+    page.fill("[data-testid=range-from]", "2020-01-01");
+    page.fill("[data-testid=range-to]", "2020-01-07");
+    page.click("[data-testid=range-apply]");
+    PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-ordersCompleted-value]"))
+        .hasText("0");
+    for (String tile : List.of("averageOrderValue", "conversionRate")) {
+      PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-" + tile + "-value]"))
+          .hasText("—");
+    }
+    for (String tile :
+        List.of("revenue", "ordersCompleted", "averageOrderValue", "visitors", "conversionRate")) {
+      PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-" + tile + "-change]"))
+          .hasText("—");
+    }
   }
 
   @Test

@@ -77,7 +77,7 @@ class StoreJourneyBrowserIT {
       Page dashboard = openDashboard(merchant, stack.baseUri(), "view=funnel");
       Map<String, Long> funnelBefore = funnelCounts(dashboard);
       BigDecimal revenueBefore = new BigDecimal(raw(dashboard, "kpi-revenue-value"));
-      long ordersBefore = Long.parseLong(raw(dashboard, "kpi-orders-value"));
+      long ordersBefore = Long.parseLong(raw(dashboard, "kpi-ordersCompleted-value"));
 
       // The walk, through the real store pages. Every batch the SDK sends is kept for the replay.
       Page shop = shopper.newPage();
@@ -160,7 +160,8 @@ class StoreJourneyBrowserIT {
       }
       BigDecimal revenueAfter = new BigDecimal(raw(dashboard, "kpi-revenue-value"));
       assertThat(revenueAfter.subtract(revenueBefore)).isEqualByComparingTo(orderTotal);
-      assertThat(Long.parseLong(raw(dashboard, "kpi-orders-value"))).isEqualTo(ordersBefore + 1);
+      assertThat(Long.parseLong(raw(dashboard, "kpi-ordersCompleted-value")))
+          .isEqualTo(ordersBefore + 1);
 
       dashboard.click("[data-testid=view-link-customer]");
       dashboard.fill("[data-testid=user-id-input]", SHOPPER);

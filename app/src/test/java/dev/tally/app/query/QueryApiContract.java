@@ -239,15 +239,16 @@ abstract class QueryApiContract {
           .isEqualTo(o.money(now.getOrDefault("revenue", 0L)));
       assertThat(t.at("/revenue/previous").asText())
           .isEqualTo(o.money(before.getOrDefault("revenue", 0L)));
-      assertThat(t.at("/orders/value").asLong()).isEqualTo(now.getOrDefault("ordersCompleted", 0L));
-      assertThat(t.at("/orders/previous").asLong())
+      assertThat(t.at("/ordersCompleted/value").asLong())
+          .isEqualTo(now.getOrDefault("ordersCompleted", 0L));
+      assertThat(t.at("/ordersCompleted/previous").asLong())
           .isEqualTo(before.getOrDefault("ordersCompleted", 0L));
       long prevOrders = before.getOrDefault("ordersCompleted", 0L);
-      assertThat(t.at("/orders/change").asDouble())
+      assertThat(t.at("/ordersCompleted/change").asDouble())
           .isCloseTo(
               (double) (now.getOrDefault("ordersCompleted", 0L) - prevOrders) / prevOrders,
               within(1e-9));
-      assertThat(t.at("/aov/value").asText())
+      assertThat(t.at("/averageOrderValue/value").asText())
           .isEqualTo(
               BigDecimal.valueOf(now.getOrDefault("revenue", 0L), 2)
                   .divide(
@@ -259,7 +260,7 @@ abstract class QueryApiContract {
       within2Percent(
           t.at("/visitors/previous").asLong(), o.users("visited", pFrom, pTo), "previous visitors");
       double conv = (double) o.users("completedOrder", from, TO) / o.users("visited", from, TO);
-      assertThat(t.at("/conversion/value").asDouble()).isCloseTo(conv, within(conv * 0.04));
+      assertThat(t.at("/conversionRate/value").asDouble()).isCloseTo(conv, within(conv * 0.04));
     }
   }
 

@@ -41,12 +41,12 @@ class StoreShoppersIT {
       while (System.nanoTime() < deadline) {
         stack.drain(Duration.ofSeconds(5));
         tiles = Json.mapper().readTree(client.get(path, DemoStore.READ_KEY).body()).path("tiles");
-        if (tiles.at("/orders/value").asInt() == walked.orders()) {
+        if (tiles.at("/ordersCompleted/value").asInt() == walked.orders()) {
           break;
         }
         Thread.sleep(200);
       }
-      assertThat(tiles.at("/orders/value").asInt()).isEqualTo(walked.orders());
+      assertThat(tiles.at("/ordersCompleted/value").asInt()).isEqualTo(walked.orders());
       assertThat(new BigDecimal(tiles.at("/revenue/value").asText()))
           .isEqualByComparingTo(walked.revenue());
       assertThat(tiles.at("/visitors/value").asInt()).isEqualTo(20);
