@@ -11,8 +11,9 @@ import software.amazon.awscdk.RemovalPolicy;
 /**
  * Immutable settings for one deployment of Tally, read from CDK context in {@link TallyApp#main}.
  *
- * <p>Context keys and defaults: {@code stage=dev|prod} (dev), {@code log=kinesis|sqs} (kinesis),
- * {@code assetsRoot} (the repo root), {@code opensearch} (false), {@code archive} (true), {@code
+ * <p>Context keys and defaults: {@code stage=dev|prod} (dev), {@code log=sqs|kinesis} (sqs, which
+ * costs nothing at idle; kinesis when {@code flink=true}, which reads the stream), {@code
+ * assetsRoot} (the repo root), {@code opensearch} (false), {@code archive} (true), {@code
  * liveSearch} (false; needs opensearch and archive), {@code demo} (false), {@code corsOrigins}
  * (comma-separated, {@code *}).
  */
@@ -69,10 +70,10 @@ public record TallyStageConfig(
     }
   }
 
-  /** Dev defaults: Kinesis, the raw-event archive, no other optional stack. */
+  /** Dev defaults: SQS (nothing billed at idle), the raw-event archive, no other optional stack. */
   public static TallyStageConfig defaults(Path assetsRoot) {
     return new TallyStageConfig(
-        Stage.DEV, EventLog.KINESIS, assetsRoot, false, true, false, false, false, List.of("*"));
+        Stage.DEV, EventLog.SQS, assetsRoot, false, true, false, false, false, List.of("*"));
   }
 
   /**
@@ -86,15 +87,16 @@ public record TallyStageConfig(
       Function<String, Object> context, Path defaultAssetsRoot) {
     String root = string(context, "assetsRoot", null);
     String origins = string(context, "corsOrigins", "*");
+    boolean flink = flag(context, "flink", false);
     return new TallyStageConfig(
         choice(context, "stage", Stage.class, Stage.DEV),
-        choice(context, "log", EventLog.class, EventLog.KINESIS),
+        choice(context, "log", EventLog.class, flink ? EventLog.KINESIS : EventLog.SQS),
         root == null ? defaultAssetsRoot : Path.of(root).toAbsolutePath().normalize(),
         flag(context, "opensearch", false),
         flag(context, "archive", true),
         flag(context, "liveSearch", false),
         flag(context, "demo", false),
-        flag(context, "flink", false),
+        flink,
         Arrays.stream(origins.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
   }
 

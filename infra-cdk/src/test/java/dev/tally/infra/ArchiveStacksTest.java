@@ -68,7 +68,7 @@ class ArchiveStacksTest {
 
   @Test
   void kinesisMode_firehoseReadsTheStream_oneObjectPerLine_partitionedByStoreAndHour() {
-    TallyApp.Stacks stacks = TestApps.build(kinesisRoot, Map.of());
+    TallyApp.Stacks stacks = TestApps.build(kinesisRoot, Map.of("log", "kinesis"));
     Template archive = Template.fromStack(stacks.archive());
     archive.hasResourceProperties(
         "AWS::KinesisFirehose::DeliveryStream",

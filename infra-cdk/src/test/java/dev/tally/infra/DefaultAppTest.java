@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** The app with no context at all: dev stage, Kinesis log, no optional stacks. */
+/** The dev app on the Kinesis log ({@code -c log=kinesis}), no optional stacks. */
 class DefaultAppTest {
 
   @TempDir static Path root;
@@ -24,7 +24,7 @@ class DefaultAppTest {
 
   @BeforeAll
   static void synth() {
-    stacks = TestApps.build(root, Map.of());
+    stacks = TestApps.build(root, Map.of("log", "kinesis"));
     data = Template.fromStack(stacks.data());
     pipeline = Template.fromStack(stacks.pipeline());
     api = Template.fromStack(stacks.api());

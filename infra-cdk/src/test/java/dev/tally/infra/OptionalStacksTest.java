@@ -27,6 +27,7 @@ class OptionalStacksTest {
         TestApps.build(
             root,
             Map.of(
+                "log", "kinesis",
                 "archive", "true",
                 "opensearch", "true",
                 "liveSearch", "true",

@@ -15,12 +15,20 @@ class TallyStageConfigTest {
   @TempDir Path root;
 
   @Test
-  void noContext_meansDevKinesisAndNoOptionalStacks() {
+  void noContext_meansDevSqsAndNoOptionalStacks() {
     TallyStageConfig config = TallyStageConfig.fromContext(Map.<String, Object>of()::get, root);
 
     assertThat(config).isEqualTo(TallyStageConfig.defaults(root));
-    assertThat(config.log()).isEqualTo(TallyStageConfig.EventLog.KINESIS);
+    // SQS by default: the default deploy bills nothing while no events arrive.
+    assertThat(config.log()).isEqualTo(TallyStageConfig.EventLog.SQS);
     assertThat(config.isProd()).isFalse();
+  }
+
+  @Test
+  void flink_withoutALog_meansKinesis_theStreamTheJobReads() {
+    TallyStageConfig config =
+        TallyStageConfig.fromContext(Map.<String, Object>of("flink", "true")::get, root);
+    assertThat(config.log()).isEqualTo(TallyStageConfig.EventLog.KINESIS);
   }
 
   @Test

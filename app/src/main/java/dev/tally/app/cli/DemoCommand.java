@@ -1,16 +1,17 @@
 package dev.tally.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.app.sim.DemoHistory;
 import dev.tally.app.sim.StoreShoppers;
 import dev.tally.app.sim.TallyClient;
 import dev.tally.app.stack.DemoStore;
 import dev.tally.app.stack.EmbeddedStack;
-import dev.tally.core.sim.Workload;
 import dev.tally.hooks.Outbox;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -23,29 +24,36 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tally demo}: {@code up}, plus a generated week of events and simulated shoppers walking
- * the demo store's real HTTP endpoints, so the dashboards open full.
+ * {@code tally demo}: {@code up}, plus sixty days of believable history on the demo store's catalog
+ * and simulated shoppers walking the demo store's real HTTP endpoints, so the dashboards open full.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Start the local stack and fill it: a generated week of shopping sent through the real HTTP API,",
-      "then simulated shoppers who browse the demo store, sometimes sign in and place real orders",
-      "(revenue comes from the store's server-side outbox hook, as for a shopper in the browser)."
+      "Start the local stack and fill it: generated history of a small shop (60 days by default,",
+      "about 2-3% of visitors buying, busier weekends and evenings, several traffic sources),",
+      "sent through the real HTTP API, then simulated shoppers who browse the demo store, sometimes",
+      "sign in and place real orders (revenue comes from the store's server-side outbox hook)."
     })
 public final class DemoCommand implements Callable<Integer> {
   @Mixin StackOptions options;
 
   @Option(
-      names = "--events",
-      defaultValue = "1500",
-      description = "events to send (default: ${DEFAULT-VALUE})")
-  int events;
+      names = "--days",
+      defaultValue = "60",
+      description = "days of history, today included (default: ${DEFAULT-VALUE})")
+  int days;
+
+  @Option(
+      names = "--visits",
+      defaultValue = "120",
+      description = "visits on an average weekday (default: ${DEFAULT-VALUE})")
+  int visits;
 
   @Option(
       names = "--shoppers",
-      defaultValue = "30",
+      defaultValue = "10",
       description = "simulated store shoppers (default: ${DEFAULT-VALUE}; 0 for none)")
   int shoppers;
 
@@ -61,21 +69,23 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    EmbeddedStack stack = UpCommand.start(options);
-    LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    Workload w = new Workload(7, Math.max(20, events / 25), 24, 7, events, today);
-    List<ObjectNode> generated = w.generate();
+    if (days < 1 || days > 365 || visits < 1 || visits > 100_000) {
+      System.err.println("--days must be 1-365 and --visits 1-100000.");
+      return 2;
+    }
+    EmbeddedStack stack = UpCommand.start(options, false);
+    Instant now = Instant.now();
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     List<StoreShoppers.Product> catalog =
         new StoreShoppers(
                 stack.baseUri(), DemoStore.WRITE_KEY, java.net.http.HttpClient.newHttpClient())
             .catalog();
-    if (!catalog.isEmpty()) {
-      generated =
-          Workload.onCatalog(
-              generated,
-              catalog.stream().map(StoreShoppers.Product::id).toList(),
-              catalog.stream().map(StoreShoppers.Product::price).toList());
-    }
+    List<DemoHistory.Product> products =
+        catalog.stream()
+            .map(p -> new DemoHistory.Product(p.id(), p.title(), p.artist(), p.price()))
+            .toList();
+    List<ObjectNode> generated =
+        new DemoHistory(7, days, visits, now, products, stack.baseUri()).generate();
     TallyClient client = new TallyClient(stack.baseUri());
     try (ProgressBar bar =
         new ProgressBarBuilder()
@@ -86,7 +96,8 @@ public final class DemoCommand implements Callable<Integer> {
             .build()) {
       for (int i = 0; i < generated.size(); i += 100) {
         List<ObjectNode> slice = generated.subList(i, Math.min(generated.size(), i + 100));
-        HttpResponse<String> r = client.batch(DemoStore.WRITE_KEY, slice, false);
+        // History older than ingest's live window goes through /v1/import, as a backfill would.
+        HttpResponse<String> r = client.batch(DemoStore.WRITE_KEY, slice, true);
         if (r.statusCode() != 200) {
           System.err.println("The API refused a batch: " + r.statusCode() + " " + r.body());
           stack.close();
@@ -120,7 +131,8 @@ public final class DemoCommand implements Callable<Integer> {
             .findFirst()
             .orElse(generated.get(0).get("anonymousId").asText());
     System.out.println();
-    System.out.println("Sent " + generated.size() + " events for the last 7 days. See them:");
+    System.out.println(
+        "Sent " + generated.size() + " events for the last " + days + " days. See them:");
     System.out.println(
         "  Dashboards  " + base + "/dashboards/   (read key " + DemoStore.READ_KEY + ")");
     System.out.println("  Demo store  " + base + "/store/");
@@ -132,7 +144,7 @@ public final class DemoCommand implements Callable<Integer> {
             + "/api/v1/users/"
             + user
             + "/metrics?from="
-            + today.minusDays(6)
+            + today.minusDays(Math.min(days, 30) - 1L)
             + "&to="
             + today
             + "'");
@@ -140,6 +152,8 @@ public final class DemoCommand implements Callable<Integer> {
       stack.close();
       return 0;
     }
+    System.out.println();
+    System.out.println("Press Ctrl-C to stop.");
     UpCommand.awaitShutdown(stack);
     return 0;
   }

@@ -19,19 +19,42 @@ public final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    EmbeddedStack stack = start(options);
+    EmbeddedStack stack = start(options, true);
     awaitShutdown(stack);
     return 0;
   }
 
-  static EmbeddedStack start(StackOptions options) {
+  /**
+   * Starts the stack and prints where it is.
+   *
+   * @param serving whether the command keeps serving until Ctrl-C (the banner says so only then)
+   */
+  static EmbeddedStack start(StackOptions options, boolean serving) {
+    requireFreePort(options.port);
     System.err.println("Starting Tally…");
     EmbeddedStack stack = EmbeddedStack.start(options.toConfig(), System.getenv(), Routes.all());
-    printBanner(stack, options);
+    printBanner(stack, options, serving);
     return stack;
   }
 
-  static void printBanner(EmbeddedStack stack, StackOptions options) {
+  /** Fails fast, in one line, when another process holds the port (instead of a bind trace). */
+  static void requireFreePort(int port) {
+    if (port == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(port));
+    } catch (java.io.IOException e) {
+      throw new UserError(
+          "Port "
+              + port
+              + " is already in use. Stop what uses it, or start on another port with --port N"
+              + " (0 picks a free one).");
+    }
+  }
+
+  static void printBanner(EmbeddedStack stack, StackOptions options, boolean serving) {
     String base = stack.baseUri().toString();
     System.out.println();
     System.out.println(
@@ -64,7 +87,7 @@ public final class UpCommand implements Callable<Integer> {
                 ? "   (generated; set TALLY_ADMIN_TOKEN to fix it)"
                 : ""));
     System.out.println();
-    System.out.println("Try:");
+    System.out.println("Try (an event is counted within about a second of its 2xx):");
     System.out.println(
         "  curl -u "
             + DemoStore.WRITE_KEY
@@ -83,8 +106,10 @@ public final class UpCommand implements Callable<Integer> {
             + "&to="
             + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
             + "'");
-    System.out.println();
-    System.out.println("Press Ctrl-C to stop.");
+    if (serving) {
+      System.out.println();
+      System.out.println("Press Ctrl-C to stop.");
+    }
   }
 
   static void awaitShutdown(EmbeddedStack stack) throws InterruptedException {
