@@ -74,3 +74,19 @@ test('error messages say what to do', () => {
   assert.match(describeError(new ApiError('server', 'boom', { status: 500 }), '').detail, /HTTP 500/);
   assert.match(describeError(new Error('oops'), '').title, /went wrong/);
 });
+
+test('csv asks for text/csv with the same path and parameters, and returns the text as sent', async () => {
+  const { fetch, calls } = fakeFetch(200, 'step,users\r\nvisited,3\r\n');
+  const api = createApiClient({ getKey: () => 'k', fetch });
+  const text = await api.csv({ path: '/api/v1/funnel', params: { from: '2026-11-01', to: '2026-11-02' } });
+  assert.equal(text, 'step,users\r\nvisited,3\r\n');
+  assert.equal(calls[0].url, '/api/v1/funnel?from=2026-11-01&to=2026-11-02');
+  assert.equal(calls[0].init.headers.Accept, 'text/csv');
+});
+
+test('a refused csv request is an ApiError like any other', async () => {
+  const { fetch } = fakeFetch(401, { error: 'unauthorized', message: 'unknown read key' });
+  const api = createApiClient({ getKey: () => 'k', fetch });
+  const error = await api.csv({ path: '/api/v1/funnel', params: {} }).then(() => assert.fail('expected an error'), (e) => e);
+  assert.equal(error.kind, 'auth');
+});

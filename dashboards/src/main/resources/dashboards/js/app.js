@@ -247,10 +247,15 @@ function syncControls(range) {
 
 // ---------------------------------------------------------------- rendering
 
+/** What each panel last asked the API, so its "Download CSV" asks the same as CSV. */
+const csvRequests = new Map();
+
 function render() {
   const range = resolveRange(state, timeZone);
   syncControls(range);
   const rangeKey = `${range.from}/${range.to}`;
+  const fileRange = `${range.from}_${range.to}`;
+  csvRequests.set('kpis', { path: '/api/v1/summary', params: { ...range }, name: `summary_${fileRange}` });
 
   loadPanel('kpis', rangeKey, {
     body: $('kpi-panel'),
@@ -281,6 +286,7 @@ function render() {
 
   if (state.view === 'trends') {
     const { metric, interval } = state;
+    csvRequests.set('trends', { path: '/api/v1/timeseries', params: { metric, interval, ...range }, name: `${metric}_by_${interval}_${fileRange}` });
     loadPanel('trends', `${rangeKey}/${metric}/${interval}`, {
       body, loading,
       fetch: (signal) => api.timeseries({ metric, interval, ...range }, signal),
@@ -288,6 +294,7 @@ function render() {
     });
   } else if (state.view === 'funnel') {
     const mode = state.funnel;
+    csvRequests.set('funnel', { path: '/api/v1/funnel', params: { ...range }, name: `funnel_${fileRange}` });
     loadPanel('funnel', `${rangeKey}/${mode}`, {
       body, loading,
       fetch: (signal) => api.funnel(range, signal),
@@ -295,6 +302,7 @@ function render() {
     });
   } else if (state.view === 'products') {
     const { by } = state;
+    csvRequests.set('products', { path: '/api/v1/products/top', params: { ...range, by, limit: '10' }, name: `top_products_by_${by}_${fileRange}` });
     loadPanel('products', `${rangeKey}/${by}`, {
       body, loading,
       fetch: (signal) => api.topProducts({ ...range, by, limit: 10 }, signal),
@@ -302,6 +310,8 @@ function render() {
     });
   } else if (state.view === 'customer') {
     const uid = state.user;
+    $('csv-customer').hidden = !uid;
+    csvRequests.set('customer', { path: `/api/v1/users/${encodeURIComponent(uid)}/metrics`, params: { ...range }, name: `customer_${fileRange}` });
     if (!uid) {
       forgetPanel('customer');
       renderCustomerPrompt(body);
@@ -316,6 +326,36 @@ function render() {
     }
   }
 }
+
+// ---------------------------------------------------------------- CSV downloads
+
+async function downloadCsv(panel, button) {
+  const request = csvRequests.get(panel);
+  if (!request) return;
+  button.disabled = true;
+  try {
+    const text = await api.csv(request);
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `tally_${store?.id ?? 'store'}_${request.name}.csv`.replace(/[^A-Za-z0-9_.-]/g, '-');
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    setError(`csv-${panel}`, null);
+    announce('CSV downloaded.');
+  } catch (error) {
+    setError(`csv-${panel}`, error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+document.addEventListener('click', (event) => {
+  const button = event.target.closest?.('[data-csv]');
+  if (button) downloadCsv(button.dataset.csv, button);
+});
 
 // ---------------------------------------------------------------- sign-in
 

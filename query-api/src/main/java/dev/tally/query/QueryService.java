@@ -54,6 +54,15 @@ public final class QueryService {
   }
 
   public QueryResponse handle(QueryRequest req) {
+    QueryResponse r = answer(req);
+    // The tables come as CSV on request; everything else (errors, the contract) stays JSON.
+    if (r.status() == 200 && req.wantsCsv() && Csv.supports(r.body())) {
+      return new QueryResponse(200, r.body(), r.headers(), Csv.of(r.body()));
+    }
+    return r;
+  }
+
+  private QueryResponse answer(QueryRequest req) {
     try {
       if (!"GET".equalsIgnoreCase(req.method())) {
         throw new NotFoundException("no such endpoint: " + req.method() + " " + req.path());

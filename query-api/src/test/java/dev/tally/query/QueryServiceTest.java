@@ -126,6 +126,44 @@ class QueryServiceTest {
   }
 
   @Test
+  void acceptTextCsv_getsEachTableAsCsv_withTheJsonsNumbers_andErrorsStayJson() {
+    for (String path :
+        List.of(
+            "/api/v1/funnel?from=2026-11-01&to=2026-11-15",
+            "/api/v1/timeseries?metric=revenue&from=2026-11-01&to=2026-11-15",
+            "/api/v1/products/top?from=2026-11-01&to=2026-11-15",
+            "/api/v1/summary?from=2026-11-09&to=2026-11-15")) {
+      String[] parts = path.split("\\?", 2);
+      Map<String, String> q = new HashMap<>();
+      for (String kv : parts[1].split("&")) {
+        String[] p = kv.split("=", 2);
+        q.put(p[0], p[1]);
+      }
+      QueryResponse r =
+          service.handle(new QueryRequest("GET", parts[0], q, "Bearer " + READ, "text/csv"));
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.contentType()).startsWith("text/csv");
+      assertThat(r.csv()).as(path).isEqualTo(Csv.of(r.body()));
+      assertThat(r.csv().split("\r\n")).as(path).hasSizeGreaterThan(1);
+    }
+    QueryResponse summary =
+        service.handle(
+            new QueryRequest(
+                "GET",
+                "/api/v1/summary",
+                Map.of("from", "2026-11-09", "to", "2026-11-15"),
+                "Bearer " + READ,
+                "text/csv"));
+    assertThat(summary.csv()).contains("\r\nrevenue,5.00,12.50,-0.6,USD\r\n");
+    QueryResponse bad =
+        service.handle(
+            new QueryRequest(
+                "GET", "/api/v1/funnel", Map.of("from", "x"), "Bearer " + READ, "text/csv"));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.csv()).isNull();
+  }
+
+  @Test
   void funnel_sumsDailyDistinctCountersAcrossShards_andEstimatesRangeDistinctFromSketches() {
     table.queries = 0;
     JsonNode f = ok("/api/v1/funnel?from=2026-11-01&to=2026-11-15");

@@ -318,6 +318,76 @@ class DashboardBrowserIT {
     assertThat(api(client, month)).as("the screenshots added no visitors").isEqualTo(before);
   }
 
+  @Test
+  @Order(9)
+  void csvDownload_ofEachView_holdsTheApisNumbers_rowForRow() throws Exception {
+    String r = range(today().minusDays(29), today());
+    record View(String panel, String query, String api, String rows, String key) {}
+    List<View> views =
+        List.of(
+            new View("kpis", "", "/api/v1/summary?" + r, "tiles", null),
+            new View(
+                "trends",
+                "view=trends&metric=revenue&interval=week",
+                "/api/v1/timeseries?metric=revenue&interval=week&" + r,
+                "points",
+                "start"),
+            new View("funnel", "view=funnel", "/api/v1/funnel?" + r, "steps", "step"),
+            new View(
+                "products",
+                "view=products&by=units",
+                "/api/v1/products/top?by=units&limit=10&" + r,
+                "products",
+                "productId"));
+    for (View v : views) {
+      Page page = openDashboard(context, stack.baseUri(), v.query());
+      com.microsoft.playwright.Download download =
+          page.waitForDownload(() -> page.click("[data-testid=csv-" + v.panel() + "]"));
+      assertThat(download.suggestedFilename()).startsWith("tally_demo_").endsWith(".csv");
+      String csv = java.nio.file.Files.readString(download.path());
+      List<String> lines = csv.lines().toList();
+      List<String> header = List.of(lines.get(0).split(",", -1));
+      JsonNode json = api(client, v.api());
+      // One CSV row per JSON row (tiles: the five current names, not the deprecated aliases).
+      List<Map.Entry<String, JsonNode>> rows = new java.util.ArrayList<>();
+      if (v.rows().equals("tiles")) {
+        for (String tile :
+            List.of(
+                "revenue", "ordersCompleted", "averageOrderValue", "visitors", "conversionRate")) {
+          rows.add(Map.entry(tile, json.path("tiles").path(tile)));
+        }
+      } else {
+        json.path(v.rows()).forEach(n -> rows.add(Map.entry(n.path(v.key()).asText(), n)));
+      }
+      assertThat(lines).as(v.panel()).hasSize(rows.size() + 1);
+      for (int i = 0; i < rows.size(); i++) {
+        List<String> cells = List.of(lines.get(i + 1).split(",", -1));
+        JsonNode row = rows.get(i).getValue();
+        if (v.rows().equals("tiles")) {
+          assertThat(cells.get(header.indexOf("tile"))).isEqualTo(rows.get(i).getKey());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> f = row.fields(); f.hasNext(); ) {
+          var field = f.next();
+          if (!field.getValue().isValueNode()) {
+            continue;
+          }
+          String expected = field.getValue().isNull() ? "" : field.getValue().asText();
+          String shown = cells.get(header.indexOf(field.getKey()));
+          if (field.getValue().isNumber() && !shown.isEmpty()) {
+            assertThat(new BigDecimal(shown))
+                .as("%s %s %s", v.panel(), rows.get(i).getKey(), field.getKey())
+                .isEqualByComparingTo(new BigDecimal(expected));
+          } else {
+            assertThat(shown)
+                .as("%s %s %s", v.panel(), rows.get(i).getKey(), field.getKey())
+                .isEqualTo(expected);
+          }
+        }
+      }
+      page.close();
+    }
+  }
+
   private static void lookUp(Page page, String uid) {
     page.fill("[data-testid=user-id-input]", uid);
     page.click("[data-testid=user-submit]");

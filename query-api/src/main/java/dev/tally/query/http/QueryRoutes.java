@@ -24,9 +24,15 @@ public final class QueryRoutes {
     Map<String, String> query = new HashMap<>();
     ctx.queryParamMap().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.get(0)));
     QueryResponse r =
-        service.handle(new QueryRequest("GET", ctx.path(), query, ctx.header("Authorization")));
+        service.handle(
+            new QueryRequest(
+                "GET", ctx.path(), query, ctx.header("Authorization"), ctx.header("Accept")));
     r.headers().forEach(ctx::header);
     ctx.header("Cache-Control", "no-store");
-    ctx.status(r.status()).json(r.body());
+    if (r.csv() != null) {
+      ctx.status(r.status()).contentType(r.contentType()).result(r.csv());
+    } else {
+      ctx.status(r.status()).json(r.body());
+    }
   }
 }

@@ -50,12 +50,12 @@ public final class QueryHandler
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
     QueryResponse r = service.handle(toRequest(event));
     Map<String, String> headers = new HashMap<>(r.headers());
-    headers.put("Content-Type", "application/json");
+    headers.put("Content-Type", r.contentType());
     headers.put("Cache-Control", "no-store");
     return APIGatewayV2HTTPResponse.builder()
         .withStatusCode(r.status())
         .withHeaders(headers)
-        .withBody(r.body().toString())
+        .withBody(r.csv() != null ? r.csv() : r.body().toString())
         .withIsBase64Encoded(false)
         .build();
   }
@@ -67,14 +67,17 @@ public final class QueryHandler
             ? event.getRequestContext().getHttp().getMethod()
             : "GET";
     String authorization = null;
+    String accept = null;
     if (event.getHeaders() != null) {
       for (var h : event.getHeaders().entrySet()) {
         if (h.getKey().equalsIgnoreCase("authorization")) {
           authorization = h.getValue();
+        } else if (h.getKey().equalsIgnoreCase("accept")) {
+          accept = h.getValue();
         }
       }
     }
     return new QueryRequest(
-        method, event.getRawPath(), event.getQueryStringParameters(), authorization);
+        method, event.getRawPath(), event.getQueryStringParameters(), authorization, accept);
   }
 }
