@@ -211,7 +211,7 @@ public final class DemoHistory {
     t = t.plusSeconds(15 + rnd.nextInt(45));
     out.add(page(who, t, "/store/checkout.html", null, seq));
     out.add(track(who, t.plusMillis(200), "Checkout Started", cartProps(cart), seq));
-    if (rnd.nextDouble() >= 0.16) {
+    if (rnd.nextDouble() >= 0.2) {
       return;
     }
     t = t.plusSeconds(60 + rnd.nextInt(180));

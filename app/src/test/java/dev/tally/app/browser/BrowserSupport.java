@@ -37,9 +37,9 @@ import java.util.regex.Pattern;
  */
 final class BrowserSupport {
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
-  static final int DESKTOP_WIDTH = 1280;
+  static final int DESKTOP_WIDTH = 1400;
   static final int DESKTOP_HEIGHT = 900;
-  static final int PHONE_WIDTH = 375;
+  static final int PHONE_WIDTH = 390;
   static final int PHONE_HEIGHT = 812;
 
   private BrowserSupport() {}
