@@ -2,7 +2,7 @@
 // logic lives in lib/ (tested with node --test); drawing lives in views/.
 
 import { ApiError, createApiClient, describeError } from './lib/api.js';
-import { PRESETS, formatRange, isValidTimeZone, validateRange } from './lib/dates.js';
+import { PRESETS, formatRange, isValidTimeZone, todayIn, validateRange } from './lib/dates.js';
 import { FUNNEL_MODES } from './lib/funnel.js';
 import { INTERVALS, METRICS, PRODUCT_SORTS } from './lib/metrics.js';
 import { VIEWS, decodeState, encodeState, resolveRange } from './lib/state.js';
@@ -290,7 +290,7 @@ function render() {
     loadPanel('trends', `${rangeKey}/${metric}/${interval}`, {
       body, loading,
       fetch: (signal) => api.timeseries({ metric, interval, ...range }, signal),
-      render: (series) => { renderTrends(body, series, { locale, range }); loaded(); },
+      render: (series) => { renderTrends(body, series, { locale, range, today: todayIn(timeZone) }); loaded(); },
     });
   } else if (state.view === 'funnel') {
     const mode = state.funnel;

@@ -27,21 +27,30 @@ function axisFormatter(unit, currency, locale) {
 
 let resizeObserver;
 
-export function renderTrends(body, series, { locale, range }) {
+/**
+ * `today` (the store's date) marks the bucket that holds it as partial: it is still filling up,
+ * so its lower value is not a drop.
+ */
+export function renderTrends(body, series, { locale, range, today = null }) {
   resizeObserver?.disconnect();
   const metric = metricInfo(series.metric);
   const unit = series.unit ?? metric.unit;
   const interval = series.interval ?? 'day';
-  const points = (series.points ?? []).map((p) => ({
+  const raw = series.points ?? [];
+  const partialAt = today && range.to >= today && raw.length > 0 && raw[raw.length - 1].start <= today
+    ? raw.length - 1
+    : -1;
+  const points = raw.map((p, i) => ({
     start: p.start,
     value: p.value,
     date: toAxisDate(p.start),
     y: plotNumber(p.value),
-    label: formatBucket(p.start, interval, locale),
+    partial: i === partialAt,
+    label: `${formatBucket(p.start, interval, locale)}${i === partialAt ? ' (so far)' : ''}`,
     text: formatValue(p.value, unit, series.currency, locale),
   }));
   const rangeText = formatRange(range.from, range.to, locale);
-  const title = `${metric.label} by ${interval}, ${rangeText}`;
+  const title = `${metric.label} by ${interval}, ${rangeText}${partialAt >= 0 ? ` · the last ${interval} so far` : ''}`;
 
   if (timeseriesIsEmpty(series)) {
     body.replaceChildren(emptyBlock({
@@ -121,7 +130,9 @@ export function renderTrends(body, series, { locale, range }) {
     svg.append('path').datum(points).attr('class', 'series-line').attr('d', line);
     if (points.length <= 62) {
       svg.append('g').selectAll('circle').data(points).join('circle')
-        .attr('class', 'series-dot').attr('r', narrow ? 2 : 2.5)
+        .attr('class', (p) => (p.partial ? 'series-dot series-dot-partial' : 'series-dot'))
+        .attr('data-testid', (p) => (p.partial ? 'timeseries-partial' : null))
+        .attr('r', narrow ? 2 : 2.5)
         .attr('cx', (p) => x(p.date)).attr('cy', (p) => y(p.y));
     }
     const focus = svg.append('g').attr('class', 'series-focus').style('display', 'none');

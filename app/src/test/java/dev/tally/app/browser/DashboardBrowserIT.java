@@ -125,6 +125,9 @@ class DashboardBrowserIT {
     PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-revenue-value]"))
         .hasAttribute("data-raw", month.at("/tiles/revenue/value").asText());
     String monthPath = chart.locator("path.series-line").getAttribute("d");
+    // The range ends today: today's point is marked as still filling up.
+    PlaywrightAssertions.assertThat(chart.locator("[data-testid=timeseries-partial]")).hasCount(1);
+    PlaywrightAssertions.assertThat(page.locator("#timeseries-caption")).containsText("so far");
 
     page.click("[data-testid=range-preset-7d]");
     PlaywrightAssertions.assertThat(chart).hasAttribute("data-points", "7");
@@ -142,6 +145,8 @@ class DashboardBrowserIT {
     page.fill("[data-testid=range-to]", today.minusDays(1).toString());
     page.click("[data-testid=range-apply]");
     PlaywrightAssertions.assertThat(chart).hasAttribute("data-points", "3");
+    // A range that ended yesterday is complete: nothing is marked partial.
+    PlaywrightAssertions.assertThat(chart.locator("[data-testid=timeseries-partial]")).hasCount(0);
     JsonNode custom =
         api(client, "/api/v1/summary?" + range(today.minusDays(3), today.minusDays(1)));
     PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-revenue-value]"))
