@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tally.core.config.TallyConfig;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.dynamodb.DynamoDbItemStore;
@@ -36,14 +37,13 @@ public final class QueryHandler
   }
 
   private static QueryService fromEnv(Map<String, String> env) {
-    TableNames tables = TableNames.fromEnv(env);
+    TallyConfig config = TallyConfig.fromEnv(env);
+    TableNames tables = TableNames.of(config);
     DynamoDbClient ddb = AwsEndpoints.fromEnv(env).dynamoDb();
-    int shards = Integer.parseInt(env.getOrDefault("TALLY_SHARDS", "4"));
-    QueryConfig defaults = QueryConfig.defaults();
     return new QueryService(
         new ItemStoreRegistry(DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
         new MetricsReader(DynamoDbItemStore.create(ddb, tables.metrics(), Clock.systemUTC())),
-        new QueryConfig(shards, defaults.requestsPerSecond(), defaults.burst()));
+        QueryConfig.of(config));
   }
 
   @Override
