@@ -3,6 +3,7 @@ package dev.tally.aggregator.lambda;
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
 import dev.tally.aggregator.Archive;
+import dev.tally.aggregator.DeadLetters;
 import dev.tally.aggregator.ItemBadEvents;
 import dev.tally.aggregator.firehose.FirehoseArchive;
 import dev.tally.aggregator.sqs.SqsDeadLetters;
@@ -12,6 +13,7 @@ import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
+import dev.tally.observability.EmfMetrics;
 import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -23,7 +25,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 final class LambdaWiring {
   private LambdaWiring() {}
 
-  static LogBatch fromEnv(Map<String, String> env) {
+  /**
+   * @param emf the container's EMF metrics: every dead-lettered record counts as {@code
+   *     DeadLetters}
+   */
+  static LogBatch fromEnv(Map<String, String> env, EmfMetrics emf) {
     TallyConfig config = TallyConfig.fromEnv(env);
     String dlqUrl = TallyConfig.required(config.dlqUrl(), "TALLY_DLQ_URL");
     TableNames tables = TableNames.of(config);
@@ -41,7 +47,16 @@ final class LambdaWiring {
                 DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
             new ItemMetricWriter(metrics, AggregatorConfig.of(config)),
             new ItemBadEvents(metrics, Clock.systemUTC()));
-    return new LogBatch(service, new SqsDeadLetters(sqs, dlqUrl), archive(config, aws));
+    return new LogBatch(
+        service, counted(new SqsDeadLetters(sqs, dlqUrl), emf), archive(config, aws));
+  }
+
+  /** Dead letters that also count, so an alarm can watch them. */
+  static DeadLetters counted(DeadLetters deadLetters, EmfMetrics metrics) {
+    return (id, body, reason) -> {
+      deadLetters.keep(id, body, reason);
+      metrics.count(EmfMetrics.DEAD_LETTERS, 1);
+    };
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.tally.ingest.IngestService;
 import dev.tally.ingest.RejectedEvents;
 import dev.tally.ingest.log.KinesisEventLog;
 import dev.tally.ingest.log.SqsEventLog;
+import dev.tally.observability.EmfMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -30,7 +31,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 final class IngestWiring {
   private IngestWiring() {}
 
-  static IngestHttp fromEnv(Map<String, String> env) {
+  static IngestHttp fromEnv(Map<String, String> env, EmfMetrics metrics) {
     TallyConfig tally = TallyConfig.fromEnv(env);
     AwsEndpoints aws = AwsEndpoints.fromEnv(env);
     TableNames tables = TableNames.of(tally);
@@ -49,7 +50,7 @@ final class IngestWiring {
                 Clock.systemUTC()),
             log(tally, aws),
             Clock.systemUTC(),
-            IngestMetrics.noop(),
+            IngestMetrics.emf(metrics),
             RejectedEvents.logged());
     return new IngestHttp(service);
   }

@@ -9,6 +9,8 @@ import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
+import dev.tally.observability.EmfMetrics;
+import dev.tally.observability.RequestScope;
 import dev.tally.query.MetricsReader;
 import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryRequest;
@@ -26,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class QueryHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final QueryService service;
+  private final EmfMetrics metrics = EmfMetrics.create("query");
 
   /** Lambda's constructor: clients and config from the environment, built once per instance. */
   public QueryHandler() {
@@ -48,6 +51,11 @@ public final class QueryHandler
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    return RequestScope.run(
+        context == null ? null : context.getAwsRequestId(), metrics, () -> handle(event));
+  }
+
+  private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
     QueryResponse r = service.handle(toRequest(event));
     Map<String, String> headers = new HashMap<>(r.headers());
     headers.put("Content-Type", "application/json");
