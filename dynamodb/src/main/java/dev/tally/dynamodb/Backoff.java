@@ -9,11 +9,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /**
- * The one backoff for every loop that resends what DynamoDB left unprocessed (BatchGetItem's
- * unprocessed keys, BatchWriteItem's unprocessed items): a bounded number of attempts, full jitter
- * (a random pause between 0 and {@code min(cap, base * 2^attempt)}), a cap. It sits on top of the
- * SDK's own retry strategy, which already retries throttled and failed requests; exceptions are
- * never retried here. Built on Failsafe's {@link RetryPolicy}.
+ * The one backoff for every loop in Tally that resends what a service left unprocessed (DynamoDB's
+ * unprocessed batch keys and items, SQS's and Kinesis's failed batch entries, Firehose's failed
+ * records, OpenSearch's refused bulk items, the Flink sink's retryable batches): a bounded number
+ * of attempts, full jitter (a random pause between 0 and {@code min(cap, base * 2^attempt)}), a
+ * cap. It sits on top of the SDK's own retry strategy, which already retries throttled and failed
+ * requests; exceptions are never retried here. Built on Failsafe's {@link RetryPolicy}.
  */
 public final class Backoff {
   /**
@@ -73,6 +74,16 @@ public final class Backoff {
    * @throws RetryableException when the attempts run out, or the thread is interrupted
    */
   public void untilDone(String what, BooleanSupplier step) {
+    untilDone("dynamodb_throttled", what, step);
+  }
+
+  /**
+   * The same, with the {@link RetryableException#code() code} the caller's callers see.
+   *
+   * @throws RetryableException with {@code code} when the attempts run out or the thread is
+   *     interrupted
+   */
+  public void untilDone(String code, String what, BooleanSupplier step) {
     Boolean done;
     try {
       done = Failsafe.with(policy).get(step::getAsBoolean);
@@ -80,13 +91,12 @@ public final class Backoff {
       if (e.getCause() instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new RetryableException(
-          "dynamodb_throttled", what + " interrupted", config.cap(), e.getCause());
+      throw new RetryableException(code, what + " interrupted", config.cap(), e.getCause());
     }
     if (!Boolean.TRUE.equals(done)) {
       throw new RetryableException(
-          "dynamodb_throttled",
-          what + ": DynamoDB left work unprocessed after " + config.maxAttempts() + " attempts",
+          code,
+          what + ": work left unprocessed after " + config.maxAttempts() + " attempts",
           config.cap());
     }
   }

@@ -248,11 +248,11 @@ public final class DynamoDbItemStore implements ItemStore {
     List<Item> out = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
-    names.put("#pk", ItemCodec.PK);
+    names.put("#pk", Attr.PK);
     values.put(":pk", AttributeValue.fromS(q.pk()));
     String keyCondition = "#pk = :pk";
     if (q.fromSk() != null) {
-      names.put("#sk", ItemCodec.SK);
+      names.put("#sk", Attr.SK);
       values.put(":from", AttributeValue.fromS(q.fromSk()));
       values.put(":to", AttributeValue.fromS(q.toSk()));
       keyCondition += " AND #sk BETWEEN :from AND :to";

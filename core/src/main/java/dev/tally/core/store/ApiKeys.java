@@ -6,11 +6,14 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** Key generation and hashing. Keys are random, so an unsalted SHA-256 is a safe lookup key. */
-public final class Keys {
+/**
+ * API key generation and hashing (write and read keys). Keys are random, so an unsalted SHA-256 is
+ * a safe lookup key.
+ */
+public final class ApiKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private Keys() {}
+  private ApiKeys() {}
 
   /** A new random key such as {@code wk_3f9a…} (160 bits of entropy). */
   public static String generate(KeyKind kind) {

@@ -1,12 +1,20 @@
-package dev.tally.core.error;
+package dev.tally.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.error.AuthException;
+import dev.tally.core.error.NotFoundException;
+import dev.tally.core.error.PayloadTooLargeException;
+import dev.tally.core.error.RateLimitedException;
+import dev.tally.core.error.RetryableException;
+import dev.tally.core.error.UnsupportedMediaTypeException;
+import dev.tally.core.error.ValidationException;
 import dev.tally.core.event.Json;
 import java.time.Duration;
 
 /**
  * The one mapping from exceptions to HTTP status codes, shared by every HTTP adapter (local server
- * and Lambda), so a given failure answers the same everywhere.
+ * and Lambda), so a given failure answers the same everywhere. It lives here, not in core: core's
+ * exceptions say what went wrong (retryable or not, whose fault), the transport says how to answer.
  */
 public record ApiError(int status, String code, String message, Duration retryAfter) {
 
