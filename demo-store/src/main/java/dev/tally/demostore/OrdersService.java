@@ -7,6 +7,7 @@ import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
+import dev.tally.core.retry.Backoff;
 import dev.tally.hooks.OrderEvent;
 import dev.tally.hooks.OrderEventKind;
 import dev.tally.hooks.OrderLine;
@@ -15,12 +16,12 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +33,10 @@ public final class OrdersService {
   /** All prices of the demo store are in this currency. */
   public static final String CURRENCY = "USD";
 
-  private static final int MAX_ATTEMPTS = 4;
+  /** Four attempts, pauses of up to 20, 40, 80 ms (full jitter): the one backoff of Tally. */
+  private static final Backoff RETRIES =
+      new Backoff(new Backoff.Config(4, Duration.ofMillis(20), Duration.ofMillis(80)));
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ID_CHARS = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
 
@@ -69,37 +73,50 @@ public final class OrdersService {
   public Order placeOrder(OrderRequest request) {
     Map<Product, Integer> wanted = priced(request);
     List<Product> products = new ArrayList<>(wanted.keySet());
-    Order order = newOrder(request, wanted);
-    boolean mayHaveCommitted = false;
-    StoreException lastFailure = null;
-    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      // Writes are positional: the stock guards first, in product order, then the order.
-      List<ItemWrite> writes = new ArrayList<>();
-      wanted.forEach((product, qty) -> writes.add(decrementStock(product, qty)));
-      int orderIndex = writes.size();
-      writes.add(ItemWrite.put(StoreItems.orderItem(order), Condition.ABSENT));
-      writes.add(outbox.enqueue(completedEvent(order)));
-      try {
-        store.write(writes);
-        return order;
-      } catch (ConditionFailedException e) {
-        if (mayHaveCommitted && e.failed().contains(orderIndex) && isStored(order)) {
-          return order; // an earlier try committed although it reported a failure
-        }
-        throwIfOutOfStock(e, products, wanted);
-        // Otherwise the order id (or its outbox key) was taken: try again as a new order.
-        lastFailure = new StoreBusyException("order kept conflicting with other orders", e);
-        order = newOrder(request, wanted);
-        mayHaveCommitted = false;
-      } catch (RetryableException e) {
-        lastFailure = busy(e);
-        mayHaveCommitted = true;
-      }
-      if (attempt < MAX_ATTEMPTS) {
-        pause(attempt);
-      }
+    // What the attempts share: the order being placed and why the last attempt failed.
+    var state =
+        new Object() {
+          Order order = newOrder(request, wanted);
+          boolean mayHaveCommitted;
+          StoreException lastFailure;
+        };
+    try {
+      RETRIES.untilDone(
+          "store_busy",
+          "placing an order",
+          () -> {
+            // Writes are positional: the stock guards first, in product order, then the order.
+            List<ItemWrite> writes = new ArrayList<>();
+            wanted.forEach((product, qty) -> writes.add(decrementStock(product, qty)));
+            int orderIndex = writes.size();
+            writes.add(ItemWrite.put(StoreItems.orderItem(state.order), Condition.ABSENT));
+            writes.add(outbox.enqueue(completedEvent(state.order)));
+            try {
+              store.write(writes);
+              return true;
+            } catch (ConditionFailedException e) {
+              if (state.mayHaveCommitted
+                  && e.failed().contains(orderIndex)
+                  && isStored(state.order)) {
+                return true; // an earlier try committed although it reported a failure
+              }
+              throwIfOutOfStock(e, products, wanted);
+              // Otherwise the order id (or its outbox key) was taken: try again as a new order.
+              state.lastFailure =
+                  new StoreBusyException("order kept conflicting with other orders", e);
+              state.order = newOrder(request, wanted);
+              state.mayHaveCommitted = false;
+              return false;
+            } catch (RetryableException e) {
+              state.lastFailure = busy(e);
+              state.mayHaveCommitted = true;
+              return false;
+            }
+          });
+      return state.order;
+    } catch (RetryableException exhausted) {
+      throw state.lastFailure != null ? state.lastFailure : busy(exhausted);
     }
-    throw lastFailure;
   }
 
   /** The order with this id. */
@@ -215,15 +232,6 @@ public final class OrdersService {
           .isPresent();
     } catch (IllegalStateException unreadable) {
       return false;
-    }
-  }
-
-  private static void pause(int attempt) {
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L << attempt));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreBusyException("interrupted while retrying an order", e);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.tally.core.item.ConditionFailedException;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemWrite;
+import dev.tally.core.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

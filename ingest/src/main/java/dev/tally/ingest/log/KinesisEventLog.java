@@ -5,7 +5,7 @@ import dev.tally.core.event.Event;
 import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.LogPacker;
 import dev.tally.core.port.EventLog;
-import dev.tally.dynamodb.Backoff;
+import dev.tally.core.retry.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

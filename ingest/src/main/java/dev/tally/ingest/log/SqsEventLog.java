@@ -7,7 +7,7 @@ import dev.tally.core.event.LogEntry;
 import dev.tally.core.event.LogPacker;
 import dev.tally.core.log.GroupCommit;
 import dev.tally.core.port.EventLog;
-import dev.tally.dynamodb.Backoff;
+import dev.tally.core.retry.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

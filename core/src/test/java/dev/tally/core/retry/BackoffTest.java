@@ -1,4 +1,4 @@
-package dev.tally.dynamodb;
+package dev.tally.core.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

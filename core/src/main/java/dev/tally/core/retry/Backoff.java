@@ -1,4 +1,4 @@
-package dev.tally.dynamodb;
+package dev.tally.core.retry;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
@@ -74,7 +74,7 @@ public final class Backoff {
    * @throws RetryableException when the attempts run out, or the thread is interrupted
    */
   public void untilDone(String what, BooleanSupplier step) {
-    untilDone("dynamodb_throttled", what, step);
+    untilDone("retries_exhausted", what, step);
   }
 
   /**
