@@ -12,6 +12,8 @@ import dev.tally.core.store.StoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
+import dev.tally.observability.EmfMetrics;
+import dev.tally.observability.RequestScope;
 import dev.tally.opensearch.archive.ArchiveSource;
 import dev.tally.opensearch.archive.S3Archive;
 import dev.tally.opensearch.index.IndexNames;
@@ -50,6 +52,7 @@ public final class ArchiveToOpenSearchHandler implements RequestHandler<S3Event,
   private final OpenSearch os;
   private final Function<String, Store> stores;
   private final IndexNames names;
+  private final EmfMetrics metrics = EmfMetrics.create("search");
 
   public ArchiveToOpenSearchHandler() {
     this(System.getenv());
@@ -88,6 +91,11 @@ public final class ArchiveToOpenSearchHandler implements RequestHandler<S3Event,
 
   @Override
   public String handleRequest(S3Event event, Context context) {
+    return RequestScope.run(
+        context == null ? null : context.getAwsRequestId(), metrics, () -> handle(event));
+  }
+
+  private String handle(S3Event event) {
     long indexed = 0;
     for (S3EventNotification.S3EventNotificationRecord r : event.getRecords()) {
       String bucket = r.getS3().getBucket().getName();
