@@ -21,4 +21,17 @@ public record AggregatorConfig(int shards, int maxItemsPerTransaction, int maxAt
   public static AggregatorConfig defaults() {
     return new AggregatorConfig(4, 100, 8);
   }
+
+  /** The defaults with the shard count of {@code TallyConfig}. */
+  public static AggregatorConfig of(dev.tally.core.config.TallyConfig config) {
+    return defaults().withShards(config.shards());
+  }
+
+  public AggregatorConfig withShards(int n) {
+    return new AggregatorConfig(n, maxItemsPerTransaction, maxAttempts);
+  }
+
+  public AggregatorConfig withMaxItemsPerTransaction(int n) {
+    return new AggregatorConfig(shards, n, maxAttempts);
+  }
 }

@@ -10,6 +10,7 @@ import dev.tally.core.item.ItemMath;
 import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
+import dev.tally.core.retry.Backoff;
 import dev.tally.dynamodb.internal.DynamoDbErrors;
 import dev.tally.dynamodb.internal.Expressions;
 import dev.tally.dynamodb.internal.ItemCodec;
@@ -208,6 +209,7 @@ public final class DynamoDbItemStore implements ItemStore {
       Map<String, KeysAndAttributes> pending = new HashMap<>();
       pending.put(table, KeysAndAttributes.builder().keys(chunk).consistentRead(true).build());
       backoff.untilDone(
+          "dynamodb_throttled",
           "BatchGetItem on " + table,
           () -> {
             BatchGetItemResponse r;
@@ -248,11 +250,11 @@ public final class DynamoDbItemStore implements ItemStore {
     List<Item> out = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
-    names.put("#pk", ItemCodec.PK);
+    names.put("#pk", Attr.PK);
     values.put(":pk", AttributeValue.fromS(q.pk()));
     String keyCondition = "#pk = :pk";
     if (q.fromSk() != null) {
-      names.put("#sk", ItemCodec.SK);
+      names.put("#sk", Attr.SK);
       values.put(":from", AttributeValue.fromS(q.fromSk()));
       values.put(":to", AttributeValue.fromS(q.toSk()));
       keyCondition += " AND #sk BETWEEN :from AND :to";
@@ -553,6 +555,7 @@ public final class DynamoDbItemStore implements ItemStore {
       Map<String, List<WriteRequest>> pending = new HashMap<>();
       pending.put(table, writes.subList(i, Math.min(writes.size(), i + BATCH_WRITE)));
       backoff.untilDone(
+          "dynamodb_throttled",
           "BatchWriteItem on " + table,
           () -> {
             BatchWriteItemResponse r;

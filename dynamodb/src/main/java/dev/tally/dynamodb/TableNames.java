@@ -1,23 +1,20 @@
 package dev.tally.dynamodb;
 
-import java.util.Map;
+import dev.tally.core.config.TallyConfig;
 
 /**
  * Names of Tally's DynamoDB tables. Defaults: {@code tally-metrics}, {@code tally-stores}, {@code
- * tally-dedup}; overridden by {@code TALLY_METRICS_TABLE}, {@code TALLY_STORES_TABLE}, {@code
- * TALLY_DEDUP_TABLE}.
+ * tally-dedup}; overridden through {@link TallyConfig} by {@code TALLY_METRICS_TABLE}, {@code
+ * TALLY_STORES_TABLE}, {@code TALLY_DEDUP_TABLE}.
  */
 public record TableNames(String metrics, String stores, String dedup) {
   public static TableNames defaults() {
     return new TableNames("tally-metrics", "tally-stores", "tally-dedup");
   }
 
-  public static TableNames fromEnv(Map<String, String> env) {
-    TableNames d = defaults();
-    return new TableNames(
-        env.getOrDefault("TALLY_METRICS_TABLE", d.metrics),
-        env.getOrDefault("TALLY_STORES_TABLE", d.stores),
-        env.getOrDefault("TALLY_DEDUP_TABLE", d.dedup));
+  /** The table names of {@link TallyConfig} (which reads the environment). */
+  public static TableNames of(TallyConfig config) {
+    return new TableNames(config.metricsTable(), config.storesTable(), config.dedupTable());
   }
 
   /** The same names with a prefix, so tests and stores can share one DynamoDB. */

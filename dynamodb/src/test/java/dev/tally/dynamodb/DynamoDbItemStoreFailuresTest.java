@@ -10,7 +10,7 @@ import dev.tally.core.item.ConditionFailedException;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemWrite;
-import java.lang.reflect.Proxy;
+import dev.tally.core.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +29,11 @@ import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * What dynalite cannot produce (throttling, conflicts, unprocessed batch items), answered by a stub
@@ -40,33 +44,63 @@ class DynamoDbItemStoreFailuresTest {
       new Backoff(new Backoff.Config(3, Duration.ofMillis(1), Duration.ofMillis(2)));
   private final AtomicInteger calls = new AtomicInteger();
 
+  /**
+   * A client that answers one operation with {@code answer} and refuses every other (the
+   * interface's default methods throw UnsupportedOperationException): no reflection, no proxy.
+   */
+  private final class StubClient implements DynamoDbClient {
+    private final String operation;
+    private final Function<Object, Object> answer;
+
+    StubClient(String operation, Function<Object, Object> answer) {
+      this.operation = operation;
+      this.answer = answer;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T answer(String called, Object request) {
+      if (!called.equals(operation)) {
+        throw new AssertionError("unexpected call " + called);
+      }
+      calls.incrementAndGet();
+      Object out = answer.apply(request);
+      if (out instanceof RuntimeException e) {
+        throw e;
+      }
+      return (T) out;
+    }
+
+    @Override
+    public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest r) {
+      return answer("transactWriteItems", r);
+    }
+
+    @Override
+    public UpdateItemResponse updateItem(UpdateItemRequest r) {
+      return answer("updateItem", r);
+    }
+
+    @Override
+    public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest r) {
+      return answer("batchWriteItem", r);
+    }
+
+    @Override
+    public BatchGetItemResponse batchGetItem(BatchGetItemRequest r) {
+      return answer("batchGetItem", r);
+    }
+
+    @Override
+    public String serviceName() {
+      return "dynamodb";
+    }
+
+    @Override
+    public void close() {}
+  }
+
   private DynamoDbItemStore store(String operation, Function<Object, Object> answer) {
-    DynamoDbClient stub =
-        (DynamoDbClient)
-            Proxy.newProxyInstance(
-                DynamoDbClient.class.getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class},
-                (proxy, method, args) -> {
-                  if (method.isDefault()
-                      && args != null
-                      && args[0] instanceof java.util.function.Consumer) {
-                    // builder-consumer overloads build the request and call the plain overload
-                    return java.lang.invoke.MethodHandles.privateLookupIn(
-                            DynamoDbClient.class, java.lang.invoke.MethodHandles.lookup())
-                        .unreflectSpecial(method, DynamoDbClient.class)
-                        .bindTo(proxy)
-                        .invokeWithArguments(args);
-                  }
-                  if (!method.getName().equals(operation)) {
-                    throw new AssertionError("unexpected call " + method.getName());
-                  }
-                  calls.incrementAndGet();
-                  Object out = answer.apply(args[0]);
-                  if (out instanceof RuntimeException e) {
-                    throw e;
-                  }
-                  return out;
-                });
+    DynamoDbClient stub = new StubClient(operation, answer);
     return DynamoDbItemStore.builder()
         .client(stub)
         .table("t")

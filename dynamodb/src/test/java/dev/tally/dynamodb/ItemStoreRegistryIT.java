@@ -2,9 +2,9 @@ package dev.tally.dynamodb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.core.store.ApiKeys;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.KeyKind;
-import dev.tally.core.store.Keys;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoreRegistry;
 import dev.tally.testkit.DynaliteFixture;
@@ -41,11 +41,11 @@ class ItemStoreRegistryIT extends StoreRegistryConformance {
 
   @Test
   void items_keepTheLayoutExistingTablesHold() {
-    String wk = Keys.generate(KeyKind.WRITE);
+    String wk = ApiKeys.generate(KeyKind.WRITE);
     registry.create(
         Store.of("shop-1", "Europe/Berlin", "EUR", List.of("https://a.example")),
         wk,
-        Keys.generate(KeyKind.READ));
+        ApiKeys.generate(KeyKind.READ));
     assertThat(raw("STORE#shop-1"))
         .isEqualTo(
             Map.of(
@@ -53,7 +53,7 @@ class ItemStoreRegistryIT extends StoreRegistryConformance {
                 "timezone", AttributeValue.fromS("Europe/Berlin"),
                 "currency", AttributeValue.fromS("EUR"),
                 "allowedOrigins", AttributeValue.fromSs(List.of("https://a.example"))));
-    String hash = Keys.hash(wk);
+    String hash = ApiKeys.hash(wk);
     assertThat(raw("KEY#" + hash))
         .isEqualTo(
             Map.of(
@@ -65,8 +65,8 @@ class ItemStoreRegistryIT extends StoreRegistryConformance {
 
   @Test
   void storesWrittenByThePreviousAdapter_areFound() {
-    String rk = Keys.generate(KeyKind.READ);
-    String hash = Keys.hash(rk);
+    String rk = ApiKeys.generate(KeyKind.READ);
+    String hash = ApiKeys.hash(rk);
     DDB.client()
         .putItem(
             b ->

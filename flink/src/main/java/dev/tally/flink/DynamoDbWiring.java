@@ -86,16 +86,12 @@ public final class DynamoDbWiring implements AggregatorWiring {
         sqs == null ? new LoggedDeadLetters() : new SqsDeadLetters(sqs, c.deadLetterQueueUrl());
     ItemStore metrics =
         metricsDecorator.apply(DynamoDbItemStore.create(ddb, c.metricsTable(), Clock.systemUTC()));
-    AggregatorConfig defaults = AggregatorConfig.defaults();
     AggregatorService service =
         new AggregatorService(
             new ItemStoreRegistry(
                 DynamoDbItemStore.keyOnly(ddb, c.storesTable(), Clock.systemUTC())),
             writerDecorator.apply(
-                new ItemMetricWriter(
-                    metrics,
-                    new AggregatorConfig(
-                        c.shards(), defaults.maxItemsPerTransaction(), defaults.maxAttempts()))),
+                new ItemMetricWriter(metrics, AggregatorConfig.defaults().withShards(c.shards()))),
             new ItemBadEvents(metrics, Clock.systemUTC()));
     return new Wired(
         new LogBatch(service, deadLetters),

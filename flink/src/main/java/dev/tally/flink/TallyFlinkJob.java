@@ -1,5 +1,6 @@
 package dev.tally.flink;
 
+import dev.tally.core.config.TallyConfig;
 import dev.tally.flink.internal.ManagedFlinkProperties;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -66,10 +67,7 @@ public final class TallyFlinkJob implements Callable<Integer> {
   public static final String JAVA_OPTS =
       "--add-opens java.base/java.util=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED";
 
-  @Option(
-      names = "--stream",
-      defaultValue = "${env:TALLY_STREAM_NAME}",
-      description = "Kinesis stream to read (env TALLY_STREAM_NAME).")
+  @Option(names = "--stream", description = "Kinesis stream to read (env TALLY_STREAM_NAME).")
   String stream;
 
   @Option(
@@ -80,27 +78,24 @@ public final class TallyFlinkJob implements Callable<Integer> {
 
   @Option(
       names = "--metrics-table",
-      defaultValue = "${env:TALLY_METRICS_TABLE:-tally-metrics}",
-      description = "Metrics table (default ${DEFAULT-VALUE}).")
+      description = "Metrics table (default: TALLY_METRICS_TABLE, see TallyConfig).")
   String metricsTable;
 
   @Option(
       names = "--stores-table",
-      defaultValue = "${env:TALLY_STORES_TABLE:-tally-stores}",
-      description = "Stores table (default ${DEFAULT-VALUE}).")
+      description = "Stores table (default: TALLY_STORES_TABLE, see TallyConfig).")
   String storesTable;
 
   @Option(
       names = "--dlq-url",
-      defaultValue = "${env:TALLY_DLQ_URL}",
       description = "SQS queue for records that can never be applied; without it they are logged.")
   String dlqUrl;
 
   @Option(
       names = "--shards",
-      defaultValue = "${env:TALLY_SHARDS:-4}",
-      description = "Store-day write shards; must match the query side (default ${DEFAULT-VALUE}).")
-  int shards;
+      description =
+          "Store-day write shards; must match the query side (default: TALLY_SHARDS, see TallyConfig).")
+  Integer shards;
 
   @Option(
       names = "--batch-records",
@@ -178,6 +173,7 @@ public final class TallyFlinkJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    applyEnvironmentDefaults();
     if (stream == null || stream.isBlank()) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Missing --stream (or TALLY_STREAM_NAME)");
@@ -200,7 +196,18 @@ public final class TallyFlinkJob implements Callable<Integer> {
     return 0;
   }
 
+  /** Options not given on the command line come from {@link TallyConfig}, the one reader of env. */
+  private void applyEnvironmentDefaults() {
+    TallyConfig tally = TallyConfig.fromEnv(env);
+    stream = stream != null ? stream : tally.streamName().orElse(null);
+    metricsTable = metricsTable != null ? metricsTable : tally.metricsTable();
+    storesTable = storesTable != null ? storesTable : tally.storesTable();
+    dlqUrl = dlqUrl != null ? dlqUrl : tally.dlqUrl().orElse(null);
+    shards = shards != null ? shards : tally.shards();
+  }
+
   JobConfig config() {
+    applyEnvironmentDefaults();
     String any = env.get("AWS_ENDPOINT_URL");
     return JobConfig.builder(stream)
         .region(region)

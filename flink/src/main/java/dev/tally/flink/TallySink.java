@@ -1,7 +1,7 @@
 package dev.tally.flink;
 
 import dev.tally.aggregator.lambda.LogBatch;
-import dev.tally.dynamodb.Backoff;
+import dev.tally.core.retry.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

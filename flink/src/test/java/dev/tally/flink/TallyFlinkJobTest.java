@@ -43,6 +43,16 @@ class TallyFlinkJobTest {
   }
 
   @Test
+  void settingsNotGiven_comeFromTallyConfig_blankMeansDefault() {
+    JobConfig c =
+        parse(Map.of("TALLY_STREAM_NAME", "s", "TALLY_SHARDS", "8", "TALLY_STORES_TABLE", "st"));
+    assertThat(c.stream()).isEqualTo("s");
+    assertThat(c.shards()).isEqualTo(8);
+    assertThat(c.storesTable()).isEqualTo("st");
+    assertThat(parse(Map.of("TALLY_SHARDS", " "), "--stream=e").shards()).isEqualTo(4);
+  }
+
+  @Test
   void emulatorEndpoints_comeFromTheSdksVariables_perServiceFirst() {
     JobConfig c =
         parse(

@@ -17,6 +17,7 @@ import software.amazon.awscdk.services.cloudwatch.GraphWidget;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.IWidget;
 import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
@@ -31,6 +32,11 @@ import software.constructs.Construct;
 public final class MonitoringStack extends Stack {
 
   static final Duration PERIOD = Duration.minutes(5);
+
+  /** Where the Lambdas' EMF metrics land (EmfMetrics.NAMESPACE and DIMENSION). */
+  static final String BUSINESS_NAMESPACE = "Tally";
+
+  static final String BUSINESS_DIMENSION = "Function";
 
   /** Counters lag this far behind the newest event before someone is told. */
   static final Duration MAX_LOG_AGE = Duration.minutes(5);
@@ -98,6 +104,20 @@ public final class MonitoringStack extends Stack {
                 1,
                 "The " + name.toLowerCase(Locale.ROOT) + " Lambda threw errors."));
 
+    // Business metrics the Lambdas write as CloudWatch EMF (dev.tally.observability.EmfMetrics).
+    IMetric deadLettered = business("aggregator", "DeadLetters", sum());
+    IMetric aggregationLag = business("aggregator", "AggregationLag", p99());
+    alarm(
+        "RecordsDeadLettered",
+        deadLettered,
+        1,
+        "The aggregator dead-lettered records it can never apply (tally dlq list).");
+    alarm(
+        "AggregationLagHigh",
+        aggregationLag,
+        MAX_LOG_AGE.toMilliseconds().doubleValue(),
+        "Events take more than 5 minutes (p99) from the log to the metrics.");
+
     Map<String, Table> tables = new LinkedHashMap<>();
     tables.put("Metrics", data.metrics());
     tables.put("Stores", data.stores());
@@ -124,6 +144,26 @@ public final class MonitoringStack extends Stack {
                         .title("HTTP API requests and 5xx")
                         .left(List.of(api.api().metricCount(sum())))
                         .right(List.of(api.api().metricServerError(sum())))
+                        .build()),
+                List.<IWidget>of(
+                    GraphWidget.Builder.create()
+                        .title("Events accepted and rejected")
+                        .left(
+                            List.of(
+                                business("ingest", "EventsAccepted", sum()),
+                                business("ingest", "EventsRejected", sum())))
+                        .build(),
+                    GraphWidget.Builder.create()
+                        .title("Publish latency to the log (p50, p99, ms)")
+                        .left(
+                            List.of(
+                                business("ingest", "PublishLatency", p50()),
+                                business("ingest", "PublishLatency", p99())))
+                        .build(),
+                    GraphWidget.Builder.create()
+                        .title("Aggregation lag (p99, ms) and dead letters")
+                        .left(List.of(aggregationLag))
+                        .right(List.of(deadLettered))
                         .build()),
                 List.<IWidget>of(
                     GraphWidget.Builder.create()
@@ -181,6 +221,21 @@ public final class MonitoringStack extends Stack {
 
   private static MetricOptions max() {
     return MetricOptions.builder().statistic("Maximum").period(PERIOD).build();
+  }
+
+  /** A metric of namespace {@code Tally}, dimension {@code Function}, as the Lambdas emit it. */
+  static IMetric business(String function, String name, MetricOptions options) {
+    return Metric.Builder.create()
+        .namespace(BUSINESS_NAMESPACE)
+        .metricName(name)
+        .dimensionsMap(Map.of(BUSINESS_DIMENSION, function))
+        .statistic(options.getStatistic())
+        .period(options.getPeriod())
+        .build();
+  }
+
+  private static MetricOptions p50() {
+    return MetricOptions.builder().statistic("p50").period(PERIOD).build();
   }
 
   private static MetricOptions p99() {

@@ -24,7 +24,7 @@ public record TallyArtifacts(
         root.resolve("query-api/target/tally-query-api-lambda.jar"),
         root.resolve("opensearch/target/tally-opensearch-lambda.jar"),
         root.resolve("dashboards/target/classes/dashboards"),
-        root.resolve("storefront-hooks/target/classes/sdk"),
+        root.resolve("storefront-sdk/target/classes/sdk"),
         root.resolve("flink/target/tally-flink-job.jar"));
   }
 

@@ -17,6 +17,7 @@ import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
@@ -65,10 +66,23 @@ public final class TallyFunction extends Construct implements IGrantable {
             .role(role)
             .logGroup(logs)
             .loggingFormat(LoggingFormat.JSON)
+            // X-Ray active tracing: every invocation is traced, with its calls to AWS services.
+            .tracing(Tracing.ACTIVE)
             // SnapStart restores a snapshot taken after init, so the JVM's cold start (class
             // loading, SDK clients) is paid once per published version, not per new container.
             .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
             .build();
+    // Tracing.ACTIVE grants xray:PutTraceSegments and xray:PutTelemetryRecords, which X-Ray
+    // only accepts on "*": it has no resource-level permissions.
+    NagSuppressions.addResourceSuppressions(
+        role,
+        List.of(
+            Nag.suppress(
+                "AwsSolutions-IAM5",
+                "X-Ray's PutTraceSegments and PutTelemetryRecords support no resource-level"
+                    + " permissions, so active tracing needs Resource *.",
+                List.of("Resource::*"))),
+        true);
     NagSuppressions.addResourceSuppressions(
         function,
         List.of(

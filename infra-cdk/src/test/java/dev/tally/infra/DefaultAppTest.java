@@ -2,6 +2,7 @@ package dev.tally.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.observability.EmfMetrics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -222,6 +223,7 @@ class DefaultAppTest {
         .allMatch(
             a ->
                 a.startsWith("logs:")
+                    || a.startsWith("xray:Put")
                     || List.of(
                             "dynamodb:BatchGetItem",
                             "dynamodb:GetRecords",
@@ -253,6 +255,9 @@ class DefaultAppTest {
       List<Map<String, Object>> statements = TestApps.statementsOf(Template.fromStack(stack), "");
       assertThat(TestApps.actions(statements)).isNotEmpty().noneMatch(a -> a.contains("*"));
       for (Map<String, Object> statement : statements) {
+        if (TestApps.actions(List.of(statement)).stream().allMatch(a -> a.startsWith("xray:Put"))) {
+          continue; // X-Ray has no resource-level permissions: tracing needs Resource *
+        }
         assertThat(String.valueOf(statement.get("Resource")))
             .as("resource of %s", statement.get("Action"))
             .isNotEqualTo("*");
@@ -346,7 +351,7 @@ class DefaultAppTest {
 
   @Test
   void monitoring_alarmsOnDlqIteratorAgeErrorsAndThrottles() {
-    monitoring.resourceCountIs("AWS::CloudWatch::Alarm", 9);
+    monitoring.resourceCountIs("AWS::CloudWatch::Alarm", 11);
     monitoring.hasResourceProperties(
         "AWS::CloudWatch::Alarm",
         Match.objectLike(
@@ -381,6 +386,65 @@ class DefaultAppTest {
                 "AlarmActions",
                 List.of(Match.objectLike(Map.of("Ref", Match.stringLikeRegexp("Alarms.*")))))));
     monitoring.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+  }
+
+  @Test
+  void monitoring_alarmsOnTheLambdasEmfMetrics_deadLettersAndAggregationLag() {
+    monitoring.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Match.objectLike(
+            Map.of(
+                "Namespace",
+                EmfMetrics.NAMESPACE,
+                "MetricName",
+                EmfMetrics.DEAD_LETTERS,
+                "Dimensions",
+                List.of(Map.of("Name", EmfMetrics.DIMENSION, "Value", "aggregator")),
+                "Statistic",
+                "Sum",
+                "Threshold",
+                1)));
+    monitoring.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Match.objectLike(
+            Map.of(
+                "Namespace",
+                EmfMetrics.NAMESPACE,
+                "MetricName",
+                EmfMetrics.AGGREGATION_LAG,
+                "ExtendedStatistic",
+                "p99",
+                "Threshold",
+                300000)));
+  }
+
+  @Test
+  void monitoring_dashboardGraphsEveryBusinessMetric() {
+    Map<String, Map<String, Object>> dashboards =
+        monitoring.findResources("AWS::CloudWatch::Dashboard");
+    String body = dashboards.values().iterator().next().toString();
+    for (String metric :
+        List.of(
+            EmfMetrics.EVENTS_ACCEPTED,
+            EmfMetrics.EVENTS_REJECTED,
+            EmfMetrics.PUBLISH_LATENCY,
+            EmfMetrics.AGGREGATION_LAG,
+            EmfMetrics.DEAD_LETTERS)) {
+      assertThat(body).contains("\"" + metric + "\"");
+    }
+    assertThat(body).contains("\"" + EmfMetrics.NAMESPACE + "\"");
+  }
+
+  @Test
+  void theThreeFunctions_areTracedByXRay() {
+    api.resourcePropertiesCountIs(
+        "AWS::Lambda::Function",
+        Match.objectLike(Map.of("TracingConfig", Map.of("Mode", "Active"))),
+        2);
+    pipeline.resourcePropertiesCountIs(
+        "AWS::Lambda::Function",
+        Match.objectLike(Map.of("TracingConfig", Map.of("Mode", "Active"))),
+        1);
   }
 
   @SuppressWarnings("unchecked")

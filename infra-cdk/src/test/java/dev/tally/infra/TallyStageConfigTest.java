@@ -115,7 +115,7 @@ class TallyStageConfigTest {
   @Test
   void missingSdkFile_failsNamingIt() throws Exception {
     TestApps.placeholders(root);
-    Files.delete(root.resolve("storefront-hooks/target/classes/sdk/tally.min.js"));
+    Files.delete(root.resolve("storefront-sdk/target/classes/sdk/tally.min.js"));
 
     assertThatThrownBy(TallyArtifacts.under(root)::requireBuilt)
         .hasMessageContaining("sdk/tally.min.js");

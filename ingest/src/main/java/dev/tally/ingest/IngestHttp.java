@@ -1,7 +1,7 @@
 package dev.tally.ingest;
 
-import dev.tally.core.error.ApiError;
 import dev.tally.core.error.AuthException;
+import dev.tally.http.ApiError;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -2,8 +2,8 @@ package dev.tally.ingest;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.core.error.ApiError;
 import dev.tally.core.event.Json;
+import dev.tally.http.ApiError;
 import java.util.List;
 
 /** JSON bodies of the tracking API, Segment-style ({@code success} first), for every transport. */

@@ -42,7 +42,9 @@ public final class LocalTally implements AutoCloseable {
     AggregatorService aggregator =
         new AggregatorService(
             stores,
-            new ItemMetricWriter(db.table("metrics"), new AggregatorConfig(SHARDS, 5_000, 8)),
+            new ItemMetricWriter(
+                db.table("metrics"),
+                AggregatorConfig.defaults().withShards(SHARDS).withMaxItemsPerTransaction(5_000)),
             new ItemBadEvents(db.table("metrics"), Clock.systemUTC()));
     this.poller = new LogPoller(log, aggregator, 64);
     poller.start();

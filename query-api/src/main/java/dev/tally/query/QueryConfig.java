@@ -17,4 +17,13 @@ public record QueryConfig(int shards, long requestsPerSecond, long burst) {
   public static QueryConfig defaults() {
     return new QueryConfig(4, 50, 100);
   }
+
+  /** The defaults with the shard count of {@code TallyConfig}. */
+  public static QueryConfig of(dev.tally.core.config.TallyConfig config) {
+    return defaults().withShards(config.shards());
+  }
+
+  public QueryConfig withShards(int n) {
+    return new QueryConfig(n, requestsPerSecond, burst);
+  }
 }

@@ -5,16 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.agg.Counter;
 import dev.tally.core.agg.Sums;
-import dev.tally.core.error.ApiError;
 import dev.tally.core.error.AuthException;
 import dev.tally.core.error.NotFoundException;
 import dev.tally.core.event.EventHeader;
 import dev.tally.core.event.Json;
 import dev.tally.core.money.Money;
+import dev.tally.core.store.ApiKeys;
 import dev.tally.core.store.KeyKind;
-import dev.tally.core.store.Keys;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoreRegistry;
+import dev.tally.http.ApiError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -117,9 +117,9 @@ public final class QueryService {
         stores
             .findByKey(key, KeyKind.READ)
             .orElseThrow(() -> AuthException.unknown("this read key"));
-    limiter.take(Keys.hash(key));
+    limiter.take(ApiKeys.hash(key));
     String asked = req.query().get("store");
-    if (asked != null && !Keys.sameHash(Keys.hash(asked), Keys.hash(store.id()))) {
+    if (asked != null && !ApiKeys.sameHash(ApiKeys.hash(asked), ApiKeys.hash(store.id()))) {
       throw new NotFoundException("no store '" + asked + "' for this read key");
     }
     return store;

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -144,6 +145,23 @@ public final class DynaliteFixture implements AutoCloseable {
   /** A new client on the emulator, for tests that wrap or close their own. */
   public DynamoDbClient newClient() {
     return newClient(endpoint);
+  }
+
+  /** A new client on the emulator with SDK interceptors (request counters, fault injection). */
+  public DynamoDbClient newClient(ExecutionInterceptor... interceptors) {
+    return DynamoDbClient.builder()
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("tally", "tally")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(
+            c -> {
+              for (ExecutionInterceptor i : interceptors) {
+                c.addExecutionInterceptor(i);
+              }
+            })
+        .build();
   }
 
   /** A prefix no other test in any JVM of this run has used, e.g. for a set of table names. */

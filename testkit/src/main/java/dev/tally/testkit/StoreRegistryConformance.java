@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.core.error.ValidationException;
+import dev.tally.core.store.ApiKeys;
 import dev.tally.core.store.KeyKind;
-import dev.tally.core.store.Keys;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoreRegistry;
 import java.util.List;
@@ -38,8 +38,8 @@ public abstract class StoreRegistryConformance {
   void create_thenFind_returnsTheStoreWithItsSettings() {
     registry.create(
         store("shop-1", List.of("https://shop.example", "https://www.shop.example")),
-        Keys.generate(KeyKind.WRITE),
-        Keys.generate(KeyKind.READ));
+        ApiKeys.generate(KeyKind.WRITE),
+        ApiKeys.generate(KeyKind.READ));
     Store got = registry.find("shop-1").orElseThrow();
     assertThat(got.id()).isEqualTo("shop-1");
     assertThat(got.timezone().getId()).isEqualTo("Europe/Berlin");
@@ -51,14 +51,14 @@ public abstract class StoreRegistryConformance {
   @Test
   void storeWithoutOrigins_readsBackWithNone() {
     registry.create(
-        store("plain", List.of()), Keys.generate(KeyKind.WRITE), Keys.generate(KeyKind.READ));
+        store("plain", List.of()), ApiKeys.generate(KeyKind.WRITE), ApiKeys.generate(KeyKind.READ));
     assertThat(registry.find("plain").orElseThrow().allowedOrigins()).isEmpty();
   }
 
   @Test
   void findByKey_returnsTheStore_forEachKeyWithItsOwnKind() {
-    String wk = Keys.generate(KeyKind.WRITE);
-    String rk = Keys.generate(KeyKind.READ);
+    String wk = ApiKeys.generate(KeyKind.WRITE);
+    String rk = ApiKeys.generate(KeyKind.READ);
     registry.create(store("shop-1", List.of()), wk, rk);
     assertThat(registry.findByKey(wk, KeyKind.WRITE)).map(Store::id).contains("shop-1");
     assertThat(registry.findByKey(rk, KeyKind.READ)).map(Store::id).contains("shop-1");
@@ -66,8 +66,8 @@ public abstract class StoreRegistryConformance {
 
   @Test
   void findByKey_withTheWrongKind_findsNothing() {
-    String wk = Keys.generate(KeyKind.WRITE);
-    String rk = Keys.generate(KeyKind.READ);
+    String wk = ApiKeys.generate(KeyKind.WRITE);
+    String rk = ApiKeys.generate(KeyKind.READ);
     registry.create(store("shop-1", List.of()), wk, rk);
     assertThat(registry.findByKey(wk, KeyKind.READ)).isEmpty();
     assertThat(registry.findByKey(rk, KeyKind.WRITE)).isEmpty();
@@ -76,8 +76,10 @@ public abstract class StoreRegistryConformance {
   @Test
   void unknownMissingOrAbsurdKeys_findNothing() {
     registry.create(
-        store("shop-1", List.of()), Keys.generate(KeyKind.WRITE), Keys.generate(KeyKind.READ));
-    assertThat(registry.findByKey(Keys.generate(KeyKind.WRITE), KeyKind.WRITE)).isEmpty();
+        store("shop-1", List.of()),
+        ApiKeys.generate(KeyKind.WRITE),
+        ApiKeys.generate(KeyKind.READ));
+    assertThat(registry.findByKey(ApiKeys.generate(KeyKind.WRITE), KeyKind.WRITE)).isEmpty();
     assertThat(registry.findByKey(null, KeyKind.WRITE)).isEmpty();
     assertThat(registry.findByKey("", KeyKind.READ)).isEmpty();
     assertThat(registry.findByKey("wk_" + "x".repeat(5000), KeyKind.WRITE)).isEmpty();
@@ -86,13 +88,15 @@ public abstract class StoreRegistryConformance {
 
   @Test
   void duplicateCreate_isRefusedWithStoreExists_andKeepsTheFirst() {
-    String wk = Keys.generate(KeyKind.WRITE);
-    registry.create(store("shop-1", List.of()), wk, Keys.generate(KeyKind.READ));
-    String wk2 = Keys.generate(KeyKind.WRITE);
+    String wk = ApiKeys.generate(KeyKind.WRITE);
+    registry.create(store("shop-1", List.of()), wk, ApiKeys.generate(KeyKind.READ));
+    String wk2 = ApiKeys.generate(KeyKind.WRITE);
     assertThatThrownBy(
             () ->
                 registry.create(
-                    Store.of("shop-1", "UTC", "USD", List.of()), wk2, Keys.generate(KeyKind.READ)))
+                    Store.of("shop-1", "UTC", "USD", List.of()),
+                    wk2,
+                    ApiKeys.generate(KeyKind.READ)))
         .isInstanceOfSatisfying(
             ValidationException.class, e -> assertThat(e.code()).isEqualTo("store_exists"));
     assertThat(registry.find("shop-1").orElseThrow().currency().getCurrencyCode()).isEqualTo("EUR");
@@ -102,21 +106,21 @@ public abstract class StoreRegistryConformance {
 
   @Test
   void storesAreIsolated_byTheirKeys() {
-    String wk1 = Keys.generate(KeyKind.WRITE);
-    String wk2 = Keys.generate(KeyKind.WRITE);
-    registry.create(store("shop-1", List.of()), wk1, Keys.generate(KeyKind.READ));
-    registry.create(store("shop-2", List.of()), wk2, Keys.generate(KeyKind.READ));
+    String wk1 = ApiKeys.generate(KeyKind.WRITE);
+    String wk2 = ApiKeys.generate(KeyKind.WRITE);
+    registry.create(store("shop-1", List.of()), wk1, ApiKeys.generate(KeyKind.READ));
+    registry.create(store("shop-2", List.of()), wk2, ApiKeys.generate(KeyKind.READ));
     assertThat(registry.findByKey(wk1, KeyKind.WRITE)).map(Store::id).contains("shop-1");
     assertThat(registry.findByKey(wk2, KeyKind.WRITE)).map(Store::id).contains("shop-2");
   }
 
   @Test
   void keys_areStoredHashedOnly() {
-    String wk = Keys.generate(KeyKind.WRITE);
-    String rk = Keys.generate(KeyKind.READ);
+    String wk = ApiKeys.generate(KeyKind.WRITE);
+    String rk = ApiKeys.generate(KeyKind.READ);
     registry.create(store("shop-1", List.of()), wk, rk);
     String stored = storedText();
-    assertThat(stored).contains(Keys.hash(wk)).contains(Keys.hash(rk));
+    assertThat(stored).contains(ApiKeys.hash(wk)).contains(ApiKeys.hash(rk));
     assertThat(stored).doesNotContain(wk).doesNotContain(rk);
     assertThat(stored).doesNotContain(wk.substring(3)).doesNotContain(rk.substring(3));
   }

@@ -2,7 +2,7 @@ package dev.tally.aggregator.firehose;
 
 import dev.tally.aggregator.Archive;
 import dev.tally.core.error.RetryableException;
-import dev.tally.dynamodb.Backoff;
+import dev.tally.core.retry.Backoff;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;

@@ -3,14 +3,17 @@ package dev.tally.aggregator.lambda;
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
 import dev.tally.aggregator.Archive;
+import dev.tally.aggregator.DeadLetters;
 import dev.tally.aggregator.ItemBadEvents;
 import dev.tally.aggregator.firehose.FirehoseArchive;
 import dev.tally.aggregator.sqs.SqsDeadLetters;
 import dev.tally.aggregator.write.ItemMetricWriter;
+import dev.tally.core.config.TallyConfig;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
+import dev.tally.observability.EmfMetrics;
 import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -22,12 +25,14 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 final class LambdaWiring {
   private LambdaWiring() {}
 
-  static LogBatch fromEnv(Map<String, String> env) {
-    String dlqUrl = env.get("TALLY_DLQ_URL");
-    if (dlqUrl == null || dlqUrl.isBlank()) {
-      throw new IllegalStateException("TALLY_DLQ_URL is required");
-    }
-    TableNames tables = TableNames.fromEnv(env);
+  /**
+   * @param emf the container's EMF metrics: every dead-lettered record counts as {@code
+   *     DeadLetters}
+   */
+  static LogBatch fromEnv(Map<String, String> env, EmfMetrics emf) {
+    TallyConfig config = TallyConfig.fromEnv(env);
+    String dlqUrl = TallyConfig.required(config.dlqUrl(), "TALLY_DLQ_URL");
+    TableNames tables = TableNames.of(config);
     AwsEndpoints aws = AwsEndpoints.fromEnv(env);
     DynamoDbClient ddb = aws.dynamoDb();
     SqsClient sqs =
@@ -40,9 +45,18 @@ final class LambdaWiring {
         new AggregatorService(
             new ItemStoreRegistry(
                 DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
-            new ItemMetricWriter(metrics, config(env)),
+            new ItemMetricWriter(metrics, AggregatorConfig.of(config)),
             new ItemBadEvents(metrics, Clock.systemUTC()));
-    return new LogBatch(service, new SqsDeadLetters(sqs, dlqUrl), archive(env, aws));
+    return new LogBatch(
+        service, counted(new SqsDeadLetters(sqs, dlqUrl), emf), archive(config, aws));
+  }
+
+  /** Dead letters that also count, so an alarm can watch them. */
+  static DeadLetters counted(DeadLetters deadLetters, EmfMetrics metrics) {
+    return (id, body, reason) -> {
+      deadLetters.keep(id, body, reason);
+      metrics.count(EmfMetrics.DEAD_LETTERS, 1);
+    };
   }
 
   /**
@@ -50,26 +64,16 @@ final class LambdaWiring {
    * each batch to before acknowledging it; unset: no archive (Kinesis mode, where Firehose reads
    * the stream itself).
    */
-  static Archive archive(Map<String, String> env, AwsEndpoints aws) {
-    String stream = env.get("TALLY_ARCHIVE_STREAM");
-    if (stream == null || stream.isBlank()) {
+  static Archive archive(TallyConfig config, AwsEndpoints aws) {
+    if (config.archiveStream().isEmpty()) {
       return Archive.none();
     }
+    String stream = config.archiveStream().get();
     FirehoseClient firehose =
         aws.forService("FIREHOSE")
             .configure(FirehoseClient.builder())
             .httpClient(UrlConnectionHttpClient.create())
             .build();
-    return FirehoseArchive.create(firehose, stream.trim());
-  }
-
-  /** {@code TALLY_SHARDS} must match the query side's, which merges that many store-day shards. */
-  static AggregatorConfig config(Map<String, String> env) {
-    AggregatorConfig d = AggregatorConfig.defaults();
-    String shards = env.get("TALLY_SHARDS");
-    return shards == null || shards.isBlank()
-        ? d
-        : new AggregatorConfig(
-            Integer.parseInt(shards.trim()), d.maxItemsPerTransaction(), d.maxAttempts());
+    return FirehoseArchive.create(firehose, stream);
   }
 }

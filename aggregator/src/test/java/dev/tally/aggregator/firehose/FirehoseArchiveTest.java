@@ -3,7 +3,7 @@ package dev.tally.aggregator.firehose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.aggregator.Archive;
-import dev.tally.dynamodb.Backoff;
+import dev.tally.core.retry.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -207,4 +207,42 @@ class LambdaHandlersTest {
         .handleRequest(EventLoader.loadKinesisEvent("kinesis_event.json"), null);
     assertThat(archive.kept()).isEmpty();
   }
+
+  @Test
+  void handledSqsBatch_emitsEmfMetrics_appliedFailedDeadLettersAndLag() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    dev.tally.observability.EmfMetrics emf =
+        dev.tally.observability.EmfMetrics.create(
+            "aggregator",
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+            java.time.Clock.systemUTC());
+    LogBatch counted =
+        new LogBatch(
+            new AggregatorService(
+                storesWithShop(),
+                writer,
+                new dev.tally.aggregator.ItemBadEvents(
+                    dev.tally.core.item.InMemoryItemStore.create(), java.time.Clock.systemUTC())),
+            LambdaWiring.counted(deadLetters, emf),
+            archive);
+
+    new SqsAggregatorHandler(counted, emf, java.time.Clock.systemUTC())
+        .handleRequest(EventLoader.loadSQSEvent("sqs_event.json"), null);
+
+    com.fasterxml.jackson.databind.JsonNode line =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(line.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("Tally");
+    assertThat(line.get("Function").asText()).isEqualTo("aggregator");
+    assertThat(line.get("RecordsApplied").asInt()).isEqualTo(3);
+    assertThat(line.get("RecordsFailed").asInt()).isZero();
+    assertThat(line.get("DeadLetters").asInt()).isEqualTo(1);
+    assertThat(line.has("AggregationLag")).as("from SentTimestamp").isTrue();
+  }
+
+  private static InMemoryStoreRegistry storesWithShop() {
+    InMemoryStoreRegistry stores = new InMemoryStoreRegistry();
+    stores.create(Store.of("shop", "UTC", "USD", List.of()), "wk", "rk");
+    return stores;
+  }
 }

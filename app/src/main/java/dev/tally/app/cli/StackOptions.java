@@ -1,6 +1,7 @@
 package dev.tally.app.cli;
 
 import dev.tally.app.stack.StackConfig;
+import dev.tally.core.config.TallyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -35,12 +36,13 @@ final class StackOptions {
   boolean noArchive;
 
   StackConfig toConfig() {
-    String token = System.getenv("TALLY_ADMIN_TOKEN");
+    TallyConfig tally = TallyConfig.fromEnv(System.getenv());
     return StackConfig.defaults()
+        .withShards(tally.shards())
         .withPort(port)
         .withDataDir(data)
         .withInMemory(inMemory)
-        .withAdminToken(token)
+        .withAdminToken(tally.adminToken().orElse(null))
         .withArchiveRoll(noArchive ? Duration.ZERO : archiveRoll);
   }
 }

@@ -2,6 +2,7 @@ package dev.tally.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.config.TallyConfig;
 import dev.tally.core.event.Json;
 import java.net.ConnectException;
 import java.net.URI;
@@ -69,7 +70,10 @@ public final class StoresCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      String token = adminToken != null ? adminToken : System.getenv("TALLY_ADMIN_TOKEN");
+      String token =
+          adminToken != null
+              ? adminToken
+              : TallyConfig.fromEnv(System.getenv()).adminToken().orElse(null);
       if (token == null || token.isBlank()) {
         spec.commandLine()
             .getErr()

@@ -3,6 +3,7 @@ package dev.tally.app.cli;
 import dev.tally.app.stack.DemoStore;
 import dev.tally.app.stack.EmbeddedStack;
 import dev.tally.app.stack.Routes;
+import dev.tally.core.config.TallyConfig;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -83,7 +84,7 @@ public final class UpCommand implements Callable<Integer> {
     System.out.println(
         "  Admin token   "
             + stack.adminToken()
-            + (System.getenv("TALLY_ADMIN_TOKEN") == null
+            + (TallyConfig.fromEnv(System.getenv()).adminToken().isEmpty()
                 ? "   (generated; set TALLY_ADMIN_TOKEN to fix it)"
                 : ""));
     System.out.println();

@@ -2,14 +2,14 @@ package dev.tally.app.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.core.error.ApiError;
 import dev.tally.core.error.AuthException;
 import dev.tally.core.error.ValidationException;
 import dev.tally.core.event.Json;
+import dev.tally.core.store.ApiKeys;
 import dev.tally.core.store.KeyKind;
-import dev.tally.core.store.Keys;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoreRegistry;
+import dev.tally.http.ApiError;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -62,8 +62,8 @@ final class AdminRoutes {
       } catch (IllegalArgumentException e) {
         throw new ValidationException("invalid_field", e.getMessage());
       }
-      String writeKey = Keys.generate(KeyKind.WRITE);
-      String readKey = Keys.generate(KeyKind.READ);
+      String writeKey = ApiKeys.generate(KeyKind.WRITE);
+      String readKey = ApiKeys.generate(KeyKind.READ);
       stores.create(store, writeKey, readKey);
       LOG.info("created store {} ({}, {})", store.id(), store.timezone(), store.currency());
       ObjectNode out = Json.mapper().createObjectNode();

@@ -1,6 +1,7 @@
 package dev.tally.app.stack;
 
 import dev.tally.aggregator.sqs.SqsLogConsumer;
+import dev.tally.core.config.TallyConfig;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.port.EventLog;
 import dev.tally.core.port.LogConsumer;
@@ -35,6 +36,7 @@ final class AwsEngine implements Engine {
   private final SqsLogConsumer consumer;
 
   private AwsEngine(Map<String, String> env) {
+    TallyConfig config = TallyConfig.fromEnv(env);
     aws = AwsEndpoints.fromEnv(env);
     ddb = aws.dynamoDb();
     sqs =
@@ -42,9 +44,9 @@ final class AwsEngine implements Engine {
             .configure(SqsClient.builder())
             .httpClient(UrlConnectionHttpClient.create())
             .build();
-    tables = TableNames.fromEnv(env);
+    tables = TableNames.of(config);
     Tables.createIfMissing(ddb, tables);
-    String shopTable = env.getOrDefault("TALLY_SHOP_TABLE", "tally-demo-shop");
+    String shopTable = config.shopTable();
     Tables.createIfMissing(ddb, shopTable);
     Clock clock = Clock.systemUTC();
     metrics = DynamoDbItemStore.create(ddb, tables.metrics(), clock);
@@ -52,9 +54,9 @@ final class AwsEngine implements Engine {
     dedup = DynamoDbItemStore.keyOnly(ddb, tables.dedup(), clock);
     shop = DynamoDbItemStore.create(ddb, shopTable, clock);
     String queueUrl =
-        env.getOrDefault("TALLY_QUEUE_URL", sqs.createQueue(b -> b.queueName(QUEUE)).queueUrl());
+        config.queueUrl().orElseGet(() -> sqs.createQueue(b -> b.queueName(QUEUE)).queueUrl());
     String dlqUrl =
-        env.getOrDefault("TALLY_DLQ_URL", sqs.createQueue(b -> b.queueName(DLQ)).queueUrl());
+        config.dlqUrl().orElseGet(() -> sqs.createQueue(b -> b.queueName(DLQ)).queueUrl());
     log = new SqsEventLog(sqs, queueUrl);
     consumer = new SqsLogConsumer(sqs, queueUrl, dlqUrl);
   }

@@ -115,7 +115,9 @@ public final class EmbeddedStack implements AutoCloseable {
             stores,
             new ItemMetricWriter(
                 engine.metrics(),
-                new AggregatorConfig(config.shards(), engine.itemsPerTransaction(), 8)),
+                AggregatorConfig.defaults()
+                    .withShards(config.shards())
+                    .withMaxItemsPerTransaction(engine.itemsPerTransaction())),
             new ItemBadEvents(engine.metrics(), Clock.systemUTC()));
     poller = new LogPoller(engine.consumer(), aggregator, engine.recordsPerPoll());
     poller.start();
@@ -131,7 +133,9 @@ public final class EmbeddedStack implements AutoCloseable {
             new ItemRejectedEvents(engine.metrics(), Clock.systemUTC()));
     QueryService query =
         new QueryService(
-            stores, new MetricsReader(engine.metrics()), new QueryConfig(config.shards(), 50, 100));
+            stores,
+            new MetricsReader(engine.metrics()),
+            QueryConfig.defaults().withShards(config.shards()));
 
     http =
         Javalin.create(

@@ -75,6 +75,11 @@ public record StackConfig(
         port, host, dataDir, inMemory, Optional.ofNullable(t), shards, seedDemoStore, archiveRoll);
   }
 
+  public StackConfig withShards(int n) {
+    return new StackConfig(
+        port, host, dataDir, inMemory, adminToken, n, seedDemoStore, archiveRoll);
+  }
+
   public StackConfig withArchiveRoll(Duration roll) {
     return new StackConfig(port, host, dataDir, inMemory, adminToken, shards, seedDemoStore, roll);
   }

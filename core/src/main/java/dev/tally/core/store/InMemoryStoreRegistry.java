@@ -15,7 +15,7 @@ public final class InMemoryStoreRegistry implements StoreRegistry {
     if (key == null) {
       return Optional.empty();
     }
-    var entry = keys.get(Keys.hash(key));
+    var entry = keys.get(ApiKeys.hash(key));
     if (entry == null || entry.getValue() != kind) {
       return Optional.empty();
     }
@@ -32,7 +32,7 @@ public final class InMemoryStoreRegistry implements StoreRegistry {
     if (stores.putIfAbsent(store.id(), store) != null) {
       throw new ValidationException("store_exists", "store '" + store.id() + "' already exists");
     }
-    keys.put(Keys.hash(writeKey), Map.entry(store.id(), KeyKind.WRITE));
-    keys.put(Keys.hash(readKey), Map.entry(store.id(), KeyKind.READ));
+    keys.put(ApiKeys.hash(writeKey), Map.entry(store.id(), KeyKind.WRITE));
+    keys.put(ApiKeys.hash(readKey), Map.entry(store.id(), KeyKind.READ));
   }
 }

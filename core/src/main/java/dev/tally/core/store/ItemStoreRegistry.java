@@ -65,7 +65,7 @@ public final class ItemStoreRegistry implements StoreRegistry {
     if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
       return Optional.empty();
     }
-    String hash = Keys.hash(key);
+    String hash = ApiKeys.hash(key);
     String cacheKey = kind + ":" + hash;
     long now = clock.millis();
     Cached c = cache.get(cacheKey);
@@ -77,7 +77,7 @@ public final class ItemStoreRegistry implements StoreRegistry {
     if (item.isPresent()
         && kind.name().equals(item.get().str(KIND))
         && item.get().str(HASH) != null
-        && Keys.sameHash(hash, item.get().str(HASH))) {
+        && ApiKeys.sameHash(hash, item.get().str(HASH))) {
       store = find(item.get().str(STORE_ID));
     }
     if (!cacheTtl.isZero()) {
@@ -125,7 +125,7 @@ public final class ItemStoreRegistry implements StoreRegistry {
   }
 
   private static Item keyItem(String storeId, String key, KeyKind kind) {
-    String hash = Keys.hash(key);
+    String hash = ApiKeys.hash(key);
     Map<String, AttrValue> attrs = new LinkedHashMap<>();
     attrs.put(HASH, AttrValue.str(hash));
     attrs.put(STORE_ID, AttrValue.str(storeId));

@@ -29,6 +29,17 @@ class CorePurityTest {
   }
 
   @Test
+  void core_mapsNoExceptionToAnHttpStatus() {
+    // That is the transport's job: dev.tally.http.ApiError, the one mapping.
+    noClasses()
+        .should()
+        .haveSimpleNameEndingWith("ApiError")
+        .orShould()
+        .haveSimpleNameContaining("HttpStatus")
+        .check(core);
+  }
+
+  @Test
   void core_dependsOnNoOtherTallyModule() {
     noClasses()
         .should()

@@ -3,6 +3,7 @@ package dev.tally.dynamodb.internal;
 import dev.tally.core.item.Condition;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
+import dev.tally.dynamodb.Attr;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -128,10 +129,10 @@ public final class Expressions {
   /** The condition on the stored item as it is, expiry aside; null for none. */
   private String plain(Condition c) {
     if (c instanceof Condition.ItemAbsent) {
-      return "attribute_not_exists(" + name(ItemCodec.PK) + ")";
+      return "attribute_not_exists(" + name(Attr.PK) + ")";
     }
     if (c instanceof Condition.ItemExists) {
-      return "attribute_exists(" + name(ItemCodec.PK) + ")";
+      return "attribute_exists(" + name(Attr.PK) + ")";
     }
     if (c instanceof Condition.AttrAbsent a) {
       return "attribute_not_exists(" + name(a.attr()) + ")";

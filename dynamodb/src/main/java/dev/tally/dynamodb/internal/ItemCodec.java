@@ -3,6 +3,7 @@ package dev.tally.dynamodb.internal;
 import dev.tally.core.item.AttrValue;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
+import dev.tally.dynamodb.Attr;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
@@ -27,8 +28,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * once).
  */
 public final class ItemCodec {
-  public static final String PK = "pk";
-  public static final String SK = "sk";
   private static final Logger LOG = LoggerFactory.getLogger(ItemCodec.class);
   private static final BigDecimal MIN = BigDecimal.valueOf(Long.MIN_VALUE);
   private static final BigDecimal MAX = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -51,13 +50,13 @@ public final class ItemCodec {
         throw new IllegalArgumentException(
             "key-only table: the sort key must be \"\", got \"" + k.sk() + "\"");
       }
-      return Map.of(PK, AttributeValue.fromS(k.pk()));
+      return Map.of(Attr.PK, AttributeValue.fromS(k.pk()));
     }
     if (k.sk().isEmpty()) {
       throw new IllegalArgumentException(
           "this table has a sort key and DynamoDB refuses an empty one (key " + k + ")");
     }
-    return Map.of(PK, AttributeValue.fromS(k.pk()), SK, AttributeValue.fromS(k.sk()));
+    return Map.of(Attr.PK, AttributeValue.fromS(k.pk()), Attr.SK, AttributeValue.fromS(k.sk()));
   }
 
   /** The whole DynamoDB item: key attributes and every attribute. */
@@ -77,7 +76,7 @@ public final class ItemCodec {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("attribute name is required");
     }
-    if (name.equals(PK) || name.equals(SK)) {
+    if (name.equals(Attr.PK) || name.equals(Attr.SK)) {
       throw new IllegalArgumentException(
           "'" + name + "' is a key attribute, not an item attribute");
     }
@@ -88,13 +87,13 @@ public final class ItemCodec {
     if (raw == null || raw.isEmpty()) {
       return null;
     }
-    String pk = raw.get(PK).s();
-    AttributeValue sk = raw.get(SK);
+    String pk = raw.get(Attr.PK).s();
+    AttributeValue sk = raw.get(Attr.SK);
     ItemKey key = ItemKey.of(pk, keyOnly || sk == null ? "" : sk.s());
     Map<String, AttrValue> attrs = new LinkedHashMap<>();
     raw.forEach(
         (name, v) -> {
-          if (name.equals(PK) || (!keyOnly && name.equals(SK))) {
+          if (name.equals(Attr.PK) || (!keyOnly && name.equals(Attr.SK))) {
             return;
           }
           AttrValue a = decode(name, v);

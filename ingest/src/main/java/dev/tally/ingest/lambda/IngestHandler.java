@@ -9,6 +9,8 @@ import dev.tally.core.error.ValidationException;
 import dev.tally.ingest.Endpoint;
 import dev.tally.ingest.IngestHttp;
 import dev.tally.ingest.IngestRequest;
+import dev.tally.observability.EmfMetrics;
+import dev.tally.observability.RequestScope;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -24,19 +26,36 @@ import java.util.Optional;
 public final class IngestHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final IngestHttp http;
+  private final EmfMetrics metrics;
 
   /** The constructor Lambda calls: wires DynamoDB, the dedup table and the log from env. */
   public IngestHandler() {
-    this(IngestWiring.fromEnv(System.getenv()));
+    this(EmfMetrics.create("ingest"));
+  }
+
+  private IngestHandler(EmfMetrics metrics) {
+    this(IngestWiring.fromEnv(System.getenv(), metrics), metrics);
   }
 
   public IngestHandler(IngestHttp http) {
+    this(http, EmfMetrics.create("ingest"));
+  }
+
+  /**
+   * @param metrics flushed after each request; the service behind {@code http} records into it when
+   *     built with {@code IngestMetrics.emf(metrics)}
+   */
+  public IngestHandler(IngestHttp http, EmfMetrics metrics) {
     this.http = http;
+    this.metrics = metrics;
   }
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-    return toResponse(answer(event));
+    return RequestScope.run(
+        context == null ? null : context.getAwsRequestId(),
+        metrics,
+        () -> toResponse(answer(event)));
   }
 
   IngestHttp.Answer answer(APIGatewayV2HTTPEvent event) {

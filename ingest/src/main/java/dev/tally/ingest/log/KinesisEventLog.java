@@ -5,6 +5,7 @@ import dev.tally.core.event.Event;
 import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.LogPacker;
 import dev.tally.core.port.EventLog;
+import dev.tally.core.retry.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +29,19 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 public final class KinesisEventLog implements EventLog {
   static final int MAX_RECORD_BYTES = 900 * 1024;
   private static final int MAX_RECORDS_PER_CALL = 500;
-  private static final int ATTEMPTS = 3;
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
   private final KinesisClient kinesis;
   private final String streamName;
+  private final Backoff backoff;
 
   public KinesisEventLog(KinesisClient kinesis, String streamName) {
+    this(kinesis, streamName, new Backoff(SqsEventLog.PUBLISH_BACKOFF));
+  }
+
+  public KinesisEventLog(KinesisClient kinesis, String streamName, Backoff backoff) {
     this.kinesis = kinesis;
     this.streamName = streamName;
+    this.backoff = backoff;
   }
 
   @Override
@@ -52,43 +59,30 @@ public final class KinesisEventLog implements EventLog {
     }
   }
 
-  private void put(List<PutRecordsRequestEntry> pending) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        List<PutRecordsRequestEntry> batch = List.copyOf(pending);
-        PutRecordsResponse r = kinesis.putRecords(b -> b.streamName(streamName).records(batch));
-        if (r.failedRecordCount() == null || r.failedRecordCount() == 0) {
-          return;
-        }
-        List<PutRecordsRequestEntry> failed = new ArrayList<>();
-        List<PutRecordsResultEntry> results = r.records();
-        for (int i = 0; i < results.size(); i++) {
-          if (results.get(i).errorCode() != null) {
-            failed.add(batch.get(i));
+  private void put(List<PutRecordsRequestEntry> records) {
+    List<PutRecordsRequestEntry> pending = new ArrayList<>(records);
+    // The SDK already retried throttling and failed requests: an SdkException here is final for
+    // this call. What is left to do here is resending the records Kinesis refused in a 200 answer.
+    backoff.untilDone(
+        "log_unavailable",
+        "Kinesis PutRecords",
+        () -> {
+          List<PutRecordsRequestEntry> batch = List.copyOf(pending);
+          PutRecordsResponse r;
+          try {
+            r = kinesis.putRecords(b -> b.streamName(streamName).records(batch));
+          } catch (SdkException e) {
+            throw new RetryableException(
+                "log_unavailable", "Kinesis is unavailable: " + e.getMessage(), RETRY_AFTER, e);
           }
-        }
-        pending = failed;
-        if (attempt >= ATTEMPTS) {
-          throw new RetryableException(
-              "log_unavailable",
-              "Kinesis refused " + failed.size() + " records",
-              Duration.ofSeconds(5));
-        }
-      } catch (SdkException e) {
-        if (attempt >= ATTEMPTS) {
-          throw new RetryableException(
-              "log_unavailable",
-              "Kinesis is unavailable: " + e.getMessage(),
-              Duration.ofSeconds(5),
-              e);
-        }
-      }
-      try {
-        Thread.sleep(100L * attempt);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RetryableException("log_unavailable", "interrupted", Duration.ofSeconds(1));
-      }
-    }
+          pending.clear();
+          List<PutRecordsResultEntry> results = r.records();
+          for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).errorCode() != null) {
+              pending.add(batch.get(i));
+            }
+          }
+          return pending.isEmpty();
+        });
   }
 }

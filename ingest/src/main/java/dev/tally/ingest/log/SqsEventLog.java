@@ -7,6 +7,7 @@ import dev.tally.core.event.LogEntry;
 import dev.tally.core.event.LogPacker;
 import dev.tally.core.log.GroupCommit;
 import dev.tally.core.port.EventLog;
+import dev.tally.core.retry.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,19 +28,33 @@ public final class SqsEventLog implements EventLog {
   static final int MAX_ENTRY_BYTES = 240 * 1024;
 
   private static final int MAX_BATCH_BYTES = 256 * 1024;
-  private static final int ATTEMPTS = 3;
+
+  /**
+   * Publishing is on ingest's hot path (the client waits): 3 rounds, at most 50 then 100 ms of
+   * pause, on top of the SDK's own retries.
+   */
+  public static final Backoff.Config PUBLISH_BACKOFF =
+      new Backoff.Config(3, Duration.ofMillis(50), Duration.ofMillis(200));
+
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
   /** One round carries at most this many events (a few send calls), bounding a waiter's delay. */
   private static final int MAX_EVENTS_PER_ROUND = 5_000;
 
   private final SqsClient sqs;
   private final String queueUrl;
+  private final Backoff backoff;
 
   private final GroupCommit commits = new GroupCommit(this::publish, MAX_EVENTS_PER_ROUND);
 
   public SqsEventLog(SqsClient sqs, String queueUrl) {
+    this(sqs, queueUrl, new Backoff(PUBLISH_BACKOFF));
+  }
+
+  public SqsEventLog(SqsClient sqs, String queueUrl, Backoff backoff) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
+    this.backoff = backoff;
   }
 
   @Override
@@ -81,37 +96,23 @@ public final class SqsEventLog implements EventLog {
               .messageBody(bodies.get(i))
               .build());
     }
-    for (int attempt = 1; ; attempt++) {
-      try {
-        List<SendMessageBatchRequestEntry> batch = List.copyOf(pending);
-        SendMessageBatchResponse r = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch));
-        if (r.failed().isEmpty()) {
-          return;
-        }
-        var failedIds = r.failed().stream().map(f -> f.id()).toList();
-        pending.removeIf(e -> !failedIds.contains(e.id()));
-        if (attempt >= ATTEMPTS) {
-          throw new RetryableException(
-              "log_unavailable",
-              "SQS refused " + failedIds.size() + " messages: " + r.failed().get(0).message(),
-              Duration.ofSeconds(5));
-        }
-      } catch (SdkException e) {
-        if (attempt >= ATTEMPTS) {
-          throw new RetryableException(
-              "log_unavailable", "SQS is unavailable: " + e.getMessage(), Duration.ofSeconds(5), e);
-        }
-      }
-      sleep(attempt);
-    }
-  }
-
-  private static void sleep(int attempt) {
-    try {
-      Thread.sleep(50L * attempt);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RetryableException("log_unavailable", "interrupted", Duration.ofSeconds(1));
-    }
+    // The SDK already retried throttling and failed requests: an SdkException here is final for
+    // this call. What is left to do here is resending the entries SQS refused in a 200 answer.
+    backoff.untilDone(
+        "log_unavailable",
+        "SQS SendMessageBatch",
+        () -> {
+          List<SendMessageBatchRequestEntry> batch = List.copyOf(pending);
+          SendMessageBatchResponse r;
+          try {
+            r = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch));
+          } catch (SdkException e) {
+            throw new RetryableException(
+                "log_unavailable", "SQS is unavailable: " + e.getMessage(), RETRY_AFTER, e);
+          }
+          var failedIds = r.failed().stream().map(f -> f.id()).toList();
+          pending.removeIf(e -> !failedIds.contains(e.id()));
+          return pending.isEmpty();
+        });
   }
 }

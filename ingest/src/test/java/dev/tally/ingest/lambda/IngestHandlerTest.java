@@ -88,6 +88,39 @@ class IngestHandlerTest {
   }
 
   @Test
+  void handledRequest_emitsEmfMetrics_acceptedAndPublishLatency() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    dev.tally.observability.EmfMetrics emf =
+        dev.tally.observability.EmfMetrics.create(
+            "ingest",
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+            Clock.systemUTC());
+    InMemoryStoreRegistry stores = new InMemoryStoreRegistry();
+    stores.create(
+        Store.of("lambda-shop", "UTC", "USD", List.of("https://shop.example")),
+        "wk_lambda_test",
+        "rk_lambda_test");
+    IngestService service =
+        new IngestService(
+            IngestConfig.defaults(),
+            stores,
+            InMemoryDedupStore.create(),
+            log,
+            Clock.systemUTC(),
+            IngestMetrics.emf(emf));
+
+    new IngestHandler(new IngestHttp(service), emf)
+        .handleRequest(event("apigw-v2-track.json"), null);
+
+    JsonNode line = Json.mapper().readTree(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(line.get("Function").asText()).isEqualTo("ingest");
+    assertThat(line.get("EventsAccepted").asInt()).isEqualTo(1);
+    assertThat(line.has("PublishLatency")).isTrue();
+    assertThat(line.at("/_aws/CloudWatchMetrics/0/Metrics").toString())
+        .contains("EventsAccepted", "PublishLatency");
+  }
+
+  @Test
   void unknownPath_answers404() {
     APIGatewayV2HTTPResponse r = handler.handleRequest(event("apigw-v2-unknown-path.json"), null);
     assertThat(r.getStatusCode()).isEqualTo(404);

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
+import dev.tally.core.config.TallyConfig;
 import dev.tally.core.error.NotFoundException;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.Store;
@@ -11,6 +12,8 @@ import dev.tally.core.store.StoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
+import dev.tally.observability.EmfMetrics;
+import dev.tally.observability.RequestScope;
 import dev.tally.opensearch.archive.ArchiveSource;
 import dev.tally.opensearch.archive.S3Archive;
 import dev.tally.opensearch.index.IndexNames;
@@ -49,15 +52,17 @@ public final class ArchiveToOpenSearchHandler implements RequestHandler<S3Event,
   private final OpenSearch os;
   private final Function<String, Store> stores;
   private final IndexNames names;
+  private final EmfMetrics metrics = EmfMetrics.create("search");
 
   public ArchiveToOpenSearchHandler() {
     this(System.getenv());
   }
 
   ArchiveToOpenSearchHandler(Map<String, String> env) {
+    TallyConfig config = TallyConfig.fromEnv(env);
     AwsEndpoints aws = AwsEndpoints.fromEnv(env);
     this.s3 = S3Archive.client(aws);
-    String endpoint = required(env, "TALLY_SEARCH_ENDPOINT");
+    String endpoint = TallyConfig.required(config.searchEndpoint(), "TALLY_SEARCH_ENDPOINT");
     this.os =
         new OpenSearch(
             new AwsSdk2Transport(
@@ -70,10 +75,10 @@ public final class ArchiveToOpenSearchHandler implements RequestHandler<S3Event,
     StoreRegistry registry =
         new ItemStoreRegistry(
             DynamoDbItemStore.keyOnly(
-                aws.dynamoDb(), TableNames.fromEnv(env).stores(), Clock.systemUTC()));
+                aws.dynamoDb(), TableNames.of(config).stores(), Clock.systemUTC()));
     this.stores =
         id -> registry.find(id).orElseThrow(() -> new NotFoundException("no store '" + id + "'"));
-    this.names = new IndexNames(env.getOrDefault("TALLY_INDEX_PREFIX", IndexNames.DEFAULT_PREFIX));
+    this.names = new IndexNames(config.indexPrefix());
   }
 
   public ArchiveToOpenSearchHandler(
@@ -86,6 +91,11 @@ public final class ArchiveToOpenSearchHandler implements RequestHandler<S3Event,
 
   @Override
   public String handleRequest(S3Event event, Context context) {
+    return RequestScope.run(
+        context == null ? null : context.getAwsRequestId(), metrics, () -> handle(event));
+  }
+
+  private String handle(S3Event event) {
     long indexed = 0;
     for (S3EventNotification.S3EventNotificationRecord r : event.getRecords()) {
       String bucket = r.getS3().getBucket().getName();
@@ -110,13 +120,5 @@ public final class ArchiveToOpenSearchHandler implements RequestHandler<S3Event,
       indexed += s.eventsIndexed();
     }
     return "indexed " + indexed;
-  }
-
-  private static String required(Map<String, String> env, String name) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalStateException(name + " is required");
-    }
-    return v.trim();
   }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.error.RetryableException;
 import dev.tally.core.event.Json;
-import dev.tally.dynamodb.Backoff;
+import dev.tally.core.retry.Backoff;
 import dev.tally.opensearch.index.EventDocument;
 import dev.tally.opensearch.index.OpenSearch;
 import java.io.ByteArrayOutputStream;

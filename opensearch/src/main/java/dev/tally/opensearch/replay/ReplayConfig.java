@@ -1,6 +1,6 @@
 package dev.tally.opensearch.replay;
 
-import dev.tally.dynamodb.Backoff;
+import dev.tally.core.retry.Backoff;
 import dev.tally.opensearch.archive.ArchiveFilter;
 import dev.tally.opensearch.index.IndexNames;
 import java.nio.file.Path;

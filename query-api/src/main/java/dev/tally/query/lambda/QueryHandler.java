@@ -4,10 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.tally.core.config.TallyConfig;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
+import dev.tally.observability.EmfMetrics;
+import dev.tally.observability.RequestScope;
 import dev.tally.query.MetricsReader;
 import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryRequest;
@@ -25,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class QueryHandler
     implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
   private final QueryService service;
+  private final EmfMetrics metrics = EmfMetrics.create("query");
 
   /** Lambda's constructor: clients and config from the environment, built once per instance. */
   public QueryHandler() {
@@ -36,18 +40,22 @@ public final class QueryHandler
   }
 
   private static QueryService fromEnv(Map<String, String> env) {
-    TableNames tables = TableNames.fromEnv(env);
+    TallyConfig config = TallyConfig.fromEnv(env);
+    TableNames tables = TableNames.of(config);
     DynamoDbClient ddb = AwsEndpoints.fromEnv(env).dynamoDb();
-    int shards = Integer.parseInt(env.getOrDefault("TALLY_SHARDS", "4"));
-    QueryConfig defaults = QueryConfig.defaults();
     return new QueryService(
         new ItemStoreRegistry(DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
         new MetricsReader(DynamoDbItemStore.create(ddb, tables.metrics(), Clock.systemUTC())),
-        new QueryConfig(shards, defaults.requestsPerSecond(), defaults.burst()));
+        QueryConfig.of(config));
   }
 
   @Override
   public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+    return RequestScope.run(
+        context == null ? null : context.getAwsRequestId(), metrics, () -> handle(event));
+  }
+
+  private APIGatewayV2HTTPResponse handle(APIGatewayV2HTTPEvent event) {
     QueryResponse r = service.handle(toRequest(event));
     Map<String, String> headers = new HashMap<>(r.headers());
     headers.put("Content-Type", r.contentType());
