@@ -4,10 +4,25 @@ import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
 import dev.tally.aggregator.ItemBadEvents;
 import dev.tally.aggregator.LogPoller;
+import dev.tally.aggregator.regulation.SuppressingMetricWriter;
 import dev.tally.aggregator.write.ItemMetricWriter;
+import dev.tally.app.regulation.EmbeddedRawEvents;
+import dev.tally.app.regulation.LogRedactor;
+import dev.tally.app.regulation.RegulationRunner;
 import dev.tally.core.event.Json;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.port.ItemDedupStore;
+import dev.tally.core.regulation.DeletionStep;
+import dev.tally.core.regulation.ItemRegulations;
+import dev.tally.core.regulation.ItemSuppressionList;
+import dev.tally.core.regulation.LinkedIdsStep;
+import dev.tally.core.regulation.PersonItemsStep;
+import dev.tally.core.regulation.RawEventSource;
+import dev.tally.core.regulation.RedactStep;
+import dev.tally.core.regulation.RegulationJob;
+import dev.tally.core.regulation.Regulations;
+import dev.tally.core.regulation.SketchRebuildStep;
+import dev.tally.core.regulation.SuppressionList;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.StoreRegistry;
 import dev.tally.ingest.IngestConfig;
@@ -16,6 +31,7 @@ import dev.tally.ingest.IngestService;
 import dev.tally.ingest.ItemRejectedEvents;
 import dev.tally.ingest.http.IngestRoutes;
 import dev.tally.opensearch.archive.LocalArchiver;
+import dev.tally.opensearch.regulation.LocalArchiveRedactor;
 import dev.tally.query.MetricsReader;
 import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryService;
@@ -54,6 +70,10 @@ public final class EmbeddedStack implements AutoCloseable {
   private LogPoller poller;
   private Javalin http;
   private String adminToken;
+  private SuppressionList suppressions;
+  private Regulations regulations;
+  private RegulationRunner regulationRunner;
+  private AggregatorService aggregator;
   private final PrometheusMeterRegistry meters =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -110,12 +130,15 @@ public final class EmbeddedStack implements AutoCloseable {
     adminToken =
         config.adminToken().filter(t -> !t.isBlank()).orElseGet(EmbeddedStack::randomToken);
 
-    AggregatorService aggregator =
+    suppressions = new ItemSuppressionList(engine.stores(), Clock.systemUTC());
+    aggregator =
         new AggregatorService(
             stores,
-            new ItemMetricWriter(
-                engine.metrics(),
-                new AggregatorConfig(config.shards(), engine.itemsPerTransaction(), 8)),
+            new SuppressingMetricWriter(
+                new ItemMetricWriter(
+                    engine.metrics(),
+                    new AggregatorConfig(config.shards(), engine.itemsPerTransaction(), 8)),
+                suppressions),
             new ItemBadEvents(engine.metrics(), Clock.systemUTC()));
     poller = new LogPoller(engine.consumer(), aggregator, engine.recordsPerPoll());
     poller.start();
@@ -128,7 +151,12 @@ public final class EmbeddedStack implements AutoCloseable {
             engine.log(),
             Clock.systemUTC(),
             new IngestMetrics(meters),
-            new ItemRejectedEvents(engine.metrics(), Clock.systemUTC()));
+            new ItemRejectedEvents(engine.metrics(), Clock.systemUTC()),
+            suppressions);
+    regulations = new ItemRegulations(engine.stores());
+    regulationRunner = new RegulationRunner(regulationJob(), config.regulationSettle());
+    closeables.add(regulationRunner);
+    regulationRunner.start();
     QueryService query =
         new QueryService(
             stores, new MetricsReader(engine.metrics()), new QueryConfig(config.shards(), 50, 100));
@@ -143,7 +171,9 @@ public final class EmbeddedStack implements AutoCloseable {
               c.startup.showJavalinBanner = false;
               new IngestRoutes(ingest).register(c);
               new QueryRoutes(query).register(c);
-              new AdminRoutes(stores, adminToken).register(c);
+              AdminRoutes admin = new AdminRoutes(stores, adminToken);
+              admin.register(c);
+              new RegulationRoutes(admin, regulationRunner, regulations).register(c);
               c.routes.get(
                   "/healthz",
                   ctx -> {
@@ -162,6 +192,49 @@ public final class EmbeddedStack implements AutoCloseable {
       s.accept(baseUri());
     }
     LOG.info("Tally is listening on {} ({})", baseUri(), engine.description());
+  }
+
+  /** The deletion steps this engine supports, in order (see docs/privacy.md). */
+  private RegulationJob regulationJob() {
+    List<DeletionStep> steps = new ArrayList<>();
+    RawEventSource raw = null;
+    if (engine instanceof EmbeddedEngine embedded) {
+      steps.add(new RedactStep(new LogRedactor(embedded.eventLog()), engine.dedup(), regulations));
+      if (config.archives()) {
+        steps.add(
+            new RedactStep(
+                new LocalArchiveRedactor(config.archiveDir()), engine.dedup(), regulations));
+      }
+      raw =
+          new EmbeddedRawEvents(
+              config.archives() ? config.archiveDir() : null, embedded.eventLog());
+    }
+    steps.add(new PersonItemsStep(engine.metrics()));
+    if (raw != null) {
+      steps.add(new SketchRebuildStep(engine.metrics(), raw, suppressions, config.shards()));
+    }
+    return new RegulationJob(
+        stores,
+        regulations,
+        suppressions,
+        new LinkedIdsStep(engine.metrics()),
+        steps,
+        Clock.systemUTC());
+  }
+
+  /** The aggregator the log poller feeds (what a redelivered log entry goes through). */
+  AggregatorService aggregator() {
+    return aggregator;
+  }
+
+  /** The suppression list (hashed ids) checked by ingest and the aggregator. */
+  public SuppressionList suppressions() {
+    return suppressions;
+  }
+
+  /** Regulations and their progress. */
+  public Regulations regulations() {
+    return regulations;
   }
 
   /** True once storage and the log answer. */

@@ -1,0 +1,138 @@
+package dev.tally.opensearch.regulation;
+
+import dev.tally.core.event.Event;
+import dev.tally.core.event.EventCodec;
+import dev.tally.core.event.LogEntry;
+import dev.tally.core.regulation.Redactor;
+import dev.tally.opensearch.archive.ArchiveFile;
+import dev.tally.opensearch.archive.ArchiveFilter;
+import dev.tally.opensearch.archive.ArchiveReader;
+import dev.tally.opensearch.archive.LocalArchive;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Removes events from the embedded engine's archive: every data file of the store that holds one is
+ * rewritten without it (a temp file in {@code _tally/redact}, fsync'd, then atomically renamed over
+ * the original); a file left with no event is deleted. A crash leaves either the old or the new
+ * file, and running again rewrites what is still there, so the step is idempotent. The archiver
+ * only ever adds new file names, so the two never touch the same file.
+ */
+public final class LocalArchiveRedactor implements Redactor {
+  private final Path root;
+
+  public LocalArchiveRedactor(Path root) {
+    this.root = root;
+  }
+
+  @Override
+  public String name() {
+    return "redact-archive";
+  }
+
+  @Override
+  public String redact(
+      String store, Predicate<Event> remove, Consumer<List<Event>> beforeRemoving) {
+    if (!Files.isDirectory(root)) {
+      return "no archive at " + root;
+    }
+    LocalArchive archive = new LocalArchive(root);
+    int files = 0;
+    int removed = 0;
+    int scanned = 0;
+    for (ArchiveFile f :
+        archive.list(new ArchiveFilter(Optional.of(store), Optional.empty(), Optional.empty()))) {
+      scanned++;
+      List<String> lines = new ArrayList<>();
+      List<Event> gone = new ArrayList<>();
+      try (InputStream in = archive.open(f)) {
+        ArchiveReader.read(
+            in,
+            new ArchiveReader.Sink() {
+              @Override
+              public void entry(LogEntry entry, String line) {
+                List<Event> keep = new ArrayList<>();
+                for (Event e : entry.events()) {
+                  (remove.test(e) ? gone : keep).add(e);
+                }
+                if (keep.size() == entry.events().size()) {
+                  lines.add(line);
+                } else if (!keep.isEmpty()) {
+                  lines.add(
+                      EventCodec.encodeToString(new LogEntry(entry.id(), entry.storeId(), keep)));
+                }
+              }
+
+              @Override
+              public void badLine(String line, String reason) {
+                lines.add(line);
+              }
+            },
+            n -> {});
+      } catch (java.nio.file.NoSuchFileException e) {
+        continue;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + f.key() + ": " + e.getMessage(), e);
+      }
+      if (gone.isEmpty()) {
+        continue;
+      }
+      beforeRemoving.accept(gone);
+      replace(root.resolve(f.key()), lines);
+      files++;
+      removed += gone.size();
+    }
+    return removed + " event(s) removed from " + files + " of " + scanned + " archive file(s)";
+  }
+
+  private void replace(Path file, List<String> lines) {
+    try {
+      if (lines.isEmpty()) {
+        Files.deleteIfExists(file);
+        fsync(file.getParent(), true);
+        return;
+      }
+      Path tmpDir = root.resolve("_tally").resolve("redact");
+      Files.createDirectories(tmpDir);
+      Path tmp = tmpDir.resolve("redact-" + file.getFileName() + ".tmp");
+      try (OutputStream out =
+          new GZIPOutputStream(
+              Files.newOutputStream(
+                  tmp,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.TRUNCATE_EXISTING,
+                  StandardOpenOption.WRITE))) {
+        for (String l : lines) {
+          out.write(l.getBytes(StandardCharsets.UTF_8));
+          out.write('\n');
+        }
+      }
+      fsync(tmp, false);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      fsync(file.getParent(), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void fsync(Path p, boolean dir) throws IOException {
+    try (FileChannel c =
+        FileChannel.open(p, dir ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
+      c.force(true);
+    }
+  }
+}
