@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       VerifyCommand.class,
       DlqCommand.class,
+      RebuildCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
