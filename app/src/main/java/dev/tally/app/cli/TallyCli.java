@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       DlqCommand.class,
       RebuildCommand.class,
+      RegulationsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

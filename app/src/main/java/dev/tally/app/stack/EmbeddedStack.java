@@ -22,6 +22,7 @@ import dev.tally.core.regulation.RedactStep;
 import dev.tally.core.regulation.RegulationJob;
 import dev.tally.core.regulation.Regulations;
 import dev.tally.core.regulation.SketchRebuildStep;
+import dev.tally.core.regulation.SubtractStep;
 import dev.tally.core.regulation.SuppressionList;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.StoreRegistry;
@@ -31,7 +32,10 @@ import dev.tally.ingest.IngestService;
 import dev.tally.ingest.ItemRejectedEvents;
 import dev.tally.ingest.http.IngestRoutes;
 import dev.tally.opensearch.archive.LocalArchiver;
+import dev.tally.opensearch.index.IndexNames;
+import dev.tally.opensearch.index.OpenSearch;
 import dev.tally.opensearch.regulation.LocalArchiveRedactor;
+import dev.tally.opensearch.regulation.OpenSearchDeleteStep;
 import dev.tally.query.MetricsReader;
 import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryService;
@@ -154,7 +158,7 @@ public final class EmbeddedStack implements AutoCloseable {
             new ItemRejectedEvents(engine.metrics(), Clock.systemUTC()),
             suppressions);
     regulations = new ItemRegulations(engine.stores());
-    regulationRunner = new RegulationRunner(regulationJob(), config.regulationSettle());
+    regulationRunner = new RegulationRunner(regulationJob(env), config.regulationSettle());
     closeables.add(regulationRunner);
     regulationRunner.start();
     QueryService query =
@@ -195,10 +199,15 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   /** The deletion steps this engine supports, in order (see docs/privacy.md). */
-  private RegulationJob regulationJob() {
+  private RegulationJob regulationJob(Map<String, String> env) {
     List<DeletionStep> steps = new ArrayList<>();
     RawEventSource raw = null;
     if (engine instanceof EmbeddedEngine embedded) {
+      raw =
+          new EmbeddedRawEvents(
+              config.archives() ? config.archiveDir() : null, embedded.eventLog());
+      // Only for regulations that ask for it (--subtract); it needs their events and marks.
+      steps.add(new SubtractStep(engine.metrics(), raw, config.shards()));
       steps.add(new RedactStep(new LogRedactor(embedded.eventLog()), engine.dedup(), regulations));
       if (config.archives()) {
         steps.add(
@@ -212,6 +221,12 @@ public final class EmbeddedStack implements AutoCloseable {
     steps.add(new PersonItemsStep(engine.metrics()));
     if (raw != null) {
       steps.add(new SketchRebuildStep(engine.metrics(), raw, suppressions, config.shards()));
+    }
+    String search = env.get("TALLY_OPENSEARCH_URL");
+    if (search != null && !search.isBlank()) {
+      OpenSearch os = OpenSearch.connect(URI.create(search));
+      closeables.add(os);
+      steps.add(new OpenSearchDeleteStep(os, IndexNames.defaults()));
     }
     return new RegulationJob(
         stores,

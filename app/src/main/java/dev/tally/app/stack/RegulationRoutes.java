@@ -73,7 +73,10 @@ final class RegulationRoutes {
       }
       Regulation r;
       try {
-        r = runner.job().newRegulation(store, type, subject, ids);
+        r =
+            runner
+                .job()
+                .newRegulation(store, type, subject, ids, body.path("subtract").asBoolean(false));
       } catch (IllegalArgumentException e) {
         throw new ValidationException("invalid_field", e.getMessage());
       }

@@ -134,6 +134,51 @@ class RegulationDeletionIT {
   }
 
   @Test
+  void cliFace_createsAndFollowsARegulation_andRebuildHasHelp() throws Exception {
+    java.io.PrintStream out = System.out;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
+      code =
+          new picocli.CommandLine(new dev.tally.app.cli.TallyCli())
+              .execute(
+                  "regulations",
+                  "create",
+                  "--url",
+                  stack.baseUri().toString(),
+                  "--admin-token",
+                  "test-admin-token",
+                  "--store",
+                  "demo",
+                  "--user",
+                  "cli-user",
+                  "--wait");
+    } finally {
+      System.setOut(out);
+    }
+    String printed = buf.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(printed).isZero();
+    assertThat(printed).contains("SUPPRESS_WITH_DELETE USER_ID on store demo: DONE");
+    assertThat(printed).contains("delete-person-items").contains("redact-archive");
+    assertThat(
+            new picocli.CommandLine(new dev.tally.app.cli.TallyCli()).execute("rebuild", "--help"))
+        .isZero();
+    assertThat(
+            new picocli.CommandLine(new dev.tally.app.cli.TallyCli())
+                .execute(
+                    "regulations",
+                    "create",
+                    "--store",
+                    "demo",
+                    "--admin-token",
+                    "x",
+                    "--url",
+                    stack.baseUri().toString()))
+        .isEqualTo(2); // no subject given: a message, not a stack trace
+  }
+
+  @Test
   void unknownStoreOrBadBody_isRefusedWithAMessage() throws Exception {
     HttpResponse<String> r =
         post(

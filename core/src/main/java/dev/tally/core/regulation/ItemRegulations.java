@@ -80,6 +80,7 @@ public final class ItemRegulations implements Regulations {
     ArrayNode subjects = o.putArray("subjectIds");
     r.subjectIds().forEach(subjects::add);
     o.put("createdAt", r.createdAt().toString());
+    o.put("subtract", r.subtract());
     o.put("status", s.status().name());
     ArrayNode steps = o.putArray("steps");
     for (RegulationState.Step st : s.steps()) {
@@ -112,7 +113,8 @@ public final class ItemRegulations implements Regulations {
             RegulationType.valueOf(o.path("regulationType").asText()),
             SubjectType.valueOf(o.path("subjectType").asText()),
             subjects,
-            Instant.parse(o.path("createdAt").asText()));
+            Instant.parse(o.path("createdAt").asText()),
+            o.path("subtract").asBoolean(false));
     List<RegulationState.Step> steps = new ArrayList<>();
     o.path("steps")
         .forEach(

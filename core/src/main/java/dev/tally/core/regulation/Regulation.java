@@ -10,6 +10,8 @@ import java.util.List;
  * plus the store.
  *
  * @param subjectIds the raw ids as given; they are kept only while the regulation runs
+ * @param subtract also remove the people's events from store and product aggregates (by default
+ *     those are kept: they are aggregate, not personal, data)
  */
 public record Regulation(
     String id,
@@ -17,7 +19,8 @@ public record Regulation(
     RegulationType type,
     SubjectType subjectType,
     List<String> subjectIds,
-    Instant createdAt) {
+    Instant createdAt,
+    boolean subtract) {
   /** At most this many ids per regulation (Segment's limit is 5,000). */
   public static final int MAX_SUBJECTS = 5_000;
 
@@ -51,6 +54,16 @@ public record Regulation(
     if (createdAt == null) {
       throw new IllegalArgumentException("createdAt is required");
     }
+  }
+
+  public Regulation(
+      String id,
+      String store,
+      RegulationType type,
+      SubjectType subjectType,
+      List<String> subjectIds,
+      Instant createdAt) {
+    this(id, store, type, subjectType, subjectIds, createdAt, false);
   }
 
   /** Checks the store id's shape without needing the registry. */

@@ -50,8 +50,9 @@ public final class RegulationJob {
     this.clock = clock;
   }
 
-  /** The step names a regulation of this type runs, in order. */
-  public List<String> stepNames(RegulationType type) {
+  /** The step names a regulation runs, in order. */
+  public List<String> stepNames(Regulation r) {
+    RegulationType type = r.type();
     List<String> names = new ArrayList<>();
     names.add(LINKS);
     if (type.suppresses()) {
@@ -61,7 +62,9 @@ public final class RegulationJob {
       names.add(UNSUPPRESS);
     }
     if (type.deletes()) {
-      deletion.forEach(s -> names.add(s.name()));
+      deletion.stream()
+          .filter(s -> r.subtract() || !s.name().equals(SubtractStep.NAME))
+          .forEach(s -> names.add(s.name()));
     }
     names.add(FORGET);
     return names;
@@ -70,13 +73,24 @@ public final class RegulationJob {
   /** A new regulation with a fresh id. */
   public Regulation newRegulation(
       String store, RegulationType type, SubjectType subjectType, List<String> ids) {
+    return newRegulation(store, type, subjectType, ids, false);
+  }
+
+  /** A new regulation with a fresh id; {@code subtract} also removes them from aggregates. */
+  public Regulation newRegulation(
+      String store,
+      RegulationType type,
+      SubjectType subjectType,
+      List<String> ids,
+      boolean subtract) {
     return new Regulation(
         "reg_" + UUID.randomUUID().toString().replace("-", ""),
         store,
         type,
         subjectType,
         ids,
-        clock.instant());
+        clock.instant(),
+        subtract);
   }
 
   /**
@@ -87,7 +101,7 @@ public final class RegulationJob {
     if (stores.find(r.store()).isEmpty()) {
       throw new ValidationException("unknown_store", "store '" + r.store() + "' does not exist");
     }
-    RegulationState s = RegulationState.pending(r, stepNames(r.type()), clock.instant());
+    RegulationState s = RegulationState.pending(r, stepNames(r), clock.instant());
     regulations.save(s);
     return runSteps(s, true);
   }

@@ -80,7 +80,8 @@ public record RegulationState(
             regulation.type(),
             regulation.subjectType(),
             hashedSubjects,
-            regulation.createdAt());
+            regulation.createdAt(),
+            regulation.subtract());
     return new RegulationState(r, status, steps, hashedIds, days);
   }
 
