@@ -144,7 +144,7 @@ public final class SketchRebuildStep implements DeletionStep {
         continue;
       }
       byte[] next = DistinctSketch.add(null, e.getValue());
-      if (old != null && java.util.Arrays.equals(old.bin(MetricKeys.HLL), next)) {
+      if (old != null && sameSet(old.bin(MetricKeys.HLL), next)) {
         continue;
       }
       writes.add(
@@ -159,6 +159,19 @@ public final class SketchRebuildStep implements DeletionStep {
       metrics.write(writes.subList(i, Math.min(writes.size(), i + per)));
     }
     return writes.size();
+  }
+
+  /** True when two sketches hold the same ids (their bytes may differ with the order of adding). */
+  static boolean sameSet(byte[] a, byte[] b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    if (java.util.Arrays.equals(a, b)) {
+      return true;
+    }
+    long ea = DistinctSketch.estimateUnion(List.of(a));
+    return ea == DistinctSketch.estimateUnion(List.of(b))
+        && ea == DistinctSketch.estimateUnion(List.of(a, b));
   }
 
   private static ItemKey dayKey(Store store, FunnelStep step, LocalDate d) {
