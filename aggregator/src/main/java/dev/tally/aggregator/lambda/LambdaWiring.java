@@ -40,7 +40,11 @@ final class LambdaWiring {
         new AggregatorService(
             new ItemStoreRegistry(
                 DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
-            new ItemMetricWriter(metrics, config(env)),
+            new dev.tally.aggregator.regulation.SuppressingMetricWriter(
+                new ItemMetricWriter(metrics, config(env)),
+                new dev.tally.core.regulation.ItemSuppressionList(
+                    DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC()),
+                    Clock.systemUTC())),
             new ItemBadEvents(metrics, Clock.systemUTC()));
     return new LogBatch(service, new SqsDeadLetters(sqs, dlqUrl), archive(env, aws));
   }

@@ -55,7 +55,11 @@ final class IngestWiring {
             log(env, aws),
             Clock.systemUTC(),
             IngestMetrics.noop(),
-            RejectedEvents.logged());
+            RejectedEvents.logged(),
+            // Suppressed people (hashed ids in the stores table): accepted and dropped.
+            new dev.tally.core.regulation.ItemSuppressionList(
+                DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC()),
+                Clock.systemUTC()));
     return new IngestHttp(service);
   }
 

@@ -1,29 +1,23 @@
 package dev.tally.opensearch.regulation;
 
 import dev.tally.core.event.Event;
-import dev.tally.core.event.EventCodec;
-import dev.tally.core.event.LogEntry;
 import dev.tally.core.regulation.Redactor;
 import dev.tally.opensearch.archive.ArchiveFile;
 import dev.tally.opensearch.archive.ArchiveFilter;
-import dev.tally.opensearch.archive.ArchiveReader;
 import dev.tally.opensearch.archive.LocalArchive;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Removes events from the embedded engine's archive: every data file of the store that holds one is
@@ -57,51 +51,29 @@ public final class LocalArchiveRedactor implements Redactor {
     for (ArchiveFile f :
         archive.list(new ArchiveFilter(Optional.of(store), Optional.empty(), Optional.empty()))) {
       scanned++;
-      List<String> lines = new ArrayList<>();
-      List<Event> gone = new ArrayList<>();
+      ArchiveRewrite rewrite;
       try (InputStream in = archive.open(f)) {
-        ArchiveReader.read(
-            in,
-            new ArchiveReader.Sink() {
-              @Override
-              public void entry(LogEntry entry, String line) {
-                List<Event> keep = new ArrayList<>();
-                for (Event e : entry.events()) {
-                  (remove.test(e) ? gone : keep).add(e);
-                }
-                if (keep.size() == entry.events().size()) {
-                  lines.add(line);
-                } else if (!keep.isEmpty()) {
-                  lines.add(
-                      EventCodec.encodeToString(new LogEntry(entry.id(), entry.storeId(), keep)));
-                }
-              }
-
-              @Override
-              public void badLine(String line, String reason) {
-                lines.add(line);
-              }
-            },
-            n -> {});
+        rewrite = ArchiveRewrite.of(in, remove);
       } catch (java.nio.file.NoSuchFileException e) {
         continue;
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + f.key() + ": " + e.getMessage(), e);
       }
+      List<Event> gone = rewrite.removed();
       if (gone.isEmpty()) {
         continue;
       }
       beforeRemoving.accept(gone);
-      replace(root.resolve(f.key()), lines);
+      replace(root.resolve(f.key()), rewrite);
       files++;
       removed += gone.size();
     }
     return removed + " event(s) removed from " + files + " of " + scanned + " archive file(s)";
   }
 
-  private void replace(Path file, List<String> lines) {
+  private void replace(Path file, ArchiveRewrite rewrite) {
     try {
-      if (lines.isEmpty()) {
+      if (rewrite.lines().isEmpty()) {
         Files.deleteIfExists(file);
         fsync(file.getParent(), true);
         return;
@@ -110,16 +82,12 @@ public final class LocalArchiveRedactor implements Redactor {
       Files.createDirectories(tmpDir);
       Path tmp = tmpDir.resolve("redact-" + file.getFileName() + ".tmp");
       try (OutputStream out =
-          new GZIPOutputStream(
-              Files.newOutputStream(
-                  tmp,
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.TRUNCATE_EXISTING,
-                  StandardOpenOption.WRITE))) {
-        for (String l : lines) {
-          out.write(l.getBytes(StandardCharsets.UTF_8));
-          out.write('\n');
-        }
+          Files.newOutputStream(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        rewrite.writeTo(out);
       }
       fsync(tmp, false);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
