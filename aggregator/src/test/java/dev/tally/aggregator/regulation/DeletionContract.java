@@ -6,7 +6,6 @@ import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.MetricWriter;
 import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.core.agg.DistinctSketch;
-import dev.tally.core.event.Event;
 import dev.tally.core.event.LogEntry;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemStore;
@@ -17,7 +16,6 @@ import dev.tally.core.regulation.LinkedIdsStep;
 import dev.tally.core.regulation.PersonItemsStep;
 import dev.tally.core.regulation.RawEventSource;
 import dev.tally.core.regulation.RedactStep;
-import dev.tally.core.regulation.Redactor;
 import dev.tally.core.regulation.RegulationJob;
 import dev.tally.core.regulation.RegulationState;
 import dev.tally.core.regulation.RegulationType;
@@ -40,8 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,11 +89,11 @@ abstract class DeletionContract {
           }
         });
 
-    List<LogEntry> archive = new ArrayList<>(entries);
+    ListArchive archive = new ListArchive(entries);
     InMemoryStoreRegistry registry = new InMemoryStoreRegistry();
     registry.create(STORE, "wk_x", "rk_x");
     ItemRegulations regulations = new ItemRegulations(stores);
-    RawEventSource source = (s, zone, from, to, sink) -> archive.forEach(sink);
+    RawEventSource source = archive.source();
     RegulationJob job =
         new RegulationJob(
             registry,
@@ -106,7 +102,7 @@ abstract class DeletionContract {
             new LinkedIdsStep(metrics),
             List.of(
                 new SubtractStep(metrics, source, 4),
-                new RedactStep(redactor(archive), null, regulations),
+                new RedactStep(archive.redactor(), null, regulations),
                 new PersonItemsStep(metrics),
                 new SketchRebuildStep(metrics, source, suppressions, 4)),
             Clock.systemUTC());
@@ -207,29 +203,5 @@ abstract class DeletionContract {
     for (Item i : items) {
       assertThat(PersonItemsStep.mentions(i, ids)).as(i.key().toString()).isFalse();
     }
-  }
-
-  private static Redactor redactor(List<LogEntry> archive) {
-    return new Redactor() {
-      @Override
-      public String name() {
-        return "redact-archive";
-      }
-
-      @Override
-      public String redact(
-          String store, Predicate<Event> remove, Consumer<List<Event>> beforeRemoving) {
-        for (int i = 0; i < archive.size(); i++) {
-          LogEntry e = archive.get(i);
-          List<Event> keep = e.events().stream().filter(remove.negate()).toList();
-          if (keep.size() < e.events().size()) {
-            beforeRemoving.accept(e.events().stream().filter(remove).toList());
-            archive.set(i, keep.isEmpty() ? null : new LogEntry(e.id(), e.storeId(), keep));
-          }
-        }
-        archive.removeIf(java.util.Objects::isNull);
-        return "ok";
-      }
-    };
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.write.ItemMetricWriter;
-import dev.tally.core.event.Event;
 import dev.tally.core.event.LogEntry;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.regulation.ItemRegulations;
@@ -13,7 +12,6 @@ import dev.tally.core.regulation.LinkedIdsStep;
 import dev.tally.core.regulation.PersonItemsStep;
 import dev.tally.core.regulation.RawEventSource;
 import dev.tally.core.regulation.RedactStep;
-import dev.tally.core.regulation.Redactor;
 import dev.tally.core.regulation.RegulationJob;
 import dev.tally.core.regulation.RegulationState;
 import dev.tally.core.regulation.RegulationType;
@@ -37,8 +35,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -99,12 +95,12 @@ class DeletionPropertyTest {
             }
           });
 
-      List<LogEntry> archive = new ArrayList<>(entries);
+      ListArchive archive = new ListArchive(entries);
       InMemoryStoreRegistry registry = new InMemoryStoreRegistry();
       registry.create(STORE, "wk_x", "rk_x");
       ItemRegulations regulations = new ItemRegulations(stores);
       ItemSuppressionList suppressions = new ItemSuppressionList(stores, Clock.systemUTC());
-      RawEventSource source = (s, zone, from, to, sink) -> archive.forEach(sink);
+      RawEventSource source = archive.source();
       RegulationJob job =
           new RegulationJob(
               registry,
@@ -112,7 +108,7 @@ class DeletionPropertyTest {
               suppressions,
               new LinkedIdsStep(metrics),
               List.of(
-                  new RedactStep(redactor(archive), null, regulations),
+                  new RedactStep(archive.redactor(), null, regulations),
                   new PersonItemsStep(metrics),
                   new SketchRebuildStep(metrics, source, suppressions, 4)),
               Clock.systemUTC());
@@ -185,30 +181,5 @@ class DeletionPropertyTest {
     return ids.contains(e.userId())
         || ids.contains(e.anonymousId())
         || ids.contains(e.previousId());
-  }
-
-  /** The in-memory archive: entries rewritten without the removed events. */
-  private static Redactor redactor(List<LogEntry> archive) {
-    return new Redactor() {
-      @Override
-      public String name() {
-        return "redact-archive";
-      }
-
-      @Override
-      public String redact(
-          String store, Predicate<Event> remove, Consumer<List<Event>> beforeRemoving) {
-        for (int i = 0; i < archive.size(); i++) {
-          LogEntry e = archive.get(i);
-          List<Event> keep = e.events().stream().filter(remove.negate()).toList();
-          if (keep.size() < e.events().size()) {
-            beforeRemoving.accept(e.events().stream().filter(remove).toList());
-            archive.set(i, keep.isEmpty() ? null : new LogEntry(e.id(), e.storeId(), keep));
-          }
-        }
-        archive.removeIf(java.util.Objects::isNull);
-        return "ok";
-      }
-    };
   }
 }
