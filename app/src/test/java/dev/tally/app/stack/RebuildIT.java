@@ -216,6 +216,77 @@ class RebuildIT {
     }
   }
 
+  @Test
+  void interruptedFreshRebuild_resumesAfterTheLastFinishedPart() throws Exception {
+    Store store = Store.of("prints", "UTC", "USD", List.of());
+    LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    List<ObjectNode> raw = new Workload(31, 30, 10, 6, 600, last).generate();
+    List<List<RawEvent>> batches = new ArrayList<>();
+    List<LogEntry> entries = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i += 20) {
+      List<RawEvent> b =
+          raw.subList(i, Math.min(raw.size(), i + 20)).stream().map(RawEvent::fromSegment).toList();
+      batches.add(b);
+      entries.add(new LogEntry("e" + i, store.id(), b.stream().map(RawEvent::toEvent).toList()));
+    }
+    int half = entries.size() / 2;
+    boolean[] failOnce = {true};
+    List<String> read = new ArrayList<>();
+    RebuildSource source =
+        new RebuildSource() {
+          @Override
+          public List<Part> parts(String s, ZoneId zone, LocalDate from, LocalDate to) {
+            return List.of(new Part("first", 10), new Part("second", 10));
+          }
+
+          @Override
+          public void read(Part part, Consumer<LogEntry> sink) {
+            read.add(part.name());
+            if (part.name().equals("first")) {
+              entries.subList(0, half).forEach(sink);
+              return;
+            }
+            if (failOnce[0]) {
+              failOnce[0] = false;
+              throw new java.io.UncheckedIOException(new java.io.IOException("disk went away"));
+            }
+            entries.subList(half, entries.size()).forEach(sink);
+          }
+        };
+    try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
+      EmbeddedRebuild rebuild =
+          new EmbeddedRebuild(
+              db,
+              source,
+              null,
+              SuppressionList.NONE,
+              (table, shards) ->
+                  new ItemMetricWriter(table, new AggregatorConfig(shards, 1_000, 8)));
+      EmbeddedRebuild.Config config =
+          new EmbeddedRebuild.Config(
+              data.resolve("rebuild"),
+              store,
+              last.minusDays(5),
+              last,
+              EmbeddedRebuild.Into.FRESH,
+              false,
+              4);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> rebuild.run(config, Rebuild.Progress.NONE))
+          .hasMessageContaining("disk went away");
+      assertThat(data.resolve("rebuild")).isNotEmptyDirectory();
+
+      EmbeddedRebuild.Result r = rebuild.run(config, Rebuild.Progress.NONE);
+      assertThat(r.summary().skippedParts()).isEqualTo(1);
+      assertThat(read).containsExactly("first", "second", "second");
+      assertThat(data.resolve("rebuild")).isEmptyDirectory();
+      Map<String, Map<String, Long>> expected = Oracle.expected(batches, store.timezone());
+      Map<String, Map<String, Long>> actual =
+          dev.tally.testkit.metrics.MetricTable.read(db.table("metrics").scan(), store.id());
+      assertThat(actual).isEqualTo(expected);
+    }
+  }
+
   /** Equal item for item; sketches compared as the sets they hold (bytes depend on order). */
   private static void assertSameItems(Map<String, Item> actual, Map<String, Item> expected) {
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
