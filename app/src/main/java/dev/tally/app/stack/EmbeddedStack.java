@@ -30,6 +30,7 @@ import dev.tally.ingest.IngestConfig;
 import dev.tally.ingest.IngestMetrics;
 import dev.tally.ingest.IngestService;
 import dev.tally.ingest.ItemRejectedEvents;
+import dev.tally.ingest.RejectedCallsStep;
 import dev.tally.ingest.http.IngestRoutes;
 import dev.tally.opensearch.archive.LocalArchiver;
 import dev.tally.opensearch.index.IndexNames;
@@ -219,6 +220,7 @@ public final class EmbeddedStack implements AutoCloseable {
               config.archives() ? config.archiveDir() : null, embedded.eventLog());
     }
     steps.add(new PersonItemsStep(engine.metrics()));
+    steps.add(new RejectedCallsStep(engine.metrics(), Clock.systemUTC()));
     if (raw != null) {
       steps.add(new SketchRebuildStep(engine.metrics(), raw, suppressions, config.shards()));
     }

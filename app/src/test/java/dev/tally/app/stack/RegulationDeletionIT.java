@@ -84,6 +84,21 @@ class RegulationDeletionIT {
     // The person's events in the middle of everyone else's.
     all.addAll(background.size() / 2, person);
     send(all);
+    // A call of theirs that ingest refuses is kept (tally dlq) with its JSON.
+    assertThat(
+            client
+                .post(
+                    "/v1/track",
+                    DemoStore.WRITE_KEY,
+                    "{\"userId\":\""
+                        + USER
+                        + "\",\"messageId\":\""
+                        + MSG
+                        + "refused\",\"event\":\"Product Added\",\"properties\":"
+                        + "{\"product_id\":\"p1\",\"quantity\":999999}}")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(scan(stack.engine().metrics()).keySet()).anyMatch(k -> k.contains("#REJECTED#"));
     assertThat(stack.drain(Duration.ofMinutes(2))).isTrue();
     awaitArchived(person.size());
     assertThat(contents()).contains(USER).contains(ANON1).contains(ANON2);
