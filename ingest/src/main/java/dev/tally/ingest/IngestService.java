@@ -45,6 +45,7 @@ public final class IngestService {
   private final EventParser live;
   private final EventParser historical;
   private final RejectedEvents rejectedEvents;
+  private final dev.tally.core.regulation.SuppressionList suppressions;
 
   public IngestService(
       IngestConfig config,
@@ -64,6 +65,31 @@ public final class IngestService {
       Clock clock,
       IngestMetrics metrics,
       RejectedEvents rejectedEvents) {
+    this(
+        config,
+        stores,
+        dedup,
+        log,
+        clock,
+        metrics,
+        rejectedEvents,
+        dev.tally.core.regulation.SuppressionList.NONE);
+  }
+
+  /**
+   * @param suppressions people whose events are accepted (2xx, as Segment does) but dropped before
+   *     they are published
+   */
+  public IngestService(
+      IngestConfig config,
+      StoreRegistry stores,
+      DedupStore dedup,
+      EventLog log,
+      Clock clock,
+      IngestMetrics metrics,
+      RejectedEvents rejectedEvents,
+      dev.tally.core.regulation.SuppressionList suppressions) {
+    this.suppressions = suppressions;
     this.rejectedEvents = rejectedEvents;
     this.config = config;
     this.stores = stores;
@@ -132,6 +158,16 @@ public final class IngestService {
       throw new BatchRejectedException(rejected);
     }
 
+    int answered = valid.size();
+    // Suppressed people's events are answered like any other and never published.
+    List<Event> allowed =
+        dev.tally.core.regulation.Suppressed.drop(
+            suppressions, store.id(), List.copyOf(valid.values()));
+    if (allowed.size() < valid.size()) {
+      Set<String> keep = new java.util.HashSet<>();
+      allowed.forEach(e -> keep.add(e.messageId()));
+      valid.keySet().retainAll(keep);
+    }
     Set<String> seen = dedup.seen(store.id(), valid.keySet());
     Map<String, DedupStore.Pin> pins = dedup.pinned(store.id(), valid.keySet());
     List<Event> fresh = new ArrayList<>();
@@ -177,7 +213,7 @@ public final class IngestService {
     int duplicates = seen.size() + repeatsInRequest;
     metrics.accepted(store.id(), publish.size());
     metrics.duplicates(store.id(), duplicates);
-    return new IngestResult(valid.size() + repeatsInRequest, duplicates, rejected, store.id());
+    return new IngestResult(answered + repeatsInRequest, duplicates, rejected, store.id());
   }
 
   /** Keeps a refused call for inspection; never fails the request. */

@@ -101,6 +101,26 @@ public final class InMemoryS3 implements S3Client {
         AbortableInputStream.create(new ByteArrayInputStream(b)));
   }
 
+  /** Puts replace the whole object, as S3's do. */
+  @Override
+  public software.amazon.awssdk.services.s3.model.PutObjectResponse putObject(
+      software.amazon.awssdk.services.s3.model.PutObjectRequest request,
+      software.amazon.awssdk.core.sync.RequestBody body) {
+    try (java.io.InputStream in = body.contentStreamProvider().newStream()) {
+      objects.put(request.key(), in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return software.amazon.awssdk.services.s3.model.PutObjectResponse.builder().build();
+  }
+
+  @Override
+  public software.amazon.awssdk.services.s3.model.DeleteObjectResponse deleteObject(
+      software.amazon.awssdk.services.s3.model.DeleteObjectRequest request) {
+    objects.remove(request.key());
+    return software.amazon.awssdk.services.s3.model.DeleteObjectResponse.builder().build();
+  }
+
   @Override
   public String serviceName() {
     return "s3";

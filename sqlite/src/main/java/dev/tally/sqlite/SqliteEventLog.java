@@ -419,6 +419,69 @@ public final class SqliteEventLog implements EventLog, LogConsumer {
         });
   }
 
+  /**
+   * Rewrites the retained records and dead letters of {@code store}, page by page: {@code rewrite}
+   * returns a new body, the same array to leave the record as it is, or null to delete it. Used to
+   * remove a person's events (a regulation). Safe while the log runs: a record being delivered
+   * keeps the body it was read with (its events are dropped by the aggregator's suppression check),
+   * and an acknowledgement of a deleted record changes nothing. Returns how many records changed.
+   */
+  public int rewrite(String store, java.util.function.Function<LogRecord, byte[]> rewrite) {
+    int changed = 0;
+    for (String table : List.of("log", "dead_letters")) {
+      long from = 0;
+      while (true) {
+        long start = from;
+        List<LogRecord> page =
+            db.read(
+                c -> {
+                  PreparedStatement ps =
+                      c.prepare(
+                          "SELECT position, entry_id, appended_at, body FROM "
+                              + table
+                              + " WHERE position >= ? AND store = ? ORDER BY position LIMIT 500");
+                  ps.setLong(1, start);
+                  ps.setString(2, store);
+                  List<LogRecord> out = new ArrayList<>();
+                  readRecords(ps, out);
+                  return out;
+                });
+        if (page.isEmpty()) {
+          break;
+        }
+        Map<Long, byte[]> updates = new java.util.LinkedHashMap<>();
+        for (LogRecord r : page) {
+          byte[] next = rewrite.apply(r);
+          if (next != r.body()) {
+            updates.put(r.position(), next);
+          }
+        }
+        if (!updates.isEmpty()) {
+          db.write(
+              c -> {
+                PreparedStatement up =
+                    c.prepare("UPDATE " + table + " SET body = ? WHERE position = ?");
+                PreparedStatement del = c.prepare("DELETE FROM " + table + " WHERE position = ?");
+                for (var u : updates.entrySet()) {
+                  if (u.getValue() == null) {
+                    del.setLong(1, u.getKey());
+                    del.executeUpdate();
+                  } else {
+                    up.setBytes(1, u.getValue());
+                    up.setLong(2, u.getKey());
+                    up.executeUpdate();
+                  }
+                }
+                return null;
+              });
+          changed += updates.size();
+        }
+        from = page.get(page.size() - 1).position() + 1;
+      }
+    }
+    return changed;
+  }
+
   /** Up to {@code max} dead letters from {@code position} on, in position order. */
   public List<DeadLetter> deadLetters(long position, int max) {
     return db.read(

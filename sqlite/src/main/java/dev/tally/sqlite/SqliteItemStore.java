@@ -191,6 +191,78 @@ public final class SqliteItemStore implements ItemStore {
         });
   }
 
+  /**
+   * Replaces, in one transaction, this table's items with {@code pk} starting with {@code pkPrefix}
+   * that {@code replaced} accepts by those of {@code fresh} (a table of the same file); items of
+   * {@code fresh} it does not accept are added only where absent here. Readers see the old items or
+   * the new ones, never a mix: the switch of a {@code fresh} rebuild. Returns the items written.
+   */
+  public int replaceFrom(
+      SqliteItemStore fresh, String pkPrefix, java.util.function.Predicate<ItemKey> replaced) {
+    if (fresh.db != db) {
+      throw new IllegalArgumentException("both tables must be in the same database file");
+    }
+    String t = quoted(name);
+    String f = quoted(fresh.name);
+    String upper =
+        pkPrefix.substring(0, pkPrefix.length() - 1)
+            + (char) (pkPrefix.charAt(pkPrefix.length() - 1) + 1);
+    return db.write(
+        c -> {
+          List<ItemKey> old = new ArrayList<>();
+          PreparedStatement sel =
+              c.prepare("SELECT pk, sk FROM " + t + " WHERE pk >= ? AND pk < ?");
+          sel.setString(1, pkPrefix);
+          sel.setString(2, upper);
+          try (ResultSet rs = sel.executeQuery()) {
+            while (rs.next()) {
+              ItemKey k = ItemKey.of(rs.getString(1), rs.getString(2));
+              if (replaced.test(k)) {
+                old.add(k);
+              }
+            }
+          }
+          PreparedStatement del = c.prepare("DELETE FROM " + t + " WHERE pk = ? AND sk = ?");
+          for (ItemKey k : old) {
+            del.setString(1, k.pk());
+            del.setString(2, k.sk());
+            del.executeUpdate();
+          }
+          PreparedStatement src =
+              c.prepare("SELECT pk, sk, attrs, expires FROM " + f + " WHERE pk >= ? AND pk < ?");
+          src.setString(1, pkPrefix);
+          src.setString(2, upper);
+          PreparedStatement replace =
+              c.prepare(
+                  "INSERT OR REPLACE INTO " + t + " (pk, sk, attrs, expires) VALUES (?, ?, ?, ?)");
+          PreparedStatement add =
+              c.prepare(
+                  "INSERT OR IGNORE INTO " + t + " (pk, sk, attrs, expires) VALUES (?, ?, ?, ?)");
+          int n = 0;
+          try (ResultSet rs = src.executeQuery()) {
+            while (rs.next()) {
+              ItemKey k = ItemKey.of(rs.getString(1), rs.getString(2));
+              PreparedStatement ps = replaced.test(k) ? replace : add;
+              ps.setString(1, k.pk());
+              ps.setString(2, k.sk());
+              ps.setBytes(3, rs.getBytes(3));
+              ps.setObject(4, rs.getObject(4));
+              n += ps.executeUpdate();
+            }
+          }
+          return n;
+        });
+  }
+
+  /** Drops the table (a rebuild's fresh table once switched). */
+  public void drop() {
+    db.write(
+        c -> {
+          c.exec("DROP TABLE IF EXISTS " + quoted(name));
+          return null;
+        });
+  }
+
   @Override
   public void write(List<? extends ItemWrite> writes) {
     InMemoryItemStore.Writes.check(writes, MAX_WRITES_PER_CALL);

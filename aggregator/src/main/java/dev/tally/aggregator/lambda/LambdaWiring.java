@@ -45,7 +45,11 @@ final class LambdaWiring {
         new AggregatorService(
             new ItemStoreRegistry(
                 DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC())),
-            new ItemMetricWriter(metrics, AggregatorConfig.of(config)),
+            new dev.tally.aggregator.regulation.SuppressingMetricWriter(
+                new ItemMetricWriter(metrics, AggregatorConfig.of(config)),
+                new dev.tally.core.regulation.ItemSuppressionList(
+                    DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC()),
+                    Clock.systemUTC())),
             new ItemBadEvents(metrics, Clock.systemUTC()));
     return new LogBatch(
         service, counted(new SqsDeadLetters(sqs, dlqUrl), emf), archive(config, aws));

@@ -41,6 +41,12 @@ final class LocalData implements AutoCloseable {
     return new ItemStoreRegistry(db.table("stores"));
   }
 
+  /** The suppression list (hashed ids) of the stack: replays leave these people out. */
+  dev.tally.core.regulation.SuppressionList suppressions() {
+    return new dev.tally.core.regulation.ItemSuppressionList(
+        db.table("stores"), java.time.Clock.systemUTC());
+  }
+
   MetricsReader metrics() {
     return new MetricsReader(db.table("metrics"));
   }

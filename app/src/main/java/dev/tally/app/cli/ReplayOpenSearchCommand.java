@@ -142,7 +142,12 @@ public final class ReplayOpenSearchCommand implements Callable<Integer> {
       StoreRegistry registry = local.map(LocalData::stores).orElse(null);
       System.err.println("Replaying " + archive.describe() + " into " + os.describe());
       ReplaySummary summary =
-          new Replay(archive, os, id -> store(registry, id), config, progress).run(url.toString());
+          new Replay(archive, os, id -> store(registry, id), config, progress)
+              .suppressing(
+                  local
+                      .map(LocalData::suppressions)
+                      .orElse(dev.tally.core.regulation.SuppressionList.NONE))
+              .run(url.toString());
       progress.close();
       System.out.println(summary.describe());
       if (summary.badRows() > 0) {

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       VerifyCommand.class,
       DlqCommand.class,
+      RebuildCommand.class,
+      RegulationsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -82,7 +82,7 @@ final class AdminRoutes {
     }
   }
 
-  private void authorize(String header) {
+  void authorize(String header) {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw AuthException.missing("Authorization: Bearer <admin token>");
     }

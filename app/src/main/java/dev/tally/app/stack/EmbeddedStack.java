@@ -4,18 +4,39 @@ import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.AggregatorService;
 import dev.tally.aggregator.ItemBadEvents;
 import dev.tally.aggregator.LogPoller;
+import dev.tally.aggregator.regulation.SuppressingMetricWriter;
 import dev.tally.aggregator.write.ItemMetricWriter;
+import dev.tally.app.regulation.EmbeddedRawEvents;
+import dev.tally.app.regulation.LogRedactor;
+import dev.tally.app.regulation.RegulationRunner;
 import dev.tally.core.event.Json;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.port.ItemDedupStore;
+import dev.tally.core.regulation.DeletionStep;
+import dev.tally.core.regulation.ItemRegulations;
+import dev.tally.core.regulation.ItemSuppressionList;
+import dev.tally.core.regulation.LinkedIdsStep;
+import dev.tally.core.regulation.PersonItemsStep;
+import dev.tally.core.regulation.RawEventSource;
+import dev.tally.core.regulation.RedactStep;
+import dev.tally.core.regulation.RegulationJob;
+import dev.tally.core.regulation.Regulations;
+import dev.tally.core.regulation.SketchRebuildStep;
+import dev.tally.core.regulation.SubtractStep;
+import dev.tally.core.regulation.SuppressionList;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.StoreRegistry;
 import dev.tally.ingest.IngestConfig;
 import dev.tally.ingest.IngestMetrics;
 import dev.tally.ingest.IngestService;
 import dev.tally.ingest.ItemRejectedEvents;
+import dev.tally.ingest.RejectedCallsStep;
 import dev.tally.ingest.http.IngestRoutes;
 import dev.tally.opensearch.archive.LocalArchiver;
+import dev.tally.opensearch.index.IndexNames;
+import dev.tally.opensearch.index.OpenSearch;
+import dev.tally.opensearch.regulation.LocalArchiveRedactor;
+import dev.tally.opensearch.regulation.OpenSearchDeleteStep;
 import dev.tally.query.MetricsReader;
 import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryService;
@@ -54,6 +75,10 @@ public final class EmbeddedStack implements AutoCloseable {
   private LogPoller poller;
   private Javalin http;
   private String adminToken;
+  private SuppressionList suppressions;
+  private Regulations regulations;
+  private RegulationRunner regulationRunner;
+  private AggregatorService aggregator;
   private final PrometheusMeterRegistry meters =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -110,14 +135,17 @@ public final class EmbeddedStack implements AutoCloseable {
     adminToken =
         config.adminToken().filter(t -> !t.isBlank()).orElseGet(EmbeddedStack::randomToken);
 
-    AggregatorService aggregator =
+    suppressions = new ItemSuppressionList(engine.stores(), Clock.systemUTC());
+    aggregator =
         new AggregatorService(
             stores,
-            new ItemMetricWriter(
-                engine.metrics(),
-                AggregatorConfig.defaults()
-                    .withShards(config.shards())
-                    .withMaxItemsPerTransaction(engine.itemsPerTransaction())),
+            new SuppressingMetricWriter(
+                new ItemMetricWriter(
+                    engine.metrics(),
+                    AggregatorConfig.defaults()
+                        .withShards(config.shards())
+                        .withMaxItemsPerTransaction(engine.itemsPerTransaction())),
+                suppressions),
             new ItemBadEvents(engine.metrics(), Clock.systemUTC()));
     poller = new LogPoller(engine.consumer(), aggregator, engine.recordsPerPoll());
     poller.start();
@@ -130,7 +158,12 @@ public final class EmbeddedStack implements AutoCloseable {
             engine.log(),
             Clock.systemUTC(),
             new IngestMetrics(meters),
-            new ItemRejectedEvents(engine.metrics(), Clock.systemUTC()));
+            new ItemRejectedEvents(engine.metrics(), Clock.systemUTC()),
+            suppressions);
+    regulations = new ItemRegulations(engine.stores());
+    regulationRunner = new RegulationRunner(regulationJob(env), config.regulationSettle());
+    closeables.add(regulationRunner);
+    regulationRunner.start();
     QueryService query =
         new QueryService(
             stores,
@@ -147,7 +180,9 @@ public final class EmbeddedStack implements AutoCloseable {
               c.startup.showJavalinBanner = false;
               new IngestRoutes(ingest).register(c);
               new QueryRoutes(query).register(c);
-              new AdminRoutes(stores, adminToken).register(c);
+              AdminRoutes admin = new AdminRoutes(stores, adminToken);
+              admin.register(c);
+              new RegulationRoutes(admin, regulationRunner, regulations).register(c);
               c.routes.get(
                   "/healthz",
                   ctx -> {
@@ -166,6 +201,62 @@ public final class EmbeddedStack implements AutoCloseable {
       s.accept(baseUri());
     }
     LOG.info("Tally is listening on {} ({})", baseUri(), engine.description());
+  }
+
+  /** The deletion steps this engine supports, in order (see docs/privacy.md). */
+  private RegulationJob regulationJob(Map<String, String> env) {
+    List<DeletionStep> steps = new ArrayList<>();
+    RawEventSource raw = null;
+    if (engine instanceof EmbeddedEngine embedded) {
+      raw =
+          new EmbeddedRawEvents(
+              config.archives() ? config.archiveDir() : null, embedded.eventLog());
+      // Only for regulations that ask for it (--subtract); it needs their events and marks.
+      steps.add(new SubtractStep(engine.metrics(), raw, config.shards()));
+      steps.add(new RedactStep(new LogRedactor(embedded.eventLog()), engine.dedup(), regulations));
+      if (config.archives()) {
+        steps.add(
+            new RedactStep(
+                new LocalArchiveRedactor(config.archiveDir()), engine.dedup(), regulations));
+      }
+      raw =
+          new EmbeddedRawEvents(
+              config.archives() ? config.archiveDir() : null, embedded.eventLog());
+    }
+    steps.add(new PersonItemsStep(engine.metrics()));
+    steps.add(new RejectedCallsStep(engine.metrics(), Clock.systemUTC()));
+    if (raw != null) {
+      steps.add(new SketchRebuildStep(engine.metrics(), raw, suppressions, config.shards()));
+    }
+    java.util.Optional<String> search =
+        dev.tally.core.config.TallyConfig.fromEnv(env).openSearchUrl();
+    if (search.isPresent()) {
+      OpenSearch os = OpenSearch.connect(URI.create(search.get()));
+      closeables.add(os);
+      steps.add(new OpenSearchDeleteStep(os, IndexNames.defaults()));
+    }
+    return new RegulationJob(
+        stores,
+        regulations,
+        suppressions,
+        new LinkedIdsStep(engine.metrics()),
+        steps,
+        Clock.systemUTC());
+  }
+
+  /** The aggregator the log poller feeds (what a redelivered log entry goes through). */
+  AggregatorService aggregator() {
+    return aggregator;
+  }
+
+  /** The suppression list (hashed ids) checked by ingest and the aggregator. */
+  public SuppressionList suppressions() {
+    return suppressions;
+  }
+
+  /** Regulations and their progress. */
+  public Regulations regulations() {
+    return regulations;
   }
 
   /** True once storage and the log answer. */

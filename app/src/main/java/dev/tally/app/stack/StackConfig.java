@@ -80,6 +80,11 @@ public record StackConfig(
         port, host, dataDir, inMemory, adminToken, n, seedDemoStore, archiveRoll);
   }
 
+  /** How long a deletion waits after the suppression for batches already being applied. */
+  public Duration regulationSettle() {
+    return inMemory ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
+  }
+
   public StackConfig withArchiveRoll(Duration roll) {
     return new StackConfig(port, host, dataDir, inMemory, adminToken, shards, seedDemoStore, roll);
   }

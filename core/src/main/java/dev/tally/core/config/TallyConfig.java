@@ -29,6 +29,7 @@ import java.util.function.Function;
  * @param adminToken bearer token of the admin API; empty: generated and printed by tally up
  * @param searchEndpoint the OpenSearch domain of the live-search Lambda
  * @param indexPrefix the OpenSearch index prefix
+ * @param openSearchUrl where tally up's deletions also remove people's documents; empty: nowhere
  */
 public record TallyConfig(
     int shards,
@@ -45,7 +46,8 @@ public record TallyConfig(
     Duration maxEventAge,
     Optional<String> adminToken,
     Optional<String> searchEndpoint,
-    String indexPrefix) {
+    String indexPrefix,
+    Optional<String> openSearchUrl) {
 
   /** The AWS event log. */
   public enum LogKind {
@@ -77,6 +79,8 @@ public record TallyConfig(
           new Setting("TALLY_ADMIN_TOKEN", "unset", "Bearer token of the admin API."),
           new Setting("TALLY_SEARCH_ENDPOINT", "unset", "OpenSearch domain (live search)."),
           new Setting("TALLY_INDEX_PREFIX", "tally", "OpenSearch index prefix."),
+          new Setting(
+              "TALLY_OPENSEARCH_URL", "unset", "Where tally up's deletions reach OpenSearch."),
           new Setting("TALLY_LOG_FORMAT", "text", "json: one JSON object per log line."),
           new Setting("TALLY_LOG_LEVEL", "INFO", "Level of Tally's own loggers."));
 
@@ -128,7 +132,8 @@ public record TallyConfig(
         Duration.ofDays(number(get, "TALLY_MAX_EVENT_AGE_DAYS")),
         get.apply("TALLY_ADMIN_TOKEN"),
         get.apply("TALLY_SEARCH_ENDPOINT"),
-        text(get, "TALLY_INDEX_PREFIX"));
+        text(get, "TALLY_INDEX_PREFIX"),
+        get.apply("TALLY_OPENSEARCH_URL"));
   }
 
   /** The same settings with another shard count. */
@@ -148,7 +153,8 @@ public record TallyConfig(
         maxEventAge,
         adminToken,
         searchEndpoint,
-        indexPrefix);
+        indexPrefix,
+        openSearchUrl);
   }
 
   /** The value of a setting that must be present for the caller, with a message naming it. */

@@ -51,7 +51,11 @@ final class IngestWiring {
             log(tally, aws),
             Clock.systemUTC(),
             IngestMetrics.emf(metrics),
-            RejectedEvents.logged());
+            RejectedEvents.logged(),
+            // Suppressed people (hashed ids in the stores table): accepted and dropped.
+            new dev.tally.core.regulation.ItemSuppressionList(
+                DynamoDbItemStore.keyOnly(ddb, tables.stores(), Clock.systemUTC()),
+                Clock.systemUTC()));
     return new IngestHttp(service);
   }
 

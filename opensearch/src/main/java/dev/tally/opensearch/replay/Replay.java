@@ -64,6 +64,15 @@ public final class Replay {
     this.listener = listener;
   }
 
+  private dev.tally.core.regulation.SuppressionList suppressions =
+      dev.tally.core.regulation.SuppressionList.NONE;
+
+  /** Leaves out the events of people on this suppression list (deleted or suppressed people). */
+  public Replay suppressing(dev.tally.core.regulation.SuppressionList list) {
+    this.suppressions = list;
+    return this;
+  }
+
   /** A key naming the replay's arguments: progress saved under another key is not reused. */
   public static String stateKey(String archive, String url, ReplayConfig c) {
     return String.join(
@@ -137,7 +146,11 @@ public final class Replay {
                 @Override
                 public void entry(LogEntry entry, String line) {
                   Store store = storeCache.computeIfAbsent(entry.storeId(), stores);
-                  for (Event e : entry.events()) {
+                  List<Event> kept =
+                      dev.tally.core.regulation.Suppressed.drop(
+                          suppressions, entry.storeId(), entry.events());
+                  counts[1] += entry.events().size() - kept.size();
+                  for (Event e : kept) {
                     counts[1]++;
                     EventDocument doc;
                     try {

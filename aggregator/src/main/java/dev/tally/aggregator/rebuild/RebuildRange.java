@@ -1,0 +1,68 @@
+package dev.tally.aggregator.rebuild;
+
+import dev.tally.core.agg.Weeks;
+import dev.tally.core.item.ItemKey;
+import java.time.LocalDate;
+
+/**
+ * The days a rebuild re-derives, widened to whole weeks (Monday to Sunday) so that weekly sketches
+ * are rebuilt whole, and which items of a store belong to them: day items of people, store shards
+ * and sketches, mark pages of those days, product partitions of those days, week sketches of those
+ * weeks. Identity links are not day items: a rebuild adds missing ones and never removes one.
+ */
+public record RebuildRange(String store, LocalDate from, LocalDate to) {
+  public RebuildRange {
+    if (from.isAfter(to)) {
+      throw new IllegalArgumentException("--from " + from + " is after --to " + to);
+    }
+  }
+
+  /** The range widened to whole weeks. */
+  public static RebuildRange weeks(String store, LocalDate from, LocalDate to) {
+    return new RebuildRange(store, Weeks.start(from), Weeks.start(to).plusDays(6));
+  }
+
+  public boolean contains(LocalDate d) {
+    return !d.isBefore(from) && !d.isAfter(to);
+  }
+
+  /** True when the item is one a rebuild of this range replaces. */
+  public boolean replaces(ItemKey key) {
+    String pk = key.pk();
+    String sk = key.sk();
+    String prefix = store + "#";
+    if (!pk.startsWith(prefix)) {
+      return false;
+    }
+    String rest = pk.substring(prefix.length());
+    if (rest.startsWith("USER#")) {
+      if (sk.startsWith("DAY#")) {
+        return contains(day(sk.substring(4)));
+      }
+      if (sk.startsWith("MARKS#")) {
+        String d = sk.substring(6);
+        int hash = d.indexOf('#');
+        return contains(day(hash < 0 ? d : d.substring(0, hash)));
+      }
+      return false;
+    }
+    if (rest.startsWith("STORE#SHARD#") || rest.startsWith("SKETCH#")) {
+      return sk.startsWith("DAY#") && contains(day(sk.substring(4)));
+    }
+    if (rest.startsWith("SKETCHW#")) {
+      return sk.startsWith("WEEK#") && contains(day(sk.substring(5)));
+    }
+    if (rest.startsWith("PRODUCTS#DAY#")) {
+      return contains(day(rest.substring("PRODUCTS#DAY#".length())));
+    }
+    return false;
+  }
+
+  private static LocalDate day(String s) {
+    try {
+      return LocalDate.parse(s);
+    } catch (RuntimeException e) {
+      return LocalDate.MIN;
+    }
+  }
+}

@@ -1,0 +1,404 @@
+package dev.tally.app.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.aggregator.AggregatorConfig;
+import dev.tally.aggregator.rebuild.Rebuild;
+import dev.tally.aggregator.rebuild.RebuildSource;
+import dev.tally.aggregator.write.ItemMetricWriter;
+import dev.tally.app.rebuild.EmbeddedRebuild;
+import dev.tally.app.sim.TallyClient;
+import dev.tally.core.agg.DistinctSketch;
+import dev.tally.core.event.LogEntry;
+import dev.tally.core.item.AttrValue;
+import dev.tally.core.item.Item;
+import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemQuery;
+import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.ItemWrite;
+import dev.tally.core.item.MetricKeys;
+import dev.tally.core.regulation.ItemSuppressionList;
+import dev.tally.core.regulation.SuppressionList;
+import dev.tally.core.sim.Workload;
+import dev.tally.core.store.Store;
+import dev.tally.opensearch.archive.LocalArchive;
+import dev.tally.opensearch.regulation.ArchiveEvents;
+import dev.tally.sqlite.SqliteDatabase;
+import dev.tally.sqlite.SqliteItemStore;
+import dev.tally.testkit.metrics.Oracle;
+import dev.tally.testkit.metrics.RawEvent;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rebuilds from the raw events: into a fresh table, a 30-day store comes out item for item as live
+ * aggregation wrote it; and a metric the live writer did not have gets its history, equal to the
+ * oracle's.
+ */
+class RebuildIT {
+  @TempDir Path data;
+
+  @Test
+  void freshRebuildOf30Days_equalsTheLiveAggregatedTable_itemForItem() throws Exception {
+    LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    List<ObjectNode> events = new Workload(17, 80, 20, 30, 2_500, last).generate();
+    try (EmbeddedStack stack =
+        EmbeddedStack.start(
+            StackConfig.forTests()
+                .withInMemory(false)
+                .withDataDir(data)
+                .withArchiveRoll(Duration.ofMillis(200)),
+            Map.of())) {
+      TallyClient client = new TallyClient(stack.baseUri());
+      // One request at a time, each counted before the next: the live aggregator keeps up, as the
+      // rebuild assumes (one log entry per write, in log order).
+      for (int i = 0; i < events.size(); i += 25) {
+        HttpResponse<String> r =
+            client.batch(
+                DemoStore.WRITE_KEY, events.subList(i, Math.min(events.size(), i + 25)), true);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(stack.drain(Duration.ofSeconds(30))).isTrue();
+      }
+      awaitArchived(events.size());
+      Map<String, Item> live = storeItems(stack.engine().metrics());
+      assertThat(live).hasSizeGreaterThan(500);
+
+      try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
+        EmbeddedRebuild.Result r =
+            EmbeddedRebuild.create(
+                    db,
+                    data.resolve("archive"),
+                    ((EmbeddedEngine) stack.engine()).eventLog(),
+                    new ItemSuppressionList(db.table("stores"), Clock.systemUTC()))
+                .run(
+                    new EmbeddedRebuild.Config(
+                        data.resolve("rebuild"),
+                        stack.stores().find(DemoStore.ID).orElseThrow(),
+                        last.minusDays(29),
+                        last,
+                        EmbeddedRebuild.Into.FRESH,
+                        false,
+                        stack.shards()),
+                    Rebuild.Progress.NONE);
+        assertThat(r.summary().counted()).isEqualTo(events.size() - identifies(events));
+        assertThat(r.switchedItems()).isGreaterThan(500);
+      }
+      Map<String, Item> rebuilt = storeItems(stack.engine().metrics());
+      assertSameItems(rebuilt, live);
+      assertThat(data.resolve("rebuild")).isEmptyDirectory();
+
+      // In place, over what is already counted: the marks skip every event, nothing changes.
+      Map<String, Item> before = storeItems(stack.engine().metrics());
+      try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
+        EmbeddedRebuild.Result again =
+            EmbeddedRebuild.create(
+                    db,
+                    data.resolve("archive"),
+                    ((EmbeddedEngine) stack.engine()).eventLog(),
+                    new ItemSuppressionList(db.table("stores"), Clock.systemUTC()))
+                .run(
+                    new EmbeddedRebuild.Config(
+                        data.resolve("rebuild"),
+                        stack.stores().find(DemoStore.ID).orElseThrow(),
+                        last.minusDays(29),
+                        last,
+                        EmbeddedRebuild.Into.IN_PLACE,
+                        false,
+                        stack.shards()),
+                    Rebuild.Progress.NONE);
+        assertThat(again.summary().counted()).isZero();
+      }
+      assertSameItems(storeItems(stack.engine().metrics()), before);
+    }
+  }
+
+  @Test
+  void metricAddedLater_getsItsHistoryFromARebuild_equalToTheOracle() throws Exception {
+    Store store = Store.of("prints", "Europe/Berlin", "USD", List.of());
+    LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    List<ObjectNode> raw = new Workload(23, 60, 15, 20, 1_500, last).generate();
+    List<List<RawEvent>> batches = new ArrayList<>();
+    List<LogEntry> entries = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i += 20) {
+      List<RawEvent> b =
+          raw.subList(i, Math.min(raw.size(), i + 20)).stream().map(RawEvent::fromSegment).toList();
+      batches.add(b);
+      entries.add(new LogEntry("e" + i, store.id(), b.stream().map(RawEvent::toEvent).toList()));
+    }
+    try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
+      SqliteItemStore metrics = db.table("metrics");
+      // Live counting by a version of the core that did not have cartViews yet.
+      ItemMetricWriter older =
+          new ItemMetricWriter(
+              new Without(metrics, "cartViews"), new AggregatorConfig(4, 1_000, 8));
+      for (LogEntry e : entries) {
+        older.apply(store, e.events());
+      }
+      assertThat(metrics.scan()).noneMatch(i -> i.attrs().containsKey("cartViews"));
+
+      RebuildSource source =
+          new RebuildSource() {
+            @Override
+            public List<Part> parts(String s, ZoneId zone, LocalDate from, LocalDate to) {
+              return List.of(new Part("all", 1));
+            }
+
+            @Override
+            public void read(Part part, Consumer<LogEntry> sink) {
+              entries.forEach(sink);
+            }
+          };
+      new EmbeddedRebuild(
+              db,
+              source,
+              null,
+              SuppressionList.NONE,
+              (table, shards) ->
+                  new ItemMetricWriter(table, new AggregatorConfig(shards, 1_000, 8)))
+          .run(
+              new EmbeddedRebuild.Config(
+                  data.resolve("rebuild"),
+                  store,
+                  last.minusDays(19),
+                  last,
+                  EmbeddedRebuild.Into.FRESH,
+                  false,
+                  4),
+              Rebuild.Progress.NONE);
+
+      Map<String, Map<String, Long>> oracle = Oracle.expected(batches, store.timezone());
+      long checked = 0;
+      for (var e : oracle.entrySet()) {
+        Long want = e.getValue().get("cartViews");
+        String[] k = e.getKey().split("\\|");
+        if (k[0].equals("STORE")) {
+          long got = 0;
+          for (int shard = 0; shard < 4; shard++) {
+            got +=
+                metrics
+                    .get(
+                        ItemKey.of(
+                            MetricKeys.storeShardPk(store.id(), shard),
+                            MetricKeys.daySk(LocalDate.parse(k[1]))))
+                    .map(i -> i.numbers().getOrDefault("cartViews", 0L))
+                    .orElse(0L);
+          }
+          assertThat(got).as(e.getKey()).isEqualTo(want == null ? 0 : want);
+          checked += got;
+        } else if (k[0].equals("USER") && want != null) {
+          Item i =
+              metrics
+                  .get(
+                      ItemKey.of(
+                          MetricKeys.userPk(store.id(), k[1]),
+                          MetricKeys.daySk(LocalDate.parse(k[2]))))
+                  .orElseThrow();
+          assertThat(i.num("cartViews")).as(e.getKey()).isEqualTo(want);
+        }
+      }
+      assertThat(checked).isGreaterThan(20);
+    }
+  }
+
+  @Test
+  void interruptedFreshRebuild_resumesAfterTheLastFinishedPart() throws Exception {
+    Store store = Store.of("prints", "UTC", "USD", List.of());
+    LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    List<ObjectNode> raw = new Workload(31, 30, 10, 6, 600, last).generate();
+    List<List<RawEvent>> batches = new ArrayList<>();
+    List<LogEntry> entries = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i += 20) {
+      List<RawEvent> b =
+          raw.subList(i, Math.min(raw.size(), i + 20)).stream().map(RawEvent::fromSegment).toList();
+      batches.add(b);
+      entries.add(new LogEntry("e" + i, store.id(), b.stream().map(RawEvent::toEvent).toList()));
+    }
+    int half = entries.size() / 2;
+    boolean[] failOnce = {true};
+    List<String> read = new ArrayList<>();
+    RebuildSource source =
+        new RebuildSource() {
+          @Override
+          public List<Part> parts(String s, ZoneId zone, LocalDate from, LocalDate to) {
+            return List.of(new Part("first", 10), new Part("second", 10));
+          }
+
+          @Override
+          public void read(Part part, Consumer<LogEntry> sink) {
+            read.add(part.name());
+            if (part.name().equals("first")) {
+              entries.subList(0, half).forEach(sink);
+              return;
+            }
+            if (failOnce[0]) {
+              failOnce[0] = false;
+              throw new java.io.UncheckedIOException(new java.io.IOException("disk went away"));
+            }
+            entries.subList(half, entries.size()).forEach(sink);
+          }
+        };
+    try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
+      EmbeddedRebuild rebuild =
+          new EmbeddedRebuild(
+              db,
+              source,
+              null,
+              SuppressionList.NONE,
+              (table, shards) ->
+                  new ItemMetricWriter(table, new AggregatorConfig(shards, 1_000, 8)));
+      EmbeddedRebuild.Config config =
+          new EmbeddedRebuild.Config(
+              data.resolve("rebuild"),
+              store,
+              last.minusDays(5),
+              last,
+              EmbeddedRebuild.Into.FRESH,
+              false,
+              4);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> rebuild.run(config, Rebuild.Progress.NONE))
+          .hasMessageContaining("disk went away");
+      assertThat(data.resolve("rebuild")).isNotEmptyDirectory();
+
+      EmbeddedRebuild.Result r = rebuild.run(config, Rebuild.Progress.NONE);
+      assertThat(r.summary().skippedParts()).isEqualTo(1);
+      assertThat(read).containsExactly("first", "second", "second");
+      assertThat(data.resolve("rebuild")).isEmptyDirectory();
+      Map<String, Map<String, Long>> expected = Oracle.expected(batches, store.timezone());
+      Map<String, Map<String, Long>> actual =
+          dev.tally.testkit.metrics.MetricTable.read(db.table("metrics").scan(), store.id());
+      assertThat(actual).isEqualTo(expected);
+    }
+  }
+
+  /** Equal item for item; sketches compared as the sets they hold (bytes depend on order). */
+  private static void assertSameItems(Map<String, Item> actual, Map<String, Item> expected) {
+    assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    for (String k : expected.keySet()) {
+      Item a = expected.get(k);
+      Item b = actual.get(k);
+      if (a.has(MetricKeys.HLL)) {
+        long alone = DistinctSketch.estimateUnion(List.of(a.bin(MetricKeys.HLL)));
+        assertThat(DistinctSketch.estimateUnion(List.of(b.bin(MetricKeys.HLL))))
+            .as(k)
+            .isEqualTo(alone);
+        assertThat(
+                DistinctSketch.estimateUnion(List.of(a.bin(MetricKeys.HLL), b.bin(MetricKeys.HLL))))
+            .as(k)
+            .isEqualTo(alone);
+        assertThat(b.attrs().keySet()).as(k).isEqualTo(a.attrs().keySet());
+      } else {
+        assertThat(b).as(k).isEqualTo(a);
+      }
+    }
+  }
+
+  private static int identifies(List<ObjectNode> events) {
+    return (int)
+        events.stream()
+            .filter(
+                e ->
+                    e.path("type").asText().equals("identify")
+                        || e.path("type").asText().equals("alias"))
+            .count();
+  }
+
+  /** The demo store's aggregate and identity items, without their version counters. */
+  private static Map<String, Item> storeItems(ItemStore metrics) {
+    Map<String, Item> out = new TreeMap<>();
+    for (Item i : ((SqliteItemStore) metrics).scan()) {
+      String pk = i.key().pk();
+      if (!pk.startsWith(DemoStore.ID + "#") || pk.contains("#BAD") || pk.contains("#REJECT")) {
+        continue;
+      }
+      Map<String, AttrValue> attrs = new LinkedHashMap<>(i.attrs());
+      attrs.remove(MetricKeys.VERSION);
+      out.put(pk + "|" + i.key().sk(), Item.of(i.key(), attrs));
+    }
+    return out;
+  }
+
+  private void awaitArchived(int events) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      int[] n = {0};
+      if (java.nio.file.Files.isDirectory(data.resolve("archive"))) {
+        new ArchiveEvents(new LocalArchive(data.resolve("archive")))
+            .read(DemoStore.ID, ZoneOffset.UTC, null, null, e -> n[0] += e.events().size());
+      }
+      if (n[0] >= events) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the archive did not catch up");
+  }
+
+  /** An item store that drops one counter from every update: a writer from before that metric. */
+  private record Without(ItemStore items, String attribute) implements ItemStore {
+    @Override
+    public int maxWritesPerCall() {
+      return items.maxWritesPerCall();
+    }
+
+    @Override
+    public Optional<Item> get(ItemKey key) {
+      return items.get(key);
+    }
+
+    @Override
+    public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
+      return items.getAll(keys);
+    }
+
+    @Override
+    public List<Item> query(ItemQuery query) {
+      return items.query(query);
+    }
+
+    @Override
+    public void write(List<? extends ItemWrite> writes) {
+      List<ItemWrite> out = new ArrayList<>();
+      for (ItemWrite w : writes) {
+        if (w instanceof ItemWrite.Update u && u.add().containsKey(attribute)) {
+          ItemWrite.Update.Builder b = ItemWrite.update(u.key()).when(u.condition());
+          u.add()
+              .forEach(
+                  (k, v) -> {
+                    if (!k.equals(attribute)) {
+                      b.add(k, v);
+                    }
+                  });
+          u.set().forEach(b::set);
+          u.addMarks().forEach(b::addMarks);
+          u.remove().forEach(b::remove);
+          out.add(b.build());
+        } else {
+          out.add(w);
+        }
+      }
+      items.write(out);
+    }
+
+    @Override
+    public void putAll(Collection<Item> batch) {
+      items.putAll(batch);
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package dev.tally.app.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.app.cli.TallyCli;
+import dev.tally.app.sim.TallyClient;
+import dev.tally.core.event.Json;
+import dev.tally.core.sim.Workload;
+import dev.tally.opensearch.OpenSearchServer;
+import dev.tally.opensearch.archive.LocalArchive;
+import dev.tally.opensearch.index.IndexNames;
+import dev.tally.opensearch.index.OpenSearch;
+import dev.tally.opensearch.regulation.ArchiveEvents;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Deletion with the archive and a real OpenSearch: the person's documents are deleted, replaying
+ * the archive again brings none back, and with {@code subtract} {@code tally verify} is clean.
+ */
+@ExtendWith(OpenSearchServer.class)
+class RegulationOpenSearchIT {
+  static final String STORE = "gdprshop";
+  @TempDir Path data;
+
+  record Run(int code, String out) {}
+
+  @Test
+  void deletedPerson_leavesOpenSearch_replayBringsNothingBack_andVerifyIsClean() throws Exception {
+    String url = OpenSearchServer.url().toString();
+    try (EmbeddedStack stack =
+        EmbeddedStack.start(
+            StackConfig.forTests()
+                .withInMemory(false)
+                .withDataDir(data)
+                .withArchiveRoll(Duration.ofMillis(200)),
+            Map.of("TALLY_OPENSEARCH_URL", url))) {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> created =
+          http.send(
+              HttpRequest.newBuilder(stack.baseUri().resolve("/admin/v1/stores"))
+                  .header("Authorization", "Bearer test-admin-token")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + STORE + "\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String writeKey = Json.mapper().readTree(created.body()).path("writeKey").asText();
+
+      LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+      List<ObjectNode> all = new ArrayList<>(new Workload(9, 30, 10, 5, 800, last).generate());
+      List<ObjectNode> person = RegulationDeletionIT.personEvents(last);
+      all.addAll(all.size() / 3, person);
+      TallyClient client = new TallyClient(stack.baseUri());
+      for (int i = 0; i < all.size(); i += 200) {
+        HttpResponse<String> r =
+            client.batch(writeKey, all.subList(i, Math.min(all.size(), i + 200)), true);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      }
+      assertThat(stack.drain(Duration.ofMinutes(2))).isTrue();
+      awaitArchived(all.size());
+
+      String from = last.minusDays(6).toString();
+      String to = last.toString();
+      Run replay =
+          run(
+              "replay",
+              "opensearch",
+              "--url",
+              url,
+              "--data",
+              data.toString(),
+              "--store",
+              STORE,
+              "--no-progress");
+      assertThat(replay.code()).as(replay.out()).isZero();
+      try (OpenSearch os = OpenSearch.connect(OpenSearchServer.url())) {
+        os.refresh(IndexNames.defaults().pattern());
+        assertThat(os.count(IndexNames.defaults().storeAlias(STORE)))
+            .as(replay.out())
+            .isEqualTo(all.size());
+      }
+      Run before =
+          run(
+              "verify",
+              "--url",
+              url,
+              "--store",
+              STORE,
+              "--from",
+              from,
+              "--to",
+              to,
+              "--data",
+              data.toString());
+      assertThat(before.code()).as(before.out()).isZero();
+      assertThat(personDocs()).isEqualTo(person.size());
+
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(stack.baseUri().resolve("/admin/v1/regulations"))
+                  .header("Authorization", "Bearer test-admin-token")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"store\":\""
+                              + STORE
+                              + "\",\"regulationType\":\"SUPPRESS_WITH_DELETE\","
+                              + "\"subjectType\":\"USER_ID\",\"subjectIds\":[\""
+                              + RegulationDeletionIT.USER
+                              + "\"],\"subtract\":true}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+      JsonNode done = awaitDone(http, stack, Json.mapper().readTree(r.body()).path("id").asText());
+      assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("DONE");
+      assertThat(done.toString())
+          .contains("delete-opensearch-documents")
+          .contains("subtract-aggregates");
+      assertThat(personDocs()).isZero();
+
+      // The archive replayed again (its rewritten files are new versions): nothing comes back.
+      Run again =
+          run(
+              "replay",
+              "opensearch",
+              "--url",
+              url,
+              "--data",
+              data.toString(),
+              "--store",
+              STORE,
+              "--restart",
+              "--no-progress");
+      assertThat(again.code()).as(again.out()).isZero();
+      assertThat(personDocs()).isZero();
+
+      Run after =
+          run(
+              "verify",
+              "--url",
+              url,
+              "--store",
+              STORE,
+              "--from",
+              from,
+              "--to",
+              to,
+              "--data",
+              data.toString());
+      assertThat(after.code()).as(after.out()).isZero();
+    }
+  }
+
+  private long personDocs() {
+    try (OpenSearch os = OpenSearch.connect(OpenSearchServer.url())) {
+      IndexNames names = IndexNames.defaults();
+      os.refresh(names.pattern());
+      ObjectNode q = Json.mapper().createObjectNode();
+      q.put("size", 0);
+      q.put("track_total_hits", true);
+      var should = q.putObject("query").putObject("bool").putArray("should");
+      for (String f : List.of("userId", "anonymousId", "deviceId")) {
+        var terms = should.addObject().putObject("terms").putArray(f);
+        RegulationDeletionIT.IDS.forEach(terms::add);
+      }
+      return os.search(names.storeAlias(STORE), q)
+          .path("hits")
+          .path("total")
+          .path("value")
+          .asLong();
+    }
+  }
+
+  private static JsonNode awaitDone(HttpClient http, EmbeddedStack stack, String id)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    JsonNode s = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(stack.baseUri().resolve("/admin/v1/regulations/" + id))
+                  .header("Authorization", "Bearer test-admin-token")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      s = Json.mapper().readTree(r.body());
+      if (s.path("status").asText().matches("DONE|FAILED")) {
+        return s;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("not done: " + s);
+  }
+
+  private void awaitArchived(int events) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      int[] n = {0};
+      if (Files.isDirectory(data.resolve("archive"))) {
+        new ArchiveEvents(new LocalArchive(data.resolve("archive")))
+            .read(STORE, ZoneOffset.UTC, null, null, e -> n[0] += e.events().size());
+      }
+      if (n[0] >= events) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the archive did not catch up");
+  }
+
+  private static synchronized Run run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try {
+      PrintStream p = new PrintStream(buf, true, StandardCharsets.UTF_8);
+      System.setOut(p);
+      System.setErr(p);
+      int code = new CommandLine(new TallyCli()).execute(args);
+      return new Run(code, buf.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+}
