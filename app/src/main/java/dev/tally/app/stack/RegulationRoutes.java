@@ -2,7 +2,6 @@ package dev.tally.app.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.app.regulation.RegulationRunner;
-import dev.tally.http.ApiError;
 import dev.tally.core.error.NotFoundException;
 import dev.tally.core.error.ValidationException;
 import dev.tally.core.event.Json;
@@ -12,6 +11,7 @@ import dev.tally.core.regulation.RegulationState;
 import dev.tally.core.regulation.RegulationType;
 import dev.tally.core.regulation.Regulations;
 import dev.tally.core.regulation.SubjectType;
+import dev.tally.http.ApiError;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
