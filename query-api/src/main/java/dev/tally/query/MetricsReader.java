@@ -8,6 +8,7 @@ import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.MetricKeys;
+import dev.tally.core.regulation.KeptLedger;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -160,6 +161,11 @@ public final class MetricsReader {
       }
     }
     return out;
+  }
+
+  /** What the kept aggregates of the range hold of deleted people (see {@link KeptLedger}). */
+  public KeptLedger.Range kept(String store, DateRange range) {
+    return KeptLedger.read(items, store, range.from(), range.to());
   }
 
   /** Anonymous ids linked to a user id (at most {@code limit}). */

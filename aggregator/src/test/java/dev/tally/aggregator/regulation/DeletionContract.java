@@ -101,7 +101,8 @@ abstract class DeletionContract {
             suppressions,
             new LinkedIdsStep(metrics),
             List.of(
-                new SubtractStep(metrics, source, 4),
+                SubtractStep.subtract(metrics, source, 4),
+                SubtractStep.keep(metrics, source, 4),
                 new RedactStep(archive.redactor(), null, regulations),
                 new PersonItemsStep(metrics),
                 new SketchRebuildStep(metrics, source, suppressions, 4)),

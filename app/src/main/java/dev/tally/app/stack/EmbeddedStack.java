@@ -211,8 +211,10 @@ public final class EmbeddedStack implements AutoCloseable {
       raw =
           new EmbeddedRawEvents(
               config.archives() ? config.archiveDir() : null, embedded.eventLog());
-      // Only for regulations that ask for it (--subtract); it needs their events and marks.
-      steps.add(new SubtractStep(engine.metrics(), raw, config.shards()));
+      // Before anything is deleted (they need the events and marks): --subtract removes the
+      // people's part of the aggregates; otherwise it is kept and recorded in the ledger.
+      steps.add(SubtractStep.subtract(engine.metrics(), raw, config.shards()));
+      steps.add(SubtractStep.keep(engine.metrics(), raw, config.shards()));
       steps.add(new RedactStep(new LogRedactor(embedded.eventLog()), engine.dedup(), regulations));
       if (config.archives()) {
         steps.add(

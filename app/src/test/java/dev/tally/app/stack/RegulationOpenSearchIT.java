@@ -27,14 +27,17 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
  * Deletion with the archive and a real OpenSearch: the person's documents are deleted, replaying
- * the archive again brings none back, and with {@code subtract} {@code tally verify} is clean.
+ * the archive again brings none back, and {@code tally verify} is clean in both modes: with {@code
+ * subtract} the aggregates lose the person's part; by default they keep it (store figures
+ * unchanged) and verify takes the kept-aggregates ledger into account.
  */
 @ExtendWith(OpenSearchServer.class)
 class RegulationOpenSearchIT {
@@ -43,8 +46,11 @@ class RegulationOpenSearchIT {
 
   record Run(int code, String out) {}
 
-  @Test
-  void deletedPerson_leavesOpenSearch_replayBringsNothingBack_andVerifyIsClean() throws Exception {
+  @ParameterizedTest(name = "subtract={0}")
+  @ValueSource(booleans = {false, true})
+  void deletedPerson_leavesOpenSearch_replayBringsNothingBack_andVerifyIsClean(boolean subtract)
+      throws Exception {
+    String shop = STORE + (subtract ? "sub" : "keep");
     String url = OpenSearchServer.url().toString();
     try (EmbeddedStack stack =
         EmbeddedStack.start(
@@ -58,11 +64,12 @@ class RegulationOpenSearchIT {
           http.send(
               HttpRequest.newBuilder(stack.baseUri().resolve("/admin/v1/stores"))
                   .header("Authorization", "Bearer test-admin-token")
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + STORE + "\"}"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + shop + "\"}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
       String writeKey = Json.mapper().readTree(created.body()).path("writeKey").asText();
+      String readKey = Json.mapper().readTree(created.body()).path("readKey").asText();
 
       LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(1);
       List<ObjectNode> all = new ArrayList<>(new Workload(9, 30, 10, 5, 800, last).generate());
@@ -75,7 +82,7 @@ class RegulationOpenSearchIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
       }
       assertThat(stack.drain(Duration.ofMinutes(2))).isTrue();
-      awaitArchived(all.size());
+      awaitArchived(shop, all.size());
 
       String from = last.minusDays(6).toString();
       String to = last.toString();
@@ -88,12 +95,12 @@ class RegulationOpenSearchIT {
               "--data",
               data.toString(),
               "--store",
-              STORE,
+              shop,
               "--no-progress");
       assertThat(replay.code()).as(replay.out()).isZero();
       try (OpenSearch os = OpenSearch.connect(OpenSearchServer.url())) {
         os.refresh(IndexNames.defaults().pattern());
-        assertThat(os.count(IndexNames.defaults().storeAlias(STORE)))
+        assertThat(os.count(IndexNames.defaults().storeAlias(shop)))
             .as(replay.out())
             .isEqualTo(all.size());
       }
@@ -103,7 +110,7 @@ class RegulationOpenSearchIT {
               "--url",
               url,
               "--store",
-              STORE,
+              shop,
               "--from",
               from,
               "--to",
@@ -111,7 +118,10 @@ class RegulationOpenSearchIT {
               "--data",
               data.toString());
       assertThat(before.code()).as(before.out()).isZero();
-      assertThat(personDocs()).isEqualTo(person.size());
+      assertThat(personDocs(shop)).isEqualTo(person.size());
+      String summaryPath = "/api/v1/summary?from=" + from + "&to=" + to;
+      JsonNode tilesBefore =
+          Json.mapper().readTree(client.get(summaryPath, readKey).body()).path("tiles");
 
       HttpResponse<String> r =
           http.send(
@@ -120,11 +130,13 @@ class RegulationOpenSearchIT {
                   .POST(
                       HttpRequest.BodyPublishers.ofString(
                           "{\"store\":\""
-                              + STORE
+                              + shop
                               + "\",\"regulationType\":\"SUPPRESS_WITH_DELETE\","
                               + "\"subjectType\":\"USER_ID\",\"subjectIds\":[\""
                               + RegulationDeletionIT.USER
-                              + "\"],\"subtract\":true}"))
+                              + "\"],\"subtract\":"
+                              + subtract
+                              + "}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
@@ -132,8 +144,21 @@ class RegulationOpenSearchIT {
       assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("DONE");
       assertThat(done.toString())
           .contains("delete-opensearch-documents")
-          .contains("subtract-aggregates");
-      assertThat(personDocs()).isZero();
+          .contains(subtract ? "subtract-aggregates" : "ledger-kept-aggregates");
+      assertThat(personDocs(shop)).isZero();
+      JsonNode tilesAfter =
+          Json.mapper().readTree(client.get(summaryPath, readKey).body()).path("tiles");
+      for (String tile : List.of("revenue", "ordersCompleted")) {
+        if (subtract) {
+          assertThat(tilesAfter.at("/" + tile + "/value").asText())
+              .as("%s lost the person's part", tile)
+              .isNotEqualTo(tilesBefore.at("/" + tile + "/value").asText());
+        } else {
+          assertThat(tilesAfter.at("/" + tile + "/value"))
+              .as("%s kept (aggregate, not personal data)", tile)
+              .isEqualTo(tilesBefore.at("/" + tile + "/value"));
+        }
+      }
 
       // The archive replayed again (its rewritten files are new versions): nothing comes back.
       Run again =
@@ -145,11 +170,11 @@ class RegulationOpenSearchIT {
               "--data",
               data.toString(),
               "--store",
-              STORE,
+              shop,
               "--restart",
               "--no-progress");
       assertThat(again.code()).as(again.out()).isZero();
-      assertThat(personDocs()).isZero();
+      assertThat(personDocs(shop)).isZero();
 
       Run after =
           run(
@@ -157,7 +182,7 @@ class RegulationOpenSearchIT {
               "--url",
               url,
               "--store",
-              STORE,
+              shop,
               "--from",
               from,
               "--to",
@@ -168,7 +193,7 @@ class RegulationOpenSearchIT {
     }
   }
 
-  private long personDocs() {
+  private long personDocs(String shop) {
     try (OpenSearch os = OpenSearch.connect(OpenSearchServer.url())) {
       IndexNames names = IndexNames.defaults();
       os.refresh(names.pattern());
@@ -180,11 +205,7 @@ class RegulationOpenSearchIT {
         var terms = should.addObject().putObject("terms").putArray(f);
         RegulationDeletionIT.IDS.forEach(terms::add);
       }
-      return os.search(names.storeAlias(STORE), q)
-          .path("hits")
-          .path("total")
-          .path("value")
-          .asLong();
+      return os.search(names.storeAlias(shop), q).path("hits").path("total").path("value").asLong();
     }
   }
 
@@ -208,13 +229,13 @@ class RegulationOpenSearchIT {
     throw new AssertionError("not done: " + s);
   }
 
-  private void awaitArchived(int events) throws Exception {
+  private void awaitArchived(String shop, int events) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       int[] n = {0};
       if (Files.isDirectory(data.resolve("archive"))) {
         new ArchiveEvents(new LocalArchive(data.resolve("archive")))
-            .read(STORE, ZoneOffset.UTC, null, null, e -> n[0] += e.events().size());
+            .read(shop, ZoneOffset.UTC, null, null, e -> n[0] += e.events().size());
       }
       if (n[0] >= events) {
         return;

@@ -13,6 +13,11 @@ public interface DeletionStep {
 
   Outcome run(RegulationState state, Store store);
 
+  /** Whether this step is part of the deletion {@code r} asks for (most steps always are). */
+  default boolean appliesTo(Regulation r) {
+    return true;
+  }
+
   /** The state to save (a step may add ids or days) and one line on what was done. */
   record Outcome(RegulationState state, String detail) {}
 }

@@ -62,9 +62,7 @@ public final class RegulationJob {
       names.add(UNSUPPRESS);
     }
     if (type.deletes()) {
-      deletion.stream()
-          .filter(s -> r.subtract() || !s.name().equals(SubtractStep.NAME))
-          .forEach(s -> names.add(s.name()));
+      deletion.stream().filter(s -> s.appliesTo(r)).forEach(s -> names.add(s.name()));
     }
     names.add(FORGET);
     return names;

@@ -28,33 +28,61 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * {@code --subtract}: removes the people's events from the store and product aggregates as well,
- * for when exact removal is wanted. It must run before their events and items are deleted: it reads
- * their events from the raw source, keeps those their device-day marks show as counted, aggregates
- * them with the core and adds the negated store and product counters; distinct funnel counts lose
- * one per step their device-days reached. A marker item ({@code {store}#REGSUB} / regulation id,
- * written with the last write) makes a second run do nothing.
+ * What a deletion does with the store and product aggregates the people's events are part of.
+ *
+ * <p>{@code --subtract} ({@link #subtract}): removes the people's events from the store and product
+ * aggregates as well, for when exact removal is wanted.
+ *
+ * <p>Default ({@link #keep}): the aggregates stay as they are (they are not personal data), and the
+ * same figures are added to a ledger of what the kept aggregates hold of deleted people ({@link
+ * KeptLedger}: per store-day counters, distinct steps and product counters, no id), so {@code tally
+ * verify} can compare the aggregates minus the ledger with a copy the people were deleted from.
+ *
+ * <p>Either way: it must run before their events and items are deleted: it reads their events from
+ * the raw source, keeps those their device-day marks show as counted, aggregates them with the core
+ * and adds the negated store and product counters; distinct funnel counts lose one per step their
+ * device-days reached. A marker item ({@code {store}#REGSUB} or {@code {store}#REGKEPT} /
+ * regulation id, written with the last write) makes a second run do nothing.
  */
 public final class SubtractStep implements DeletionStep {
   public static final String NAME = "subtract-aggregates";
+  public static final String KEEP_NAME = "ledger-kept-aggregates";
   private final ItemStore metrics;
   private final RawEventSource source;
   private final int shards;
+  private final boolean ledger;
 
-  public SubtractStep(ItemStore metrics, RawEventSource source, int shards) {
+  private SubtractStep(ItemStore metrics, RawEventSource source, int shards, boolean ledger) {
     this.metrics = metrics;
     this.source = source;
     this.shards = shards;
+    this.ledger = ledger;
+  }
+
+  /** Removes the people's part of the aggregates ({@code --subtract}). */
+  public static SubtractStep subtract(ItemStore metrics, RawEventSource source, int shards) {
+    return new SubtractStep(metrics, source, shards, false);
+  }
+
+  /** Keeps the aggregates and records their people's part in the {@link KeptLedger}. */
+  public static SubtractStep keep(ItemStore metrics, RawEventSource source, int shards) {
+    return new SubtractStep(metrics, source, shards, true);
   }
 
   @Override
   public String name() {
-    return NAME;
+    return ledger ? KEEP_NAME : NAME;
+  }
+
+  @Override
+  public boolean appliesTo(Regulation r) {
+    return r.subtract() != ledger;
   }
 
   @Override
   public Outcome run(RegulationState state, Store store) {
-    ItemKey marker = ItemKey.of(store.id() + "#REGSUB", state.regulation().id());
+    ItemKey marker =
+        ItemKey.of(store.id() + (ledger ? "#REGKEPT" : "#REGSUB"), state.regulation().id());
     if (metrics.get(marker).isPresent()) {
       return new Outcome(state, "already subtracted");
     }
@@ -93,26 +121,32 @@ public final class SubtractStep implements DeletionStep {
             (k, counts) -> {
               var u =
                   writes.computeIfAbsent(
-                      ItemKey.of(
-                          MetricKeys.storeShardPk(store.id(), k.shard()),
-                          MetricKeys.daySk(k.day())),
+                      ledger
+                          ? KeptLedger.dayKey(store.id(), k.day())
+                          : ItemKey.of(
+                              MetricKeys.storeShardPk(store.id(), k.shard()),
+                              MetricKeys.daySk(k.day())),
                       ItemWrite::update);
-              counts.nonZero().forEach((c, v) -> u.add(c.attribute(), -v));
+              counts.nonZero().forEach((c, v) -> u.add(c.attribute(), sign() * v));
             });
     d.products()
         .forEach(
             (k, counts) -> {
               var u =
                   writes.computeIfAbsent(
-                      ItemKey.of(
-                          MetricKeys.productsPk(store.id(), k.day()),
-                          MetricKeys.productBucketSk(k.productId())),
+                      ledger
+                          ? KeptLedger.productsKey(store.id(), k.day())
+                          : ItemKey.of(
+                              MetricKeys.productsPk(store.id(), k.day()),
+                              MetricKeys.productBucketSk(k.productId())),
                       ItemWrite::update);
               counts
                   .nonZero()
                   .forEach(
                       (c, v) ->
-                          u.add(MetricKeys.productAttribute(c.attribute(), k.productId()), -v));
+                          u.add(
+                              MetricKeys.productAttribute(c.attribute(), k.productId()),
+                              sign() * v));
             });
     int steps = 0;
     for (String id : state.ids()) {
@@ -122,14 +156,22 @@ public final class SubtractStep implements DeletionStep {
         }
         var u =
             writes.computeIfAbsent(
-                ItemKey.of(
-                    MetricKeys.storeShardPk(store.id(), Keys.shardOf(id, shards)), i.key().sk()),
+                ledger
+                    ? KeptLedger.dayKey(store.id(), MetricKeys.dayOf(i.key().sk()))
+                    : ItemKey.of(
+                        MetricKeys.storeShardPk(store.id(), Keys.shardOf(id, shards)),
+                        i.key().sk()),
                 ItemWrite::update);
         for (FunnelStep s : FunnelStep.fromBits((int) i.num(MetricKeys.STEPS))) {
-          u.add(s.attribute(), -1);
+          u.add(s.attribute(), sign());
           steps++;
         }
       }
+    }
+    if (writes.isEmpty()) {
+      // Nothing of theirs is counted (already deleted, or never counted): no marker either, so
+      // a job run again writes nothing at all.
+      return new Outcome(state, "nothing of theirs in the aggregates");
     }
     List<ItemWrite> all = new ArrayList<>();
     writes.values().forEach(b -> all.add(b.build()));
@@ -144,7 +186,16 @@ public final class SubtractStep implements DeletionStep {
       metrics.write(all.subList(i, Math.min(all.size(), i + per)));
     }
     return new Outcome(
-        state, counted.size() + " counted event(s) and " + steps + " funnel step(s) subtracted");
+        state,
+        counted.size()
+            + " counted event(s) and "
+            + steps
+            + " funnel step(s) "
+            + (ledger ? "recorded in the kept-aggregates ledger" : "subtracted"));
+  }
+
+  private long sign() {
+    return ledger ? 1 : -1;
   }
 
   private Set<Long> marksOf(ItemKey deviceDay) {
