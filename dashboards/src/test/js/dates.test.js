@@ -61,3 +61,10 @@ test('labels for ranges and buckets read as calendar dates', () => {
   assert.equal(formatBucket('2026-11-02', 'week', 'en-US'), 'Week of Nov 2, 2026');
   assert.equal(formatBucket('2026-11-01', 'day', 'en-US'), 'Sun, Nov 1, 2026');
 });
+
+test('the previous range is as long as the range and ends the day before it', async () => {
+  const { previousRange } = await import('../../main/resources/dashboards/js/lib/dates.js');
+  assert.deepEqual(previousRange({ from: '2026-11-01', to: '2026-11-30' }), { from: '2026-10-02', to: '2026-10-31' });
+  assert.deepEqual(previousRange({ from: '2026-03-01', to: '2026-03-01' }), { from: '2026-02-28', to: '2026-02-28' });
+  assert.deepEqual(previousRange({ from: '2024-03-01', to: '2024-03-07' }), { from: '2024-02-23', to: '2024-02-29' });
+});

@@ -2,7 +2,7 @@
 // logic lives in lib/ (tested with node --test); drawing lives in views/.
 
 import { ApiError, createApiClient, describeError } from './lib/api.js';
-import { PRESETS, formatRange, isValidTimeZone, todayIn, validateRange } from './lib/dates.js';
+import { PRESETS, formatRange, isValidTimeZone, previousRange, todayIn, validateRange } from './lib/dates.js';
 import { FUNNEL_MODES } from './lib/funnel.js';
 import { INTERVALS, METRICS, PRODUCT_SORTS } from './lib/metrics.js';
 import { VIEWS, decodeState, encodeState, resolveRange } from './lib/state.js';
@@ -289,7 +289,14 @@ function render() {
     csvRequests.set('trends', { path: '/api/v1/timeseries', params: { metric, interval, ...range }, name: `${metric}_by_${interval}_${fileRange}` });
     loadPanel('trends', `${rangeKey}/${metric}/${interval}`, {
       body, loading,
-      fetch: (signal) => api.timeseries({ metric, interval, ...range }, signal),
+      // The previous period of equal length is drawn beside it; without it the chart still shows.
+      fetch: async (signal) => {
+        const [now, before] = await Promise.all([
+          api.timeseries({ metric, interval, ...range }, signal),
+          api.timeseries({ metric, interval, ...previousRange(range) }, signal).catch(() => null),
+        ]);
+        return { ...now, previous: before };
+      },
       render: (series) => { renderTrends(body, series, { locale, range, today: todayIn(timeZone) }); loaded(); },
     });
   } else if (state.view === 'funnel') {

@@ -43,6 +43,12 @@ export function daysInRange(from, to) {
   return Math.round((toUtcMillis(to) - toUtcMillis(from)) / DAY_MS) + 1;
 }
 
+/** The equally long range just before {from, to}: what KPI tiles and charts compare with. */
+export function previousRange({ from, to }) {
+  const days = daysInRange(from, to);
+  return { from: addDays(from, -days), to: addDays(from, -1) };
+}
+
 /** Today's date in the given IANA time zone, e.g. todayIn('Pacific/Auckland', new Date()). */
 export function todayIn(timeZone, now = new Date()) {
   const parts = new Intl.DateTimeFormat('en-US', {

@@ -71,7 +71,7 @@ export function renderFunnel(body, funnel, { locale, mode, range }) {
   });
   const toggle = tableToggle({ testid: 'funnel-table', table });
   const approximate = rows.some((r) => r.approximate);
-  body.replaceChildren(
+  body.replaceChildren(...[
     h('div', { class: 'chart-toolbar' },
       h('p', { class: 'chart-caption', text: `Overall conversion ${formatPercent(rows[rows.length - 1].conversionFromStart, locale)} · ${rangeText}` }),
       toggle.button),
@@ -81,5 +81,5 @@ export function renderFunnel(body, funnel, { locale, mode, range }) {
         text: '≈ Distinct users are estimated with a probabilistic counter and can be off by about 1–2 %. User-days are exact.' })
       : null,
     toggle.region,
-  );
+  ].filter(Boolean));
 }

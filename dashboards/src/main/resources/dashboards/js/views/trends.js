@@ -49,6 +49,15 @@ export function renderTrends(body, series, { locale, range, today = null }) {
     label: `${formatBucket(p.start, interval, locale)}${i === partialAt ? ' (so far)' : ''}`,
     text: formatValue(p.value, unit, series.currency, locale),
   }));
+  // The previous period, matched bucket for bucket from the start (its buckets are as many, or
+  // one more or fewer where weeks or months are clipped differently).
+  const before = series.previous?.points ?? [];
+  const previous = points.slice(0, before.length).map((p, i) => ({
+    date: p.date,
+    y: plotNumber(before[i].value),
+    label: formatBucket(before[i].start, interval, locale),
+    text: formatValue(before[i].value, unit, series.currency, locale),
+  }));
   const rangeText = formatRange(range.from, range.to, locale);
   const title = `${metric.label} by ${interval}, ${rangeText}${partialAt >= 0 ? ` · the last ${interval} so far` : ''}`;
 
@@ -83,11 +92,17 @@ export function renderTrends(body, series, { locale, range, today = null }) {
     rows: points,
   });
   const toggle = tableToggle({ testid: 'timeseries-table', table });
-  body.replaceChildren(
+  const legend = previous.length > 0 && series.previous?.from
+    ? h('p', { class: 'chart-legend small muted', 'data-testid': 'timeseries-legend' },
+      h('span', { class: 'legend-line', 'aria-hidden': 'true' }), ` ${formatRange(range.from, range.to, locale)}   `,
+      h('span', { class: 'legend-line legend-line-previous', 'aria-hidden': 'true' }), ` previous period, ${formatRange(series.previous.from, series.previous.to, locale)}`)
+    : null;
+  body.replaceChildren(...[
     h('div', { class: 'chart-toolbar' }, h('p', { class: 'chart-caption', id: 'timeseries-caption', text: title }), toggle.button),
     chart,
+    legend,
     toggle.region,
-  );
+  ].filter(Boolean));
 
   let selected = -1;
   const draw = () => {
@@ -100,8 +115,9 @@ export function renderTrends(body, series, { locale, range, today = null }) {
       ? d3().scaleUtc().domain([d3().utcDay.offset(points[0].date, -1), d3().utcDay.offset(points[0].date, 1)])
       : d3().scaleUtc().domain(d3().extent(points, (p) => p.date));
     x.range([margin.left, width - margin.right]);
-    const yMin = Math.min(0, d3().min(points, (p) => p.y));
-    const y = d3().scaleLinear().domain([yMin, d3().max(points, (p) => p.y) || 1]).nice().range([height - margin.bottom, margin.top]);
+    const all = points.concat(previous);
+    const yMin = Math.min(0, d3().min(all, (p) => p.y));
+    const y = d3().scaleLinear().domain([yMin, d3().max(all, (p) => p.y) || 1]).nice().range([height - margin.bottom, margin.top]);
     const yFormat = axisFormatter(unit, series.currency, locale);
     const xTickFormat = interval === 'month' ? d3().utcFormat('%b %Y') : d3().utcFormat('%b %-d');
 
@@ -127,6 +143,12 @@ export function renderTrends(body, series, { locale, range, today = null }) {
     const area = d3().area().x((p) => x(p.date)).y0(y(Math.max(0, yMin))).y1((p) => y(p.y));
     const line = d3().line().x((p) => x(p.date)).y((p) => y(p.y));
     svg.append('path').datum(points).attr('class', 'series-area').attr('d', area);
+    if (previous.length > 0) {
+      svg.append('path').datum(previous).attr('class', 'series-previous')
+        .attr('data-testid', 'timeseries-previous')
+        .attr('data-points', String(previous.length))
+        .attr('d', line);
+    }
     svg.append('path').datum(points).attr('class', 'series-line').attr('d', line);
     if (points.length <= 62) {
       svg.append('g').selectAll('circle').data(points).join('circle')
@@ -145,13 +167,18 @@ export function renderTrends(body, series, { locale, range, today = null }) {
       const px = x(p.date);
       focus.style('display', null).attr('transform', `translate(${px},0)`);
       focus.select('circle').attr('cy', y(p.y));
-      tooltip.replaceChildren(h('span', { class: 'tooltip-label', text: p.label }), h('strong', { text: p.text }));
+      const was = previous[index];
+      tooltip.replaceChildren(
+        h('span', { class: 'tooltip-label', text: p.label }),
+        h('strong', { text: p.text }),
+        was ? h('span', { class: 'tooltip-previous', text: `${was.label}: ${was.text}` }) : null,
+      );
       tooltip.hidden = false;
       const tipWidth = tooltip.offsetWidth || 140;
       const left = Math.min(Math.max(px - tipWidth / 2, 0), width - tipWidth);
       tooltip.style.left = `${left}px`;
       tooltip.style.top = `${Math.max(0, y(p.y) - 56)}px`;
-      if (announce) live.textContent = `${p.label}: ${p.text}`;
+      if (announce) live.textContent = `${p.label}: ${p.text}${was ? `; previous period ${was.label}: ${was.text}` : ''}`;
     };
     const hide = () => {
       focus.style('display', 'none');

@@ -128,6 +128,11 @@ class DashboardBrowserIT {
     // The range ends today: today's point is marked as still filling up.
     PlaywrightAssertions.assertThat(chart.locator("[data-testid=timeseries-partial]")).hasCount(1);
     PlaywrightAssertions.assertThat(page.locator("#timeseries-caption")).containsText("so far");
+    // The previous 30 days are drawn beside them, dashed, bucket for bucket.
+    PlaywrightAssertions.assertThat(chart.locator("[data-testid=timeseries-previous]"))
+        .hasAttribute("data-points", "30");
+    PlaywrightAssertions.assertThat(page.locator("[data-testid=timeseries-legend]"))
+        .containsText("previous period");
 
     page.click("[data-testid=range-preset-7d]");
     PlaywrightAssertions.assertThat(chart).hasAttribute("data-points", "7");
