@@ -293,16 +293,19 @@ public final class QueryBenchCommand implements Callable<Integer> {
     d.products()
         .forEach(
             (k, counts) -> {
-              Map<String, AttrValue> item =
-                  item(
-                      out,
-                      MetricKeys.productsPk(s, k.day()),
-                      MetricKeys.productBucketSk(k.productId()));
-              counts
-                  .nonZero()
-                  .forEach(
-                      (c, v) ->
-                          add(item, MetricKeys.productAttribute(c.attribute(), k.productId()), v));
+              // The day's bucket and its week and month roll-ups, as the writer keeps them.
+              for (String pk : MetricKeys.productsPks(s, k.day())) {
+                Map<String, AttrValue> item =
+                    item(out, pk, MetricKeys.productBucketSk(k.productId()));
+                counts
+                    .nonZero()
+                    .forEach(
+                        (c, v) ->
+                            add(
+                                item,
+                                MetricKeys.productAttribute(c.attribute(), k.productId()),
+                                v));
+              }
             });
     d.reached()
         .forEach(
