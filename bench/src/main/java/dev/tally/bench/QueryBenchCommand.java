@@ -1,7 +1,7 @@
-package dev.tally.app.cli;
+package dev.tally.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.app.bench.CountingItemStore;
+import dev.tally.bench.internal.CountingItemStore;
 import dev.tally.core.agg.Aggregation;
 import dev.tally.core.agg.Deltas;
 import dev.tally.core.agg.DistinctSketch;

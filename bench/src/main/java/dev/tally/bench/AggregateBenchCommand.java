@@ -1,11 +1,11 @@
-package dev.tally.app.cli;
+package dev.tally.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.MetricWriter;
 import dev.tally.aggregator.write.ItemMetricWriter;
-import dev.tally.app.bench.CountingItemStore;
-import dev.tally.app.bench.DynaliteProcess;
+import dev.tally.bench.internal.CountingItemStore;
+import dev.tally.bench.internal.DynaliteProcess;
 import dev.tally.core.agg.Aggregation;
 import dev.tally.core.agg.Deltas;
 import dev.tally.core.agg.FunnelState;
