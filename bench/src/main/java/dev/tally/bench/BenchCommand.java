@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       AggregateBenchCommand.class,
       QueryBenchCommand.class,
       EndToEndBenchCommand.class,
-      ReplayBenchCommand.class
+      ReplayBenchCommand.class,
+      PeersBenchCommand.class
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
