@@ -34,13 +34,20 @@ import java.util.stream.Stream;
 
 /**
  * Tally on the embedded engine (SQLite files): the workload goes through the one exactly-once
- * writer ({@link ItemMetricWriter}, what the aggregator runs) in batches of 5,000 events, and the
- * questions through the query service, in this process ({@link #answer}) or over HTTP on a loopback
- * port ({@link #http()}).
+ * writer ({@link ItemMetricWriter}, what the aggregator runs) in batches of {@link #BATCH} events,
+ * and the questions through the query service, in this process ({@link #answer}) or over HTTP on a
+ * loopback port ({@link #http()}).
  */
 final class TallyPeer implements PeerEngine {
   static final int SHARDS = 4;
-  static final int BATCH = 5_000;
+
+  /**
+   * Events per writer call: what the embedded aggregator takes per poll (64 log records of up to
+   * 500 events). Each call also rewrites the sketches of every step-day it touches; this workload
+   * spreads every batch over all 90 days (a backfill), so small batches pay that many times.
+   */
+  static final int BATCH = 32_000;
+
   private static final String READ_KEY = "rk_peers";
 
   private final Path dir;
