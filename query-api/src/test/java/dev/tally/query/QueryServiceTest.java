@@ -73,23 +73,21 @@ class QueryServiceTest {
     sketch(FunnelStep.VISITED, NEXT_MON, "a", "e");
     sketch(FunnelStep.COMPLETED_ORDER, MON, "a");
     sketch(FunnelStep.COMPLETED_ORDER, NEXT_MON, "e");
-    table.putNumbers(
-        MetricKeys.productsPk("shop", MON),
-        MetricKeys.productBucketSk("p1"),
-        products("p1", Map.of("views", 5L, "units", 1L, "revenue", 1000L)));
-    table.putNumbers(
-        MetricKeys.productsPk("shop", MON),
-        MetricKeys.productBucketSk("p2"),
-        products("p2", Map.of("views", 9L, "adds", 1L)));
-    table.putNumbers(
-        MetricKeys.productsPk("shop", NEXT_MON),
-        MetricKeys.productBucketSk("p1"),
-        products("p1", Map.of("views", 1L, "units", 1L, "revenue", 500L)));
+    product(MON, "p1", Map.of("views", 5L, "units", 1L, "revenue", 1000L));
+    product(MON, "p2", Map.of("views", 9L, "adds", 1L));
+    product(NEXT_MON, "p1", Map.of("views", 1L, "units", 1L, "revenue", 500L));
     // Another store's numbers in the same table must never be read.
     table.putNumbers(
         MetricKeys.storeShardPk("other", 0),
         MetricKeys.daySk(MON),
         Map.of("visited", 999L, "revenue", 999_999L));
+  }
+
+  /** A product's counters of one day, in the day's bucket and its week and month roll-ups. */
+  private void product(LocalDate day, String productId, Map<String, Long> counters) {
+    for (String pk : MetricKeys.productsPks("shop", day)) {
+      table.putNumbers(pk, MetricKeys.productBucketSk(productId), products(productId, counters));
+    }
   }
 
   private void sketch(FunnelStep step, LocalDate day, String... ids) {

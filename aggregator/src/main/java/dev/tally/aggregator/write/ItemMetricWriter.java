@@ -226,7 +226,7 @@ public final class ItemMetricWriter implements MetricWriter {
 
     Day of(LocalDate date) {
       return byDate.computeIfAbsent(
-          date, d -> new Day(MetricKeys.daySk(d), MetricKeys.productsPk(store.id(), d)));
+          date, d -> new Day(MetricKeys.daySk(d), MetricKeys.productsPks(store.id(), d)));
     }
 
     String shardPk(int shard) {
@@ -252,14 +252,14 @@ public final class ItemMetricWriter implements MetricWriter {
         Props p = t.properties();
         String id = OrderMath.productId(p);
         if (id != null) {
-          s.add(product(day, id));
+          product(s, day, id);
         }
         var products = p.get("products");
         if (products != null && products.isArray()) {
           for (var prod : products) {
             String pid = OrderMath.productId(prod);
             if (pid != null) {
-              s.add(product(day, pid));
+              product(s, day, pid);
             }
           }
         }
@@ -267,13 +267,20 @@ public final class ItemMetricWriter implements MetricWriter {
       return new Placed(r, person, device, s, hash(sha256, r.event().messageId()));
     }
 
-    private ItemKey product(Day day, String productId) {
-      return ItemKey.of(day.productsPk(), MetricKeys.productBucketSk(productId));
+    /** The product's bucket in the day's partition and in its week and month roll-ups. */
+    private void product(Set<ItemKey> touched, Day day, String productId) {
+      String bucket = MetricKeys.productBucketSk(productId);
+      for (String pk : day.productsPks()) {
+        touched.add(ItemKey.of(pk, bucket));
+      }
     }
   }
 
-  /** The key strings of one store-local day. */
-  private record Day(String sk, String productsPk) {}
+  /**
+   * The key strings of one store-local day; {@code productsPks} are the day's product partition and
+   * its week and month roll-ups ({@link MetricKeys#productsPks}).
+   */
+  private record Day(String sk, List<String> productsPks) {}
 
   private ApplyResult applyChunk(
       KeyMaker keys, Aggregation aggregation, List<Placed> chunk, Deltas whole, int[] requests) {
@@ -459,17 +466,16 @@ public final class ItemMetricWriter implements MetricWriter {
     d.products()
         .forEach(
             (key, counts) -> {
-              ItemWrite.Update.Builder u =
-                  plain(
-                      out,
-                      ItemKey.of(
-                          keys.of(key.day()).productsPk(),
-                          MetricKeys.productBucketSk(key.productId())));
-              counts
-                  .nonZero()
-                  .forEach(
-                      (ProductCounter c, Long v) ->
-                          u.add(MetricKeys.productAttribute(c.attribute(), key.productId()), v));
+              // The same counters go to the day's bucket and to its week and month roll-ups.
+              String bucket = MetricKeys.productBucketSk(key.productId());
+              for (String pk : keys.of(key.day()).productsPks()) {
+                ItemWrite.Update.Builder u = plain(out, ItemKey.of(pk, bucket));
+                counts
+                    .nonZero()
+                    .forEach(
+                        (ProductCounter c, Long v) ->
+                            u.add(MetricKeys.productAttribute(c.attribute(), key.productId()), v));
+              }
             });
     return out;
   }

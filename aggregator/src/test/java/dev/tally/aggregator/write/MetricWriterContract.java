@@ -12,6 +12,8 @@ import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.MetricKeys;
 import dev.tally.core.store.Store;
+import dev.tally.query.DateRange;
+import dev.tally.query.MetricsReader;
 import dev.tally.testkit.CrashingItemStore;
 import dev.tally.testkit.EngineTable;
 import dev.tally.testkit.RecordingItemStore;
@@ -379,9 +381,10 @@ abstract class MetricWriterContract {
     List<Integer> itemsPerTx = counting.writeSizes().stream().filter(n -> n > 1).toList();
     assertThat(r.counted()).isEqualTo(200);
     assertThat(r.transactions()).isEqualTo(1);
-    // 2 user-days + at most 2 store shards + 3 product-days, each written once.
+    // 2 user-days + at most 2 store shards + 3 product buckets in each of the day's, week's and
+    // month's product partitions, each written once.
     assertThat(itemsPerTx).hasSize(1);
-    assertThat(itemsPerTx.get(0)).isBetween(6, 7);
+    assertThat(itemsPerTx.get(0)).isBetween(12, 13);
     assertMatchesOracle(List.of(batch));
   }
 
@@ -410,6 +413,60 @@ abstract class MetricWriterContract {
       apply(w, b);
     }
     assertMatchesOracle(batches);
+  }
+
+  @Test
+  void topProducts_overRangesCrossingWeekAndMonthEdges_equalThePerDaySumOfTheOracle() {
+    // 70 days ending 2025-03-20: January, February and March, weeks straddling month ends.
+    Random rnd = new Random(18);
+    List<RawEvent> all = events.randomMix(rnd, 3_000, 80, 70, NOW);
+    List<List<RawEvent>> batches = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += 250) {
+      batches.add(all.subList(i, Math.min(all.size(), i + 250)));
+    }
+    ItemMetricWriter w = writer();
+    for (List<RawEvent> b : batches) {
+      apply(w, b);
+    }
+    apply(w, batches.get(3)); // a redelivery must not count twice in the roll-ups either
+    Map<String, Map<String, Long>> oracle = Oracle.expected(batches, store.timezone());
+    MetricsReader reader = new MetricsReader(table.store());
+    LocalDate first = LocalDate.of(2025, 1, 9);
+    LocalDate last = LocalDate.of(2025, 3, 20);
+    List<LocalDate[]> ranges = new ArrayList<>();
+    ranges.add(new LocalDate[] {first, last});
+    ranges.add(new LocalDate[] {LocalDate.of(2025, 1, 27), LocalDate.of(2025, 3, 2)});
+    ranges.add(new LocalDate[] {LocalDate.of(2025, 2, 1), LocalDate.of(2025, 2, 28)});
+    ranges.add(new LocalDate[] {LocalDate.of(2025, 1, 31), LocalDate.of(2025, 3, 1)});
+    ranges.add(new LocalDate[] {LocalDate.of(2025, 2, 24), LocalDate.of(2025, 3, 9)});
+    for (int i = 0; i < 40; i++) {
+      LocalDate from = first.plusDays(rnd.nextInt(70));
+      ranges.add(new LocalDate[] {from, from.plusDays(rnd.nextInt(70))});
+    }
+    for (LocalDate[] r : ranges) {
+      Map<String, Map<String, Long>> expected = new java.util.TreeMap<>();
+      oracle.forEach(
+          (key, counters) -> {
+            String[] parts = key.split("\\|");
+            if (parts[0].equals("PRODUCT")) {
+              LocalDate day = LocalDate.parse(parts[2]);
+              if (!day.isBefore(r[0]) && !day.isAfter(r[1])) {
+                counters.forEach(
+                    (c, v) ->
+                        expected
+                            .computeIfAbsent(parts[1], k -> new java.util.TreeMap<>())
+                            .merge(c, v, Long::sum));
+              }
+            }
+          });
+      Map<String, Map<String, Long>> read = new java.util.TreeMap<>();
+      reader
+          .products(store.id(), new DateRange(r[0], r[1]))
+          .forEach((p, c) -> read.put(p, new java.util.TreeMap<>(c)));
+      read.values().forEach(c -> c.values().removeIf(v -> v == 0));
+      read.values().removeIf(Map::isEmpty);
+      assertThat(read).as("products %s..%s", r[0], r[1]).isEqualTo(expected);
+    }
   }
 
   @Test

@@ -14,7 +14,7 @@ import java.util.Optional;
  * up}: SQLite in WAL mode lets this process read while the stack writes. Nothing is purged from
  * here, and a missing file is not created.
  */
-final class LocalData implements AutoCloseable {
+public final class LocalData implements AutoCloseable {
   private final Path dir;
   private final SqliteDatabase db;
 
@@ -24,7 +24,7 @@ final class LocalData implements AutoCloseable {
   }
 
   /** The data directory's items, when it has any. */
-  static Optional<LocalData> open(Path dir) {
+  public static Optional<LocalData> open(Path dir) {
     Path file = dir.resolve("tally.db");
     if (!Files.exists(file)) {
       return Optional.empty();
@@ -37,7 +37,7 @@ final class LocalData implements AutoCloseable {
                 SqliteDatabase.Options.defaults().withReaders(2).withPurgeEvery(Duration.ZERO))));
   }
 
-  StoreRegistry stores() {
+  public StoreRegistry stores() {
     return new ItemStoreRegistry(db.table("stores"));
   }
 
@@ -47,11 +47,11 @@ final class LocalData implements AutoCloseable {
         db.table("stores"), java.time.Clock.systemUTC());
   }
 
-  MetricsReader metrics() {
+  public MetricsReader metrics() {
     return new MetricsReader(db.table("metrics"));
   }
 
-  Path dir() {
+  public Path dir() {
     return dir;
   }
 

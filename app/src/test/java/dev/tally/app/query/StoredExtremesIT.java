@@ -40,6 +40,7 @@ class StoredExtremesIT {
 
       LocalDate today = LocalDate.now(ZoneOffset.UTC);
       List<ItemWrite> writes = new ArrayList<>();
+      java.util.Set<String> productPks = new java.util.HashSet<>();
       for (int d = 0; d < 3; d++) {
         String sk = MetricKeys.daySk(today.minusDays(d));
         for (int shard = 0; shard < stack.shards(); shard++) {
@@ -53,13 +54,17 @@ class StoredExtremesIT {
           }
           writes.add(u.build());
         }
-        writes.add(
-            ItemWrite.update(
-                    ItemKey.of(MetricKeys.productsPk(DemoStore.ID, today.minusDays(d)), "BUCKET#0"))
-                .add(MetricKeys.productAttribute("revenue", "p-max"), Long.MAX_VALUE)
-                .add(MetricKeys.productAttribute("units", "p-max"), Long.MAX_VALUE)
-                .add(MetricKeys.productAttribute("views", "p-max"), Long.MAX_VALUE)
-                .build());
+        // The day's product partition and its week and month roll-ups, each written once.
+        for (String pk : MetricKeys.productsPks(DemoStore.ID, today.minusDays(d))) {
+          if (productPks.add(pk)) {
+            writes.add(
+                ItemWrite.update(ItemKey.of(pk, "BUCKET#0"))
+                    .add(MetricKeys.productAttribute("revenue", "p-max"), Long.MAX_VALUE)
+                    .add(MetricKeys.productAttribute("units", "p-max"), Long.MAX_VALUE)
+                    .add(MetricKeys.productAttribute("views", "p-max"), Long.MAX_VALUE)
+                    .build());
+          }
+        }
         writes.add(
             ItemWrite.update(ItemKey.of(MetricKeys.userPk(DemoStore.ID, "whale"), sk))
                 .add(Counter.REVENUE.attribute(), Long.MAX_VALUE)

@@ -2,6 +2,7 @@ package dev.tally.core.item;
 
 import dev.tally.core.agg.FunnelStep;
 import java.time.LocalDate;
+import java.util.List;
 
 /**
  * The metrics table's key layout. Every partition key starts with the store id, so stores sharing a
@@ -69,6 +70,28 @@ public final class MetricKeys {
 
   public static String productsPk(String store, LocalDate day) {
     return store + "#PRODUCTS#DAY#" + day;
+  }
+
+  /** Weekly roll-up of the product buckets, keyed by the week's Monday. */
+  public static String productsWeekPk(String store, LocalDate monday) {
+    return store + "#PRODUCTS#WEEK#" + monday;
+  }
+
+  /** Monthly roll-up of the product buckets, keyed by the month's first day. */
+  public static String productsMonthPk(String store, LocalDate firstOfMonth) {
+    return store + "#PRODUCTS#MONTH#" + firstOfMonth;
+  }
+
+  /**
+   * Every product partition a count of {@code day} is added to: the day's own, its ISO week's and
+   * its calendar month's, so a range is read as whole months and weeks plus edge days ({@link
+   * dev.tally.core.agg.Periods}).
+   */
+  public static List<String> productsPks(String store, LocalDate day) {
+    return List.of(
+        productsPk(store, day),
+        productsWeekPk(store, dev.tally.core.agg.Weeks.start(day)),
+        productsMonthPk(store, day.withDayOfMonth(1)));
   }
 
   /**

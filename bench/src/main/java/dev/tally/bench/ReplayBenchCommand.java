@@ -1,6 +1,7 @@
-package dev.tally.app.cli;
+package dev.tally.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.app.cli.LocalData;
 import dev.tally.app.sim.TallyClient;
 import dev.tally.app.stack.DemoStore;
 import dev.tally.app.stack.EmbeddedStack;

@@ -1,7 +1,7 @@
-package dev.tally.app.cli;
+package dev.tally.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.app.bench.CountingItemStore;
+import dev.tally.bench.internal.CountingItemStore;
 import dev.tally.core.agg.Aggregation;
 import dev.tally.core.agg.Deltas;
 import dev.tally.core.agg.DistinctSketch;
@@ -293,16 +293,19 @@ public final class QueryBenchCommand implements Callable<Integer> {
     d.products()
         .forEach(
             (k, counts) -> {
-              Map<String, AttrValue> item =
-                  item(
-                      out,
-                      MetricKeys.productsPk(s, k.day()),
-                      MetricKeys.productBucketSk(k.productId()));
-              counts
-                  .nonZero()
-                  .forEach(
-                      (c, v) ->
-                          add(item, MetricKeys.productAttribute(c.attribute(), k.productId()), v));
+              // The day's bucket and its week and month roll-ups, as the writer keeps them.
+              for (String pk : MetricKeys.productsPks(s, k.day())) {
+                Map<String, AttrValue> item =
+                    item(out, pk, MetricKeys.productBucketSk(k.productId()));
+                counts
+                    .nonZero()
+                    .forEach(
+                        (c, v) ->
+                            add(
+                                item,
+                                MetricKeys.productAttribute(c.attribute(), k.productId()),
+                                v));
+              }
             });
     d.reached()
         .forEach(

@@ -1,4 +1,4 @@
-package dev.tally.app.bench;
+package dev.tally.bench.internal;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,11 +1,11 @@
-package dev.tally.app.cli;
+package dev.tally.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.MetricWriter;
 import dev.tally.aggregator.write.ItemMetricWriter;
-import dev.tally.app.bench.CountingItemStore;
-import dev.tally.app.bench.DynaliteProcess;
+import dev.tally.bench.internal.CountingItemStore;
+import dev.tally.bench.internal.DynaliteProcess;
 import dev.tally.core.agg.Aggregation;
 import dev.tally.core.agg.Deltas;
 import dev.tally.core.agg.FunnelState;
@@ -491,16 +491,17 @@ public final class AggregateBenchCommand implements Callable<Integer> {
       d.products()
           .forEach(
               (k, c) -> {
-                ItemWrite.Update.Builder b =
-                    buckets.computeIfAbsent(
-                        ItemKey.of(
-                            MetricKeys.productsPk(s, k.day()),
-                            MetricKeys.productBucketSk(k.productId())),
-                        ItemWrite::update);
-                c.nonZero()
-                    .forEach(
-                        (pc, v) ->
-                            b.add(MetricKeys.productAttribute(pc.attribute(), k.productId()), v));
+                // The day's bucket and its week and month roll-ups, as Tally's writer keeps them.
+                for (String pk : MetricKeys.productsPks(s, k.day())) {
+                  ItemWrite.Update.Builder b =
+                      buckets.computeIfAbsent(
+                          ItemKey.of(pk, MetricKeys.productBucketSk(k.productId())),
+                          ItemWrite::update);
+                  c.nonZero()
+                      .forEach(
+                          (pc, v) ->
+                              b.add(MetricKeys.productAttribute(pc.attribute(), k.productId()), v));
+                }
               });
       buckets.values().forEach(b -> out.add(b.build()));
       return out;

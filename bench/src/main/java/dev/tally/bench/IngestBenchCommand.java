@@ -1,4 +1,4 @@
-package dev.tally.app.cli;
+package dev.tally.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.tally.app.bench;
+package dev.tally.bench.internal;
 
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;

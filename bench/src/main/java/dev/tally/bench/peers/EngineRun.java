@@ -1,0 +1,94 @@
+package dev.tally.bench.peers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs one engine: asks every question {@code warmup} times unmeasured and {@code iterations} times
+ * measured (fewer, but at least {@link #MIN_RUNS}, when the question's time budget runs out), and
+ * keeps the first answer of each.
+ */
+final class EngineRun {
+  static final int MIN_RUNS = 5;
+
+  private EngineRun() {}
+
+  /** What one engine measured and answered, as JSON (one object per engine). */
+  static ObjectNode measure(
+      PeerEngine engine,
+      PeerWorkload workload,
+      long loadNanos,
+      List<Question> questions,
+      int warmup,
+      int iterations,
+      long budgetNanos)
+      throws Exception {
+    ObjectNode out = Answers.object();
+    out.put("engine", engine.name());
+    out.put("events", workload.events());
+    out.put("loadSeconds", loadNanos / 1e9);
+    out.put("eventsPerSecond", loadNanos == 0 ? 0 : workload.events() / (loadNanos / 1e9));
+    out.put("storageBytes", engine.storageBytes());
+    ArrayNode qs = out.putArray("questions");
+    for (Question q : questions) {
+      JsonNode first = engine.answer(q);
+      long started = System.nanoTime();
+      for (int i = 0; i < warmup && System.nanoTime() - started < budgetNanos / 4; i++) {
+        engine.answer(q);
+      }
+      // At least MIN_RUNS; beyond that, stop when the question's time budget is spent (a slow
+      // engine at 10M events cannot be asked 100 times within the bench's half hour).
+      long[] nanos = new long[iterations];
+      int runs = 0;
+      started = System.nanoTime();
+      while (runs < iterations && (runs < MIN_RUNS || System.nanoTime() - started < budgetNanos)) {
+        long t0 = System.nanoTime();
+        engine.answer(q);
+        nanos[runs++] = System.nanoTime() - t0;
+      }
+      long[] done = Arrays.copyOf(nanos, runs);
+      Arrays.sort(done);
+      ObjectNode r = qs.addObject();
+      r.put("question", q.label());
+      r.put("runs", runs);
+      r.put("p50Ms", done[(int) Math.ceil(0.50 * runs) - 1] / 1e6);
+      r.put("p99Ms", done[(int) Math.ceil(0.99 * runs) - 1] / 1e6);
+      r.set("answer", first);
+    }
+    return out;
+  }
+
+  /** Every difference between the engines' answers: peers exactly, Tally within 2% on distincts. */
+  static List<String> compare(List<JsonNode> runs) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      for (int j = i + 1; j < runs.size(); j++) {
+        JsonNode a = runs.get(i);
+        JsonNode b = runs.get(j);
+        boolean approx = isTally(a) || isTally(b);
+        for (int k = 0; k < a.path("questions").size(); k++) {
+          JsonNode qa = a.path("questions").get(k);
+          JsonNode qb = b.path("questions").get(k);
+          for (String d : Answers.differences(qa.path("answer"), qb.path("answer"), approx)) {
+            out.add(
+                a.path("engine").asText()
+                    + " vs "
+                    + b.path("engine").asText()
+                    + ", "
+                    + qa.path("question").asText()
+                    + d);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static boolean isTally(JsonNode run) {
+    return run.path("engine").asText().startsWith("Tally");
+  }
+}

@@ -1,0 +1,55 @@
+package dev.tally.bench.peers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The peers comparison at 20,000 raw events on real engines (Tally on SQLite, DuckDB, PostgreSQL
+ * 15): every engine answers every question, and the answers are equal (peers exactly; Tally exact
+ * on counts and money, distinct users within 2%).
+ */
+class PeersIT {
+  @Test
+  void atTwentyThousandEvents_everyEngineGivesTheSameAnswers() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    ArrayNode results =
+        new PeersBench(
+                new PeersBench.Config(
+                    List.of(20_000),
+                    List.of("tally", "duckdb", "postgres"),
+                    LocalDate.of(2026, 11, 29),
+                    1,
+                    3,
+                    10,
+                    true,
+                    "512m",
+                    null),
+                new PrintStream(log, true, StandardCharsets.UTF_8))
+            .run();
+    JsonNode volume = results.get(0);
+    assertThat(volume.path("mismatches")).as(log.toString(StandardCharsets.UTF_8)).isEmpty();
+    JsonNode engines = volume.path("engines");
+    assertThat(engines)
+        .extracting(e -> e.path("engine").asText())
+        .containsExactly("Tally (in-process)", "Tally (HTTP)", "DuckDB", "PostgreSQL");
+    for (JsonNode e : engines) {
+      assertThat(e.path("questions")).hasSize(10);
+    }
+    // The answers are not trivially equal: real figures on every question.
+    JsonNode duck = engines.get(2).path("questions");
+    assertThat(duck.get(0).at("/answer/steps/4/userDays").asLong()).isPositive();
+    assertThat(duck.get(1).at("/answer/days")).isNotEmpty();
+    assertThat(duck.get(2).at("/answer/days")).isNotEmpty();
+    assertThat(duck.get(3).at("/answer/products")).hasSize(10);
+    assertThat(duck.get(4).at("/answer/revenue").asLong()).isPositive();
+    assertThat(duck.get(9).at("/answer/prevVisitors").asLong()).isPositive();
+  }
+}
