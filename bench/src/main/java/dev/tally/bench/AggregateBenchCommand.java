@@ -404,8 +404,8 @@ public final class AggregateBenchCommand implements Callable<Integer> {
       if (!e.isActivity()) {
         return;
       }
-      String uid = h.userId() != null ? h.userId() : linked(h.anonymousId());
-      Deltas d = aggregation.aggregate(List.of(new ResolvedEvent(e, uid)));
+      // The naive baseline counts like the writer: under the event's own ids.
+      Deltas d = aggregation.aggregate(List.of(ResolvedEvent.unlinked(e)));
       for (int attempt = 0; attempt < 8; attempt++) {
         try {
           items.write(writes(e, uid, d));

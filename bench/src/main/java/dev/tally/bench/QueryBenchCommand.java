@@ -238,12 +238,10 @@ public final class QueryBenchCommand implements Callable<Integer> {
       if (!e.isActivity()) {
         continue;
       }
-      String uid =
-          e.header().userId() != null
-              ? e.header().userId()
-              : links.getOrDefault(e.header().anonymousId(), e.header().anonymousId());
-      resolved.add(new ResolvedEvent(e, uid));
-      perUser.merge(uid, 1, Integer::sum);
+      // As the writer does: an event counts under its own ids; links are merged when read.
+      ResolvedEvent r = ResolvedEvent.unlinked(e);
+      resolved.add(r);
+      perUser.merge(r.uid(), 1, Integer::sum);
     }
     Deltas d = new Aggregation(store, SHARDS).aggregate(resolved);
     Map<ItemKey, Map<String, AttrValue>> items = items(store.id(), d, links);
