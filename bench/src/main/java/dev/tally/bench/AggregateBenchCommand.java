@@ -5,7 +5,6 @@ import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.MetricWriter;
 import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.bench.internal.CountingItemStore;
-import dev.tally.bench.internal.DynaliteProcess;
 import dev.tally.core.agg.Aggregation;
 import dev.tally.core.agg.Deltas;
 import dev.tally.core.agg.FunnelState;
@@ -32,6 +31,7 @@ import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.Tables;
 import dev.tally.sqlite.SqliteDatabase;
+import dev.tally.testkit.DynaliteFixture;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -273,16 +273,14 @@ public final class AggregateBenchCommand implements Callable<Integer> {
         if (endpoint != null) {
           return new DynamoDbTables(AwsEndpoints.local(endpoint).dynamoDb(), null, endpoint);
         }
-        Path dir =
-            DynaliteProcess.find()
-                .orElseThrow(
-                    () ->
-                        new IllegalStateException(
-                            "no --endpoint and the dynalite fixture is not installed; build it"
-                                + " once with ./mvnw -B -o package -pl testkit -am -DskipTests,"
-                                + " or pass -Dtally.dynalite.dir. Looked in "
-                                + DynaliteProcess.candidates()));
-        DynaliteProcess dynalite = DynaliteProcess.start(dir);
+        // The same dynalite (+ transaction proxy) the tests use, from the testkit's node folder.
+        DynaliteFixture dynalite;
+        try {
+          dynalite = DynaliteFixture.start(null);
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException(
+              "no --endpoint, and " + e.getMessage() + " (or pass -Dtally.dynalite.dir)", e);
+        }
         try {
           return new DynamoDbTables(
               AwsEndpoints.local(dynalite.endpoint()).dynamoDb(), dynalite, dynalite.endpoint());
@@ -298,12 +296,12 @@ public final class AggregateBenchCommand implements Callable<Integer> {
   /** Tables on a DynamoDB endpoint; the tables made for the run are deleted at the end. */
   private static final class DynamoDbTables implements Engine {
     private final DynamoDbClient ddb;
-    private final DynaliteProcess dynalite;
+    private final DynaliteFixture dynalite;
     private final URI endpoint;
     private final String prefix = "tally-bench-" + System.currentTimeMillis() + "-";
     private final List<String> created = new ArrayList<>();
 
-    DynamoDbTables(DynamoDbClient ddb, DynaliteProcess dynalite, URI endpoint) {
+    DynamoDbTables(DynamoDbClient ddb, DynaliteFixture dynalite, URI endpoint) {
       this.ddb = ddb;
       this.dynalite = dynalite;
       this.endpoint = endpoint;
@@ -405,7 +403,9 @@ public final class AggregateBenchCommand implements Callable<Integer> {
         return;
       }
       // The naive baseline counts like the writer: under the event's own ids.
-      Deltas d = aggregation.aggregate(List.of(ResolvedEvent.unlinked(e)));
+      ResolvedEvent r = ResolvedEvent.unlinked(e);
+      String uid = r.uid();
+      Deltas d = aggregation.aggregate(List.of(r));
       for (int attempt = 0; attempt < 8; attempt++) {
         try {
           items.write(writes(e, uid, d));

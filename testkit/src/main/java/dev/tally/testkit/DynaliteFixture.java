@@ -255,6 +255,10 @@ public final class DynaliteFixture implements AutoCloseable {
               DynaliteFixture.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       // testkit/target/classes or testkit/target/tally-testkit-*.jar: both sit in target/
       tried.add(here.getParent().resolve("node"));
+      // A copy of the jar elsewhere in the checkout (the bench's lib/): the checkout's testkit.
+      for (Path d = here.getParent(); d != null; d = d.getParent()) {
+        tried.add(d.resolve("testkit").resolve("target").resolve("node"));
+      }
     } catch (URISyntaxException | RuntimeException e) {
       // no usable code source (unusual class loader): try the working directory
     }
