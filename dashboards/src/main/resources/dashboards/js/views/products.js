@@ -2,11 +2,24 @@
 // units or revenue (the API ranks; each sort asks it again, since the top 10 differ).
 
 import { formatRange } from '../lib/dates.js';
-import { formatCount, formatMoney, plotNumber } from '../lib/format.js';
+import { formatCount, formatMoney, formatPercent, plotNumber } from '../lib/format.js';
 import { PRODUCT_SORTS } from '../lib/metrics.js';
 import { emptyBlock, h, tableToggle } from '../ui.js';
 
 const d3 = () => globalThis.d3;
+
+/** The product's name when the store's events gave one, else its id. */
+function title(p) {
+  return p.name || p.productId;
+}
+
+/** Only http(s) images are shown; they load without sending the dashboard's address along. */
+function thumbnail(p) {
+  const url = typeof p.imageUrl === 'string' && /^https?:\/\//i.test(p.imageUrl) ? p.imageUrl : null;
+  return url
+    ? h('img', { class: 'thumb', src: url, alt: '', width: 32, height: 32, loading: 'lazy', referrerpolicy: 'no-referrer', 'data-testid': 'product-thumb' })
+    : h('span', { class: 'thumb thumb-empty', 'aria-hidden': 'true' });
+}
 
 function valueText(product, by, currency, locale) {
   return by === 'revenue' ? formatMoney(product.revenue, currency, locale) : formatCount(product[by], locale);
@@ -19,6 +32,10 @@ function productTable(products, { by, currency, locale, onSort, caption }) {
     { id: 'units', label: 'Units sold' },
     { id: 'revenue', label: 'Revenue' },
   ];
+  const rates = [
+    { id: 'viewToCart', label: 'View → cart' },
+    { id: 'cartToPurchase', label: 'Cart → purchase' },
+  ];
   const header = h('tr', {},
     h('th', { scope: 'col', text: 'Product' }),
     columns.map((c) => h('th', { scope: 'col', class: 'num', 'aria-sort': c.id === by ? 'descending' : 'none' },
@@ -28,14 +45,25 @@ function productTable(products, { by, currency, locale, onSort, caption }) {
         'data-testid': `products-header-${c.id}`,
         'aria-label': `${c.label}${c.id === by ? ', ranked by this column' : ', rank by this column'}`,
         onclick: () => onSort(c.id),
-      }, c.label, h('span', { 'aria-hidden': 'true', class: 'sort-mark', text: c.id === by ? ' ▼' : '' })))));
+      }, c.label, h('span', { 'aria-hidden': 'true', class: 'sort-mark', text: c.id === by ? ' ▼' : '' })))),
+    rates.map((r) => h('th', { scope: 'col', class: 'num', text: r.label })));
   const rows = products.map((p, i) => h('tr', { 'data-testid': `product-row-${p.productId}` },
-    h('th', { scope: 'row' }, h('span', { class: 'rank', text: `${i + 1}.` }), ' ', h('span', { 'data-testid': 'product-id', text: p.productId })),
+    h('th', { scope: 'row', class: 'product-cell' },
+      h('span', { class: 'rank', text: `${i + 1}.` }), ' ', thumbnail(p), ' ',
+      h('span', { class: 'product-name' },
+        h('span', { 'data-testid': 'product-name', text: title(p) }),
+        p.name ? h('span', { class: 'small muted product-id', 'data-testid': 'product-id', text: p.productId }) : h('span', { class: 'visually-hidden', 'data-testid': 'product-id', text: p.productId }))),
     columns.map((c) => h('td', {
       class: `num${c.id === by ? ' sorted' : ''}`,
       'data-testid': `product-${c.id}`,
       'data-raw': p[c.id] ?? '',
       text: valueText(p, c.id, currency, locale),
+    })),
+    rates.map((r) => h('td', {
+      class: 'num',
+      'data-testid': `product-${r.id}`,
+      'data-raw': p[r.id] ?? '',
+      text: formatPercent(p[r.id], locale),
     }))));
   return h('div', { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: '0' },
     h('table', { class: 'data-table', 'data-testid': 'top-products-table', 'data-by': by },
@@ -51,10 +79,10 @@ function productChart(products, { by, currency, locale, label }) {
     .attr('width', '100%')
     .attr('height', height)
     .attr('role', 'img')
-    .attr('aria-label', `${label}: ${products.map((p) => `${p.productId} ${valueText(p, by, currency, locale)}`).join('; ')}`);
+    .attr('aria-label', `${label}: ${products.map((p) => `${title(p)} ${valueText(p, by, currency, locale)}`).join('; ')}`);
   const row = svg.selectAll('g').data(products).join('g').attr('transform', (p, i) => `translate(0,${i * rowHeight})`);
   row.append('text').attr('class', 'bar-label').attr('x', 0).attr('y', 14)
-    .text((p) => (p.productId.length > 28 ? `${p.productId.slice(0, 27)}…` : p.productId));
+    .text((p) => (title(p).length > 40 ? `${title(p).slice(0, 39)}…` : title(p)));
   row.append('text').attr('class', 'bar-value').attr('x', '100%').attr('y', 14).attr('text-anchor', 'end')
     .text((p) => valueText(p, by, currency, locale));
   row.append('rect').attr('class', 'bar-track').attr('x', 0).attr('y', 20).attr('height', 10).attr('width', '100%').attr('rx', 2);

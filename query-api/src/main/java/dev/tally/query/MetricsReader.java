@@ -175,6 +175,19 @@ public final class MetricsReader {
     return out;
   }
 
+  /** Catalog items (name, image URL) of these products; products without one are absent. */
+  public Map<String, Item> catalog(String store, List<String> productIds) {
+    Map<dev.tally.core.item.ItemKey, String> keys = new java.util.LinkedHashMap<>();
+    for (String id : productIds) {
+      keys.put(
+          dev.tally.core.item.ItemKey.of(MetricKeys.catalogPk(store), MetricKeys.catalogSk(id)),
+          id);
+    }
+    Map<String, Item> out = new HashMap<>();
+    items.getAll(keys.keySet()).forEach((k, item) -> out.put(keys.get(k), item));
+    return out;
+  }
+
   /** What the kept aggregates of the range hold of deleted people (see {@link KeptLedger}). */
   public KeptLedger.Range kept(String store, DateRange range) {
     return KeptLedger.read(items, store, range.from(), range.to());

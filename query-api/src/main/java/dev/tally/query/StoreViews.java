@@ -163,9 +163,20 @@ final class StoreViews {
     out.put("limit", limit);
     out.put("currency", store.currency().getCurrencyCode());
     ArrayNode products = out.putArray("products");
-    for (var e : ranked.subList(0, Math.min(limit, ranked.size()))) {
+    List<Map.Entry<String, Map<String, Long>>> top =
+        ranked.subList(0, Math.min(limit, ranked.size()));
+    // Names and images from the catalog: one batch read of at most `limit` items.
+    Map<String, dev.tally.core.item.Item> catalog =
+        reader.catalog(store.id(), top.stream().map(Map.Entry::getKey).toList());
+    for (var e : top) {
       ObjectNode p = products.addObject();
       p.put("productId", e.getKey());
+      dev.tally.core.item.Item named = catalog.get(e.getKey());
+      putText(p, "name", named == null ? null : named.str(dev.tally.core.item.MetricKeys.NAME));
+      putText(
+          p,
+          "imageUrl",
+          named == null ? null : named.str(dev.tally.core.item.MetricKeys.IMAGE_URL));
       for (ProductCounter c : ProductCounter.values()) {
         long v = e.getValue().getOrDefault(c.attribute(), 0L);
         if (c == ProductCounter.REVENUE) {
@@ -174,8 +185,21 @@ final class StoreViews {
           p.put(c.attribute(), v);
         }
       }
+      long views = e.getValue().getOrDefault(ProductCounter.VIEWS.attribute(), 0L);
+      long adds = e.getValue().getOrDefault(ProductCounter.ADDS.attribute(), 0L);
+      long units = e.getValue().getOrDefault(ProductCounter.UNITS.attribute(), 0L);
+      putRatio(p, "viewToCart", adds, views);
+      putRatio(p, "cartToPurchase", units, adds);
     }
     return out;
+  }
+
+  private static void putText(ObjectNode n, String field, String value) {
+    if (value == null) {
+      n.putNull(field);
+    } else {
+      n.put(field, value);
+    }
   }
 
   private static int limit(String value) {

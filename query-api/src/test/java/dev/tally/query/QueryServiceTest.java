@@ -260,6 +260,41 @@ class QueryServiceTest {
   }
 
   @Test
+  void topProducts_carryTheCatalogsNameAndImage_andTheViewToCartAndCartToPurchaseRates() {
+    table.write(
+        List.of(
+            dev.tally.core.item.ItemWrite.put(
+                dev.tally.core.item.Item.of(
+                    dev.tally.core.item.ItemKey.of(
+                        MetricKeys.catalogPk("shop"), MetricKeys.catalogSk("p1")),
+                    Map.of(
+                        MetricKeys.NAME,
+                        dev.tally.core.item.AttrValue.str("Harbour at dusk"),
+                        MetricKeys.IMAGE_URL,
+                        dev.tally.core.item.AttrValue.str("https://img.example/p1.png"))),
+                dev.tally.core.item.Condition.NONE)));
+    JsonNode top = ok("/api/v1/products/top?from=2026-11-01&to=2026-11-15&by=revenue");
+    JsonNode p1 = top.at("/products/0");
+    assertThat(p1.path("name").asText()).isEqualTo("Harbour at dusk");
+    assertThat(p1.path("imageUrl").asText()).isEqualTo("https://img.example/p1.png");
+    long views = p1.path("views").asLong();
+    long adds = p1.path("adds").asLong();
+    long units = p1.path("units").asLong();
+    if (views > 0) {
+      assertThat(p1.path("viewToCart").asDouble()).isEqualTo((double) adds / views);
+    }
+    if (adds > 0) {
+      assertThat(p1.path("cartToPurchase").asDouble()).isEqualTo((double) units / adds);
+    } else {
+      assertThat(p1.path("cartToPurchase").isNull()).isTrue();
+    }
+    // A product no event named has no name: the dashboard shows its id.
+    JsonNode p2 = top.at("/products/1");
+    assertThat(p2.path("name").isNull()).isTrue();
+    assertThat(p2.path("imageUrl").isNull()).isTrue();
+  }
+
+  @Test
   void summary_comparesWithThePreviousPeriodOfEqualLength() {
     JsonNode s = ok("/api/v1/summary?from=2026-11-09&to=2026-11-15");
     assertThat(s.path("previousFrom").asText()).isEqualTo("2026-11-02");

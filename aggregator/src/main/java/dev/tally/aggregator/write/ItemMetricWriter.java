@@ -4,6 +4,7 @@ import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.ApplyResult;
 import dev.tally.aggregator.MetricWriter;
 import dev.tally.core.agg.Aggregation;
+import dev.tally.core.agg.CatalogEntry;
 import dev.tally.core.agg.Counter;
 import dev.tally.core.agg.Deltas;
 import dev.tally.core.agg.FunnelState;
@@ -77,6 +78,7 @@ public final class ItemMetricWriter implements MetricWriter {
   private final AggregatorConfig config;
   private final int maxItemsPerWrite;
   private final IdentityLinks links;
+  private final CatalogWriter catalog;
   private final SketchWriter sketches;
 
   public ItemMetricWriter(ItemStore items, AggregatorConfig config) {
@@ -84,6 +86,7 @@ public final class ItemMetricWriter implements MetricWriter {
     this.config = config;
     this.maxItemsPerWrite = Math.min(config.maxItemsPerTransaction(), items.maxWritesPerCall());
     this.links = new IdentityLinks(items);
+    this.catalog = new CatalogWriter(items);
     this.sketches = new SketchWriter(items, config.maxAttempts());
   }
 
@@ -91,6 +94,7 @@ public final class ItemMetricWriter implements MetricWriter {
   public ApplyResult apply(Store store, List<Event> events) {
     int[] requests = {0};
     links.record(store.id(), events, requests);
+    catalog.record(store.id(), CatalogEntry.of(store, events), requests);
     Map<String, ResolvedEvent> unique = new LinkedHashMap<>();
     int repeats = 0;
     for (Event e : events) {

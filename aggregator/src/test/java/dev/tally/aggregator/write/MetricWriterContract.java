@@ -323,6 +323,61 @@ abstract class MetricWriterContract {
     assertMatchesOracle(List.of(all));
   }
 
+  private RawEvent named(String anon, String pid, String name, String image, Instant at) {
+    com.fasterxml.jackson.databind.node.ObjectNode props =
+        dev.tally.core.event.Json.mapper().createObjectNode();
+    props.put("product_id", pid).put("name", name).put("price", 10);
+    if (image != null) {
+      props.put("image_url", image);
+    }
+    return events.track(anon, null, "Product Viewed", props, at);
+  }
+
+  @Test
+  void productNames_keepTheLatestDays_whateverTheOrderOrBatching_andUnsafeImagesAreDropped() {
+    Instant day1 = NOW.minusSeconds(2 * 86_400);
+    Instant day2 = NOW.minusSeconds(86_400);
+    List<RawEvent> all =
+        List.of(
+            named("a", "p1", "Old title", "https://img.example/p1-old.png", day1),
+            named("b", "p1", "New title", "https://img.example/p1.png", day2),
+            named("c", "p1", "New title", "https://img.example/p1.png", day2.plusSeconds(5)),
+            named("d", "p2", "Print two", "javascript:alert(1)", day1),
+            events.product("e", null, "Product Viewed", "p3", day2)); // no name: no entry
+    List<List<RawEvent>> orders = new ArrayList<>();
+    orders.add(all);
+    List<RawEvent> reversed = new ArrayList<>(all);
+    Collections.reverse(reversed);
+    orders.add(reversed);
+    Map<String, Map<String, String>> first = null;
+    for (List<RawEvent> order : orders) {
+      EngineTable t = freshTable();
+      ItemMetricWriter w = new ItemMetricWriter(t.store(), new AggregatorConfig(4, 100, 8));
+      for (RawEvent e : order) {
+        w.apply(store, parsed(List.of(e))); // one event per batch: the catalog sees every order
+      }
+      w.apply(store, parsed(order)); // and a redelivery of everything
+      Map<String, Map<String, String>> catalog = new java.util.TreeMap<>();
+      for (var item : t.all()) {
+        if (item.key().pk().equals(MetricKeys.catalogPk("shop"))) {
+          Map<String, String> v = new java.util.TreeMap<>();
+          v.put("name", item.str(MetricKeys.NAME));
+          v.put("imageUrl", String.valueOf(item.str(MetricKeys.IMAGE_URL)));
+          catalog.put(item.key().sk(), v);
+        }
+      }
+      assertThat(catalog)
+          .containsOnlyKeys("P#p1", "P#p2")
+          .containsEntry(
+              "P#p1", Map.of("name", "New title", "imageUrl", "https://img.example/p1.png"))
+          .containsEntry("P#p2", Map.of("name", "Print two", "imageUrl", "null"));
+      if (first != null) {
+        assertThat(catalog).isEqualTo(first);
+      }
+      first = catalog;
+    }
+  }
+
   @Test
   void firstLinkWins_aLaterSignInAsSomeoneElseDoesNotMoveTheDevice() {
     Instant t = NOW.minusSeconds(600);

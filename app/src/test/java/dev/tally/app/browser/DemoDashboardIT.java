@@ -87,6 +87,28 @@ class DemoDashboardIT {
             .hasText("New");
         screenshot(page, "dashboard-demo-1400");
       }
+      try (BrowserContext desktop = BrowserSupport.desktop(browser)) {
+        // Top products by name and picture: the catalog the events' name/image_url built.
+        Page page = openDashboard(desktop, stack.baseUri(), "view=products&by=units");
+        JsonNode top =
+            api(
+                client,
+                "/api/v1/products/top?by=units&limit=10&" + range(today().minusDays(29), today()));
+        Map<String, String> titles = new java.util.HashMap<>();
+        products.forEach(p -> titles.put(p.id(), p.name()));
+        JsonNode first = top.at("/products/0");
+        assertThat(first.path("name").asText())
+            .isEqualTo(titles.get(first.path("productId").asText()));
+        assertThat(first.path("imageUrl").asText()).endsWith("/image.svg");
+        assertThat(first.path("viewToCart").isNumber()).isTrue();
+        PlaywrightAssertions.assertThat(
+                page.locator("[data-testid=top-products-table] [data-testid=product-name]").first())
+            .hasText(first.path("name").asText());
+        PlaywrightAssertions.assertThat(
+                page.locator("[data-testid=top-products-table] [data-testid=product-thumb]"))
+            .hasCount(top.path("products").size());
+        screenshot(page, "dashboard-demo-products-1400");
+      }
       try (BrowserContext phone = BrowserSupport.phone(browser)) {
         screenshot(openDashboard(phone, stack.baseUri(), ""), "dashboard-demo-390");
       }

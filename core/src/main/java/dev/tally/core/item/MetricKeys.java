@@ -144,6 +144,21 @@ public final class MetricKeys {
 
   public static final String ALIAS_SK = "LINK";
 
+  /** The store's product catalog: one item per product, {@code P#<productId>}. */
+  public static String catalogPk(String store) {
+    return store + "#CATALOG";
+  }
+
+  public static String catalogSk(String productId) {
+    return "P#" + productId;
+  }
+
+  /** Catalog item attributes: the product's name, image URL and the day they were said on. */
+  public static final String NAME = "name";
+
+  public static final String IMAGE_URL = "imageUrl";
+  public static final String CATALOG_DAY = "day";
+
   public static String linksPk(String store, String userId) {
     return store + "#LINKS#" + userId;
   }
