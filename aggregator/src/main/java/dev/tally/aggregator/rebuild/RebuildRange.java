@@ -5,10 +5,12 @@ import dev.tally.core.item.ItemKey;
 import java.time.LocalDate;
 
 /**
- * The days a rebuild re-derives, widened to whole weeks (Monday to Sunday) so that weekly sketches
- * are rebuilt whole, and which items of a store belong to them: day items of people, store shards
- * and sketches, mark pages of those days, product partitions of those days, week sketches of those
- * weeks. Identity links are not day items: a rebuild adds missing ones and never removes one.
+ * The days a rebuild re-derives, widened to whole calendar months and then whole weeks (Monday to
+ * Sunday), so that the weekly sketches and the weekly and monthly product roll-ups it touches are
+ * rebuilt whole; and which items of a store belong to them: day items of people, store shards and
+ * sketches, mark pages of those days, product partitions of those days, week sketches and product
+ * week roll-ups of those weeks, product month roll-ups of those months. Identity links are not day
+ * items: a rebuild adds missing ones and never removes one.
  */
 public record RebuildRange(String store, LocalDate from, LocalDate to) {
   public RebuildRange {
@@ -17,9 +19,11 @@ public record RebuildRange(String store, LocalDate from, LocalDate to) {
     }
   }
 
-  /** The range widened to whole weeks. */
+  /** The range widened to whole months, then to whole weeks. */
   public static RebuildRange weeks(String store, LocalDate from, LocalDate to) {
-    return new RebuildRange(store, Weeks.start(from), Weeks.start(to).plusDays(6));
+    LocalDate first = from.withDayOfMonth(1);
+    LocalDate last = to.withDayOfMonth(to.lengthOfMonth());
+    return new RebuildRange(store, Weeks.start(first), Weeks.start(last).plusDays(6));
   }
 
   public boolean contains(LocalDate d) {
@@ -54,6 +58,14 @@ public record RebuildRange(String store, LocalDate from, LocalDate to) {
     }
     if (rest.startsWith("PRODUCTS#DAY#")) {
       return contains(day(rest.substring("PRODUCTS#DAY#".length())));
+    }
+    if (rest.startsWith("PRODUCTS#WEEK#")) {
+      LocalDate monday = day(rest.substring("PRODUCTS#WEEK#".length()));
+      return contains(monday) && contains(monday.plusDays(6));
+    }
+    if (rest.startsWith("PRODUCTS#MONTH#")) {
+      LocalDate first = day(rest.substring("PRODUCTS#MONTH#".length()));
+      return contains(first) && contains(first.withDayOfMonth(first.lengthOfMonth()));
     }
     return false;
   }

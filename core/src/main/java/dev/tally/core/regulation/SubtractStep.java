@@ -132,21 +132,23 @@ public final class SubtractStep implements DeletionStep {
     d.products()
         .forEach(
             (k, counts) -> {
-              var u =
-                  writes.computeIfAbsent(
-                      ledger
-                          ? KeptLedger.productsKey(store.id(), k.day())
-                          : ItemKey.of(
-                              MetricKeys.productsPk(store.id(), k.day()),
-                              MetricKeys.productBucketSk(k.productId())),
-                      ItemWrite::update);
-              counts
-                  .nonZero()
-                  .forEach(
-                      (c, v) ->
-                          u.add(
-                              MetricKeys.productAttribute(c.attribute(), k.productId()),
-                              sign() * v));
+              // The ledger keeps days; the aggregates also hold the week's and month's roll-ups.
+              List<ItemKey> targets =
+                  ledger
+                      ? List.of(KeptLedger.productsKey(store.id(), k.day()))
+                      : MetricKeys.productsPks(store.id(), k.day()).stream()
+                          .map(pk -> ItemKey.of(pk, MetricKeys.productBucketSk(k.productId())))
+                          .toList();
+              for (ItemKey target : targets) {
+                var u = writes.computeIfAbsent(target, ItemWrite::update);
+                counts
+                    .nonZero()
+                    .forEach(
+                        (c, v) ->
+                            u.add(
+                                MetricKeys.productAttribute(c.attribute(), k.productId()),
+                                sign() * v));
+              }
             });
     int steps = 0;
     for (String id : state.ids()) {
