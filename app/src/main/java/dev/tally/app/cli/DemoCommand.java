@@ -31,10 +31,11 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Start the local stack and fill it: generated history of a small shop (60 days by default,",
-      "about 2-3% of visitors buying, busier weekends and evenings, several traffic sources),",
-      "sent through the real HTTP API, then simulated shoppers who browse the demo store, sometimes",
-      "sign in and place real orders (revenue comes from the store's server-side outbox hook)."
+      "Start the local stack and fill it with a small shop's history.",
+      "The history (60 days by default; about 2-3% of visitors buying, busier weekends and",
+      "evenings, several traffic sources) goes through the real HTTP API; then simulated shoppers",
+      "browse the demo store, sometimes sign in and place real orders (revenue comes from the",
+      "store's server-side outbox hook)."
     })
 public final class DemoCommand implements Callable<Integer> {
   @Mixin StackOptions options;
