@@ -35,12 +35,11 @@ class LicenceGateIT {
   @BeforeAll
   static void writeFixtureArtifacts() throws IOException {
     localRepo = scratch.resolve("repo");
-    String apache =
-        "<licenses><license><name>Apache License, Version 2.0</name>"
-            + "<url>https://www.apache.org/licenses/LICENSE-2.0.txt</url></license></licenses>";
-    // Stand-ins with DynamoDB Local's real coordinates, under an open-source licence on purpose.
-    writeArtifact("com.amazonaws", "DynamoDBLocal", "0.0-fixture", apache);
-    writeArtifact("software.amazon.dynamodb", "DynamoDBLocal", "0.0-fixture", apache);
+    // A proprietary emulator's terms: no embedding, no redistribution, an account required.
+    String proprietary =
+        "<licenses><license><name>Example Emulator License Agreement</name>"
+            + "<url>https://example.org/emulator-license</url></license></licenses>";
+    writeArtifact("org.example.licencegate", "proprietary-emulator", "1.0", proprietary);
     // No <licenses> element at all.
     writeArtifact("org.example.licencegate", "unlicensed", "1.0", "");
   }
@@ -55,13 +54,13 @@ class LicenceGateIT {
   }
 
   @Test
-  void failsOnDynamoDbLocalUnderBothGroupIds() throws Exception {
-    Result r = mvn("-Pdeny-listed");
+  void failsOnATestScopedDependencyUnderAProprietaryLicence() throws Exception {
+    Result r = mvn("-Pproprietary");
     assertThat(r.exitCode).as(r.output).isNotZero();
     assertThat(r.output)
-        .contains("BannedDependencies failed")
-        .contains("com.amazonaws:DynamoDBLocal:jar:0.0-fixture <--- banned")
-        .contains("software.amazon.dynamodb:DynamoDBLocal:jar:0.0-fixture <--- banned");
+        .contains("Example Emulator License Agreement")
+        .contains("org.example.licencegate:proprietary-emulator:1.0")
+        .contains("There are some forbidden licenses used");
   }
 
   @Test
