@@ -20,7 +20,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The walking skeleton: HTTP track call → durable log → aggregator → embedded engine → query API. */
+/**
+ * The walking skeleton: HTTP track call → durable log → aggregator → embedded engine → query API.
+ */
 class PipelineIT {
   static EmbeddedStack stack;
   static TallyClient client;

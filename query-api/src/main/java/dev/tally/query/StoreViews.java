@@ -172,8 +172,8 @@ final class StoreViews {
       ObjectNode p = products.addObject();
       p.put("productId", e.getKey());
       dev.tally.core.item.Item named = catalog.get(e.getKey());
-      putText(p, "name", named == null ? null : named.str(dev.tally.core.item.MetricKeys.NAME));
-      putText(
+      putOrNull(p, "name", named == null ? null : named.str(dev.tally.core.item.MetricKeys.NAME));
+      putOrNull(
           p,
           "imageUrl",
           named == null ? null : named.str(dev.tally.core.item.MetricKeys.IMAGE_URL));
@@ -192,14 +192,6 @@ final class StoreViews {
       putRatio(p, "cartToPurchase", units, adds);
     }
     return out;
-  }
-
-  private static void putText(ObjectNode n, String field, String value) {
-    if (value == null) {
-      n.putNull(field);
-    } else {
-      n.put(field, value);
-    }
   }
 
   private static int limit(String value) {

@@ -15,9 +15,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -139,46 +136,21 @@ public final class RebuildCommand implements Callable<Integer> {
   }
 
   /** A progress bar over the source's bytes, on stderr. */
-  static final class Bar implements Rebuild.Progress, AutoCloseable {
-    private final boolean quiet;
-    private ProgressBar bar;
-
+  static final class Bar extends ByteProgressBar implements Rebuild.Progress {
     Bar(boolean quiet) {
-      this.quiet = quiet;
+      super("rebuild", quiet);
     }
 
     @Override
     public void started(long totalBytes, long doneBytes, int parts, int doneParts) {
       System.err.printf(
           "%d part(s), %.1f MB (%d done by an earlier run)%n", parts, totalBytes / 1e6, doneParts);
-      if (quiet) {
-        return;
-      }
-      bar =
-          new ProgressBarBuilder()
-              .setTaskName("rebuild")
-              .setInitialMax(Math.max(1, totalBytes))
-              .setUnit(" KB", 1_000)
-              .setStyle(ProgressBarStyle.ASCII)
-              .showSpeed()
-              .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-              .build();
-      bar.stepTo(doneBytes);
+      start(totalBytes, doneBytes);
     }
 
     @Override
     public void advanced(long bytes) {
-      if (bar != null) {
-        bar.stepBy(bytes);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
-      }
+      step(bytes);
     }
   }
 }

@@ -19,9 +19,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -200,12 +197,9 @@ public final class ReplayOpenSearchCommand implements Callable<Integer> {
   }
 
   /** A progress bar over compressed bytes, on stderr. */
-  static final class ProgressListener implements Replay.Listener, AutoCloseable {
-    private final boolean quiet;
-    private ProgressBar bar;
-
+  static final class ProgressListener extends ByteProgressBar implements Replay.Listener {
     ProgressListener(boolean quiet) {
-      this.quiet = quiet;
+      super("replay", quiet);
     }
 
     @Override
@@ -213,36 +207,12 @@ public final class ReplayOpenSearchCommand implements Callable<Integer> {
       System.err.printf(
           "%d archive files, %.1f MB (%d files done by an earlier run)%n",
           files, totalBytes / 1e6, filesDone);
-      if (quiet) {
-        return;
-      }
-      bar =
-          new ProgressBarBuilder()
-              .setTaskName("replay")
-              .setInitialMax(Math.max(1, totalBytes))
-              .setUnit(
-                  totalBytes >= 10_000_000 ? " MB" : " KB",
-                  totalBytes >= 10_000_000 ? 1_000_000 : 1_000)
-              .setStyle(ProgressBarStyle.ASCII)
-              .showSpeed()
-              .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-              .build();
-      bar.stepTo(alreadyDoneBytes);
+      start(totalBytes, alreadyDoneBytes);
     }
 
     @Override
     public void read(long bytes) {
-      if (bar != null) {
-        bar.stepBy(bytes);
-      }
-    }
-
-    @Override
-    public void close() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
-      }
+      step(bytes);
     }
   }
 }

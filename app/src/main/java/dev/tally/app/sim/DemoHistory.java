@@ -3,6 +3,7 @@ package dev.tally.app.sim;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.core.event.Json;
+import dev.tally.core.sim.Zipf;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.DayOfWeek;
@@ -55,6 +56,9 @@ public final class DemoHistory {
               0.10, null, "utm_source=newsletter&utm_medium=email&utm_campaign=weekly-digest"),
           new Source(0.05, "https://www.apartmenttherapy.com/small-space-art-ideas", null),
           new Source(0.03, "https://www.pinterest.com/", null));
+
+  private static final double[] SOURCE_WEIGHTS =
+      SOURCES.stream().mapToDouble(Source::weight).toArray();
 
   private static final List<String> PHONES =
       List.of(
@@ -118,7 +122,7 @@ public final class DemoHistory {
   /** All events, ordered by time. */
   public List<ObjectNode> generate() {
     Random rnd = new Random(seed);
-    double[] zipf = zipfCdf(catalog.size(), 1.05);
+    double[] zipf = Zipf.cdf(catalog.size(), 1.05);
     List<Visitor> seen = new ArrayList<>();
     List<ObjectNode> out = new ArrayList<>();
     int[] seq = {0};
@@ -158,11 +162,11 @@ public final class DemoHistory {
 
   private void visit(
       Random rnd, double[] zipf, Visitor who, Instant start, List<ObjectNode> out, int[] seq) {
-    Source source = SOURCES.get(pickIndex(SOURCES.stream().mapToDouble(Source::weight), rnd));
+    Source source = SOURCES.get(pickIndex(SOURCE_WEIGHTS, rnd));
     Instant t = start;
     boolean returning = who.userId != null || rnd.nextDouble() < 0.1;
     // Landing page: the home page, or a product straight from an ad, a post or a search.
-    int first = pick(zipf, rnd);
+    int first = Zipf.pick(zipf, rnd);
     boolean landsOnProduct = source.utm() != null || rnd.nextDouble() < 0.35;
     String landing = landsOnProduct ? productPath(catalog.get(first)) : "/store/";
     out.add(page(who, t, landing, source, seq));
@@ -173,7 +177,7 @@ public final class DemoHistory {
     }
     if (rnd.nextDouble() < (landsOnProduct ? 0.4 : 0.6)) {
       for (int more = 1 + rnd.nextInt(3); more > 0; more--) {
-        viewed.add(catalog.get(pick(zipf, rnd)));
+        viewed.add(catalog.get(Zipf.pick(zipf, rnd)));
       }
     }
     List<Product> cart = new ArrayList<>();
@@ -326,32 +330,5 @@ public final class DemoHistory {
       }
     }
     return weights.length - 1;
-  }
-
-  private static int pickIndex(java.util.stream.DoubleStream weights, Random rnd) {
-    return pickIndex(weights.toArray(), rnd);
-  }
-
-  private static double[] zipfCdf(int n, double s) {
-    double[] cdf = new double[n];
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += 1 / Math.pow(i + 1, s);
-      cdf[i] = sum;
-    }
-    for (int i = 0; i < n; i++) {
-      cdf[i] /= sum;
-    }
-    return cdf;
-  }
-
-  private static int pick(double[] cdf, Random rnd) {
-    double u = rnd.nextDouble();
-    for (int i = 0; i < cdf.length; i++) {
-      if (u <= cdf[i]) {
-        return i;
-      }
-    }
-    return cdf.length - 1;
   }
 }

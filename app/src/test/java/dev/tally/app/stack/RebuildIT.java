@@ -79,72 +79,24 @@ class RebuildIT {
       Map<String, Item> live = storeItems(stack.engine().metrics());
       assertThat(live).hasSizeGreaterThan(500);
 
-      try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
-        EmbeddedRebuild.Result r =
-            EmbeddedRebuild.create(
-                    db,
-                    data.resolve("archive"),
-                    ((EmbeddedEngine) stack.engine()).eventLog(),
-                    new ItemSuppressionList(db.table("stores"), Clock.systemUTC()))
-                .run(
-                    new EmbeddedRebuild.Config(
-                        data.resolve("rebuild"),
-                        stack.stores().find(DemoStore.ID).orElseThrow(),
-                        last.minusDays(29),
-                        last,
-                        EmbeddedRebuild.Into.FRESH,
-                        false,
-                        stack.shards()),
-                    Rebuild.Progress.NONE);
-        assertThat(r.summary().counted()).isEqualTo(events.size() - identifies(events));
-        assertThat(r.switchedItems()).isGreaterThan(500);
-      }
+      EmbeddedRebuild.Result r =
+          rebuild(stack, last.minusDays(29), last, EmbeddedRebuild.Into.FRESH);
+      assertThat(r.summary().counted()).isEqualTo(events.size() - identifies(events));
+      assertThat(r.switchedItems()).isGreaterThan(500);
       Map<String, Item> rebuilt = storeItems(stack.engine().metrics());
       assertSameItems(rebuilt, live);
       assertThat(data.resolve("rebuild")).isEmptyDirectory();
 
       // Three days in the middle: widened to whole months and weeks, so the product roll-ups it
       // replaces (weeks, months) are rebuilt whole and the table still equals live counting.
-      try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
-        EmbeddedRebuild.create(
-                db,
-                data.resolve("archive"),
-                ((EmbeddedEngine) stack.engine()).eventLog(),
-                new ItemSuppressionList(db.table("stores"), Clock.systemUTC()))
-            .run(
-                new EmbeddedRebuild.Config(
-                    data.resolve("rebuild"),
-                    stack.stores().find(DemoStore.ID).orElseThrow(),
-                    last.minusDays(15),
-                    last.minusDays(13),
-                    EmbeddedRebuild.Into.FRESH,
-                    false,
-                    stack.shards()),
-                Rebuild.Progress.NONE);
-      }
+      rebuild(stack, last.minusDays(15), last.minusDays(13), EmbeddedRebuild.Into.FRESH);
       assertSameItems(storeItems(stack.engine().metrics()), live);
 
       // In place, over what is already counted: the marks skip every event, nothing changes.
       Map<String, Item> before = storeItems(stack.engine().metrics());
-      try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
-        EmbeddedRebuild.Result again =
-            EmbeddedRebuild.create(
-                    db,
-                    data.resolve("archive"),
-                    ((EmbeddedEngine) stack.engine()).eventLog(),
-                    new ItemSuppressionList(db.table("stores"), Clock.systemUTC()))
-                .run(
-                    new EmbeddedRebuild.Config(
-                        data.resolve("rebuild"),
-                        stack.stores().find(DemoStore.ID).orElseThrow(),
-                        last.minusDays(29),
-                        last,
-                        EmbeddedRebuild.Into.IN_PLACE,
-                        false,
-                        stack.shards()),
-                    Rebuild.Progress.NONE);
-        assertThat(again.summary().counted()).isZero();
-      }
+      EmbeddedRebuild.Result again =
+          rebuild(stack, last.minusDays(29), last, EmbeddedRebuild.Into.IN_PLACE);
+      assertThat(again.summary().counted()).isZero();
       assertSameItems(storeItems(stack.engine().metrics()), before);
     }
   }
@@ -309,6 +261,29 @@ class RebuildIT {
   }
 
   /** Equal item for item; sketches compared as the sets they hold (bytes depend on order). */
+  /** Runs the embedded rebuild of the demo store over {@code from}..{@code to}, as the CLI does. */
+  private EmbeddedRebuild.Result rebuild(
+      EmbeddedStack stack, LocalDate from, LocalDate to, EmbeddedRebuild.Into into)
+      throws Exception {
+    try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
+      return EmbeddedRebuild.create(
+              db,
+              data.resolve("archive"),
+              ((EmbeddedEngine) stack.engine()).eventLog(),
+              new ItemSuppressionList(db.table("stores"), Clock.systemUTC()))
+          .run(
+              new EmbeddedRebuild.Config(
+                  data.resolve("rebuild"),
+                  stack.stores().find(DemoStore.ID).orElseThrow(),
+                  from,
+                  to,
+                  into,
+                  false,
+                  stack.shards()),
+              Rebuild.Progress.NONE);
+    }
+  }
+
   private static void assertSameItems(Map<String, Item> actual, Map<String, Item> expected) {
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     for (String k : expected.keySet()) {

@@ -104,19 +104,7 @@ class RegulationOpenSearchIT {
             .as(replay.out())
             .isEqualTo(all.size());
       }
-      Run before =
-          run(
-              "verify",
-              "--url",
-              url,
-              "--store",
-              shop,
-              "--from",
-              from,
-              "--to",
-              to,
-              "--data",
-              data.toString());
+      Run before = verify(url, shop, from, to);
       assertThat(before.code()).as(before.out()).isZero();
       assertThat(personDocs(shop)).isEqualTo(person.size());
       String summaryPath = "/api/v1/summary?from=" + from + "&to=" + to;
@@ -176,21 +164,25 @@ class RegulationOpenSearchIT {
       assertThat(again.code()).as(again.out()).isZero();
       assertThat(personDocs(shop)).isZero();
 
-      Run after =
-          run(
-              "verify",
-              "--url",
-              url,
-              "--store",
-              shop,
-              "--from",
-              from,
-              "--to",
-              to,
-              "--data",
-              data.toString());
+      Run after = verify(url, shop, from, to);
       assertThat(after.code()).as(after.out()).isZero();
     }
+  }
+
+  /** {@code tally verify} of the store's range against OpenSearch, from the stack's data. */
+  private Run verify(String url, String shop, String from, String to) {
+    return run(
+        "verify",
+        "--url",
+        url,
+        "--store",
+        shop,
+        "--from",
+        from,
+        "--to",
+        to,
+        "--data",
+        data.toString());
   }
 
   private long personDocs(String shop) {

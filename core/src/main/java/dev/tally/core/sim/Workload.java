@@ -36,7 +36,7 @@ public record Workload(
 
   public List<ObjectNode> generate() {
     Random rnd = new Random(seed);
-    double[] zipf = zipfCdf(products, 1.1);
+    double[] zipf = Zipf.cdf(products, 1.1);
     List<ObjectNode> out = new ArrayList<>(events + 64);
     Instant start = lastDay.minusDays(days - 1L).atStartOfDay().toInstant(ZoneOffset.UTC);
     long span = Duration.ofDays(days).toMillis() - 1;
@@ -53,7 +53,7 @@ public record Workload(
       List<Integer> cart = new ArrayList<>();
       for (int v = 0; v < views && out.size() < events; v++) {
         t = t.plusSeconds(5 + rnd.nextInt(60));
-        int p = pick(zipf, rnd);
+        int p = Zipf.pick(zipf, rnd);
         out.add(track(anon, userId, t, "Product Viewed", product(p), seq++));
         if (rnd.nextDouble() < 0.25) {
           t = t.plusSeconds(3 + rnd.nextInt(20));
@@ -178,33 +178,5 @@ public record Workload(
     }
     n.put("timestamp", t.toString());
     return n;
-  }
-
-  private static double[] zipfCdf(int n, double s) {
-    double[] cdf = new double[n];
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += 1 / Math.pow(i + 1, s);
-      cdf[i] = sum;
-    }
-    for (int i = 0; i < n; i++) {
-      cdf[i] /= sum;
-    }
-    return cdf;
-  }
-
-  private static int pick(double[] cdf, Random rnd) {
-    double u = rnd.nextDouble();
-    int lo = 0;
-    int hi = cdf.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cdf[mid] < u) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 }
