@@ -132,7 +132,12 @@ public final class ItemMetricWriter implements MetricWriter {
    * every item its writes may touch, and its exactly-once mark.
    */
   private record Placed(
-      ResolvedEvent event, ItemKey person, ItemKey device, Set<ItemKey> touched, long mark) {}
+      ResolvedEvent event,
+      ItemKey person,
+      ItemKey device,
+      LocalDate day,
+      Set<ItemKey> touched,
+      long mark) {}
 
   private static List<ResolvedEvent> resolved(List<Placed> chunk) {
     List<ResolvedEvent> out = new ArrayList<>(chunk.size());
@@ -229,8 +234,13 @@ public final class ItemMetricWriter implements MetricWriter {
     }
 
     Day of(LocalDate date) {
-      return byDate.computeIfAbsent(
-          date, d -> new Day(MetricKeys.daySk(d), MetricKeys.productsPks(store.id(), d)));
+      return byDate.computeIfAbsent(date, this::newDay);
+    }
+
+    private Day newDay(LocalDate d) {
+      Set<ItemKey> acquisition = new LinkedHashSet<>();
+      AcquisitionWriter.touched(store.id(), d, acquisition);
+      return new Day(d, MetricKeys.daySk(d), MetricKeys.productsPks(store.id(), d), acquisition);
     }
 
     String shardPk(int shard) {
@@ -252,6 +262,8 @@ public final class ItemMetricWriter implements MetricWriter {
       s.add(device);
       s.add(ItemKey.of(shardPks[Keys.shardOf(r.uid(), config.shards())], sk));
       s.add(ItemKey.of(shardPks[Keys.shardOf(h.deviceId(), config.shards())], sk));
+      s.add(MetricKeys.firstVisit(store.id(), h.deviceId()));
+      s.addAll(day.acquisition());
       if (r.event() instanceof TrackEvent t) {
         Props p = t.properties();
         String id = OrderMath.productId(p);
@@ -268,7 +280,7 @@ public final class ItemMetricWriter implements MetricWriter {
           }
         }
       }
-      return new Placed(r, person, device, s, hash(sha256, r.event().messageId()));
+      return new Placed(r, person, device, day.date(), s, hash(sha256, r.event().messageId()));
     }
 
     /** The product's bucket in the day's partition and in its week and month roll-ups. */
@@ -282,16 +294,21 @@ public final class ItemMetricWriter implements MetricWriter {
 
   /**
    * The key strings of one store-local day; {@code productsPks} are the day's product partition and
-   * its week and month roll-ups ({@link MetricKeys#productsPks}).
+   * its week and month roll-ups ({@link MetricKeys#productsPks}), {@code acquisition} the day's and
+   * week's acquisition items.
    */
-  private record Day(String sk, List<String> productsPks) {}
+  private record Day(
+      LocalDate date, String sk, List<String> productsPks, Set<ItemKey> acquisition) {}
 
   private ApplyResult applyChunk(
       KeyMaker keys, Aggregation aggregation, List<Placed> chunk, Deltas whole, int[] requests) {
     for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
-      Map<ItemKey, PersonDay> state = readPersonDays(chunk);
+      Map<ItemKey, dev.tally.core.item.Item> read = readState(keys, chunk);
+      Map<ItemKey, PersonDay> state = new HashMap<>();
+      read.forEach((k, item) -> state.put(k, PersonDay.from(item)));
       Map<ItemKey, MarkPages> pages = readMarkPages(state);
       List<ResolvedEvent> fresh = new ArrayList<>();
+      List<AcquisitionWriter.Fresh> freshPlaced = new ArrayList<>();
       Map<ItemKey, List<Long>> newSeen = new HashMap<>();
       for (Placed p : chunk) {
         PersonDay device = state.getOrDefault(p.device(), PersonDay.ABSENT);
@@ -300,6 +317,8 @@ public final class ItemMetricWriter implements MetricWriter {
             device.seen().contains(p.mark()) || (spilled != null && spilled.contains(p.mark()));
         if (!counted) {
           fresh.add(p.event());
+          freshPlaced.add(
+              new AcquisitionWriter.Fresh(p.event().event(), p.device(), p.day(), p.mark()));
           newSeen.computeIfAbsent(p.device(), k -> new ArrayList<>()).add(p.mark());
         }
       }
@@ -308,6 +327,7 @@ public final class ItemMetricWriter implements MetricWriter {
       }
       Deltas d = fresh.size() == chunk.size() ? whole : aggregation.aggregate(fresh);
       Map<ItemKey, ItemWrite.Update.Builder> updates = updates(keys, d, state);
+      AcquisitionWriter.add(keys.store, freshPlaced, read, state, updates);
       placeMarks(updates, state, pages, newSeen);
       List<ItemWrite> writes = new ArrayList<>();
       for (ItemWrite.Update.Builder u : updates.values()) {
@@ -485,7 +505,7 @@ public final class ItemMetricWriter implements MetricWriter {
   }
 
   /** A person-day update, guarded by the version read earlier and bumping it. */
-  private static ItemWrite.Update.Builder person(
+  static ItemWrite.Update.Builder person(
       Map<ItemKey, ItemWrite.Update.Builder> out, Map<ItemKey, PersonDay> state, ItemKey k) {
     return out.computeIfAbsent(
         k,
@@ -497,20 +517,23 @@ public final class ItemMetricWriter implements MetricWriter {
                         MetricKeys.VERSION, state.getOrDefault(key, PersonDay.ABSENT).version())));
   }
 
-  private static ItemWrite.Update.Builder plain(
-      Map<ItemKey, ItemWrite.Update.Builder> out, ItemKey k) {
+  static ItemWrite.Update.Builder plain(Map<ItemKey, ItemWrite.Update.Builder> out, ItemKey k) {
     return out.computeIfAbsent(k, ItemWrite::update);
   }
 
-  private Map<ItemKey, PersonDay> readPersonDays(List<Placed> chunk) {
-    Set<ItemKey> keys = new LinkedHashSet<>();
+  /** The chunk's person-days and device-days, and what its acquisition updates depend on. */
+  private Map<ItemKey, dev.tally.core.item.Item> readState(KeyMaker keys, List<Placed> chunk) {
+    Set<ItemKey> read = new LinkedHashSet<>();
+    Set<LocalDate> days = new HashSet<>();
+    Set<String> devices = new HashSet<>();
     for (Placed p : chunk) {
-      keys.add(p.person());
-      keys.add(p.device());
+      read.add(p.person());
+      read.add(p.device());
+      days.add(p.day());
+      devices.add(p.event().event().header().deviceId());
     }
-    Map<ItemKey, PersonDay> out = new HashMap<>();
-    items.getAll(keys).forEach((k, item) -> out.put(k, PersonDay.from(item)));
-    return out;
+    AcquisitionWriter.reads(keys.store.id(), days, devices, read);
+    return items.getAll(read);
   }
 
   /** First 8 bytes of SHA-256 of the message id: the per-event exactly-once mark. */

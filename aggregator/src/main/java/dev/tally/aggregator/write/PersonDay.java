@@ -6,8 +6,14 @@ import java.util.Set;
 
 /** The stored state of a person-day item that the aggregator reads before it writes. */
 record PersonDay(
-    Long version, int steps, Set<Long> seen, Long firstSeen, Long lastSeen, int markPages) {
-  static final PersonDay ABSENT = new PersonDay(null, 0, Set.of(), null, null, 0);
+    Long version,
+    int steps,
+    Set<Long> seen,
+    Long firstSeen,
+    Long lastSeen,
+    int markPages,
+    String sessions) {
+  static final PersonDay ABSENT = new PersonDay(null, 0, Set.of(), null, null, 0, null);
 
   static PersonDay from(Item item) {
     if (item == null) {
@@ -20,6 +26,7 @@ record PersonDay(
         item.marks(MetricKeys.SEEN),
         item.numOrNull(MetricKeys.FIRST_SEEN),
         item.numOrNull(MetricKeys.LAST_SEEN),
-        (int) item.num(MetricKeys.MARK_PAGES));
+        (int) item.num(MetricKeys.MARK_PAGES),
+        item.str(MetricKeys.SESSIONS));
   }
 }

@@ -437,9 +437,10 @@ abstract class MetricWriterContract {
     assertThat(r.counted()).isEqualTo(200);
     assertThat(r.transactions()).isEqualTo(1);
     // 2 user-days + at most 2 store shards + 3 product buckets in each of the day's, week's and
-    // month's product partitions, each written once.
+    // month's product partitions + 2 first visits + the day's and week's acquisition items (4
+    // dimensions and the totals), each written once.
     assertThat(itemsPerTx).hasSize(1);
-    assertThat(itemsPerTx.get(0)).isBetween(12, 13);
+    assertThat(itemsPerTx.get(0)).isBetween(24, 25);
     assertMatchesOracle(List.of(batch));
   }
 
@@ -468,6 +469,158 @@ abstract class MetricWriterContract {
       apply(w, b);
     }
     assertMatchesOracle(batches);
+  }
+
+  /** Acquisition items of the days, and each week's roll-up checked against the days' sums. */
+  private Map<String, Map<String, Long>> storedAcquisition() {
+    Map<String, Map<String, Long>> all = MetricTable.acquisition(table.all(), store.id());
+    Map<String, Map<String, Long>> days = new java.util.TreeMap<>();
+    Map<String, Map<String, Long>> weeksFromDays = new java.util.TreeMap<>();
+    Map<String, Map<String, Long>> weeks = new java.util.TreeMap<>();
+    all.forEach(
+        (k, v) -> {
+          String[] parts = k.split("\\|", 3);
+          if (parts[0].equals("ACQ")) {
+            days.put(k, v);
+            String monday =
+                dev.tally.core.agg.Weeks.start(java.time.LocalDate.parse(parts[1])).toString();
+            v.forEach(
+                (a, n) ->
+                    weeksFromDays
+                        .computeIfAbsent(
+                            "ACQW|" + monday + "|" + parts[2], x -> new java.util.TreeMap<>())
+                        .merge(a, n, Long::sum));
+          } else {
+            weeks.put(k, v);
+          }
+        });
+    weeksFromDays.values().forEach(m -> m.values().removeIf(n -> n == 0));
+    weeksFromDays.values().removeIf(Map::isEmpty);
+    assertThat(weeks).isEqualTo(weeksFromDays);
+    return days;
+  }
+
+  /** Dense visits (many events per device-day) with page context, so sessions merge and split. */
+  private List<RawEvent> denseVisits(Random rnd, int count) {
+    List<RawEvent> raw = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String anon = "d" + rnd.nextInt(8);
+      String user = rnd.nextInt(4) == 0 ? "u" + anon : null;
+      Instant at = NOW.minusSeconds(rnd.nextInt(2 * 86_400));
+      int kind = rnd.nextInt(10);
+      raw.add(
+          kind < 6
+              ? events.page(anon, user, at)
+              : kind < 9
+                  ? events.product(anon, user, "Product Viewed", "p" + rnd.nextInt(3), at)
+                  : events.order(
+                      anon, user, "Order Completed", at, new Object[] {"p1", "19.99", 1}));
+    }
+    return Events.withTouches(rnd, raw);
+  }
+
+  @Test
+  void sessionsAndTheirAttribution_equalTheOracle_whateverTheOrderBatchingAndRedelivery() {
+    for (int seed = 30; seed < 33; seed++) {
+      table = freshTable();
+      Random rnd = new Random(seed);
+      List<RawEvent> all = denseVisits(rnd, 500);
+      List<RawEvent> delivered = new ArrayList<>(all);
+      Collections.shuffle(delivered, rnd); // late events everywhere: sessions merge after the fact
+      for (int i = 0; i < 50; i++) {
+        delivered.add(rnd.nextInt(delivered.size()), all.get(rnd.nextInt(all.size())));
+      }
+      ItemMetricWriter w = writer(table.store(), 10 + rnd.nextInt(91));
+      for (List<RawEvent> b : split(delivered, 1 + rnd.nextInt(40))) {
+        apply(w, b);
+      }
+      Map<String, Map<String, Long>> expected =
+          dev.tally.testkit.metrics.AcquisitionOracle.expected(List.of(all), store.timezone());
+      assertThat(expected.keySet()).anyMatch(k -> k.endsWith("|source"));
+      assertThat(storedAcquisition()).as("seed " + seed).isEqualTo(expected);
+      assertMatchesOracle(List.of(all));
+    }
+  }
+
+  @Test
+  void aLateEarlierEvent_bridgesTwoSessions_andTakesTheirAttribution_withTheOrderInside() {
+    Instant ten = Instant.parse("2025-03-20T10:00:00Z");
+    RawEvent fromGoogle = touched(events.page("a", null, ten), "/p/1", "https://www.google.com/");
+    RawEvent direct = touched(events.page("a", null, ten.plusSeconds(3_600)), "/p/2", null);
+    RawEvent order =
+        events.order(
+            "a", null, "Order Completed", ten.plusSeconds(3_660), new Object[] {"p1", "5.00", 2});
+    apply(writer(), List.of(direct, order, fromGoogle));
+    Map<String, Map<String, Long>> acq = storedAcquisition();
+    assertThat(acq.get("ACQ|2025-03-20|TOTAL")).containsEntry("sessions", 2L);
+    assertThat(acq.get("ACQ|2025-03-20|source"))
+        .containsEntry("sessions:google / organic", 1L)
+        .containsEntry("sessions:(direct) / (none)", 1L)
+        .containsEntry("revenue:(direct) / (none)", 1000L);
+
+    // 10:30 from a newsletter: within 30 minutes of both, so one session; its first is still 10:00.
+    RawEvent bridge =
+        touched(
+            events.page("a", null, ten.plusSeconds(1_800)),
+            "/p/3?utm_source=newsletter&utm_medium=email&utm_campaign=Weekly",
+            null);
+    apply(writer(), List.of(bridge));
+    acq = storedAcquisition();
+    assertThat(acq.get("ACQ|2025-03-20|TOTAL")).containsEntry("sessions", 1L);
+    assertThat(acq.get("ACQ|2025-03-20|source"))
+        .isEqualTo(
+            Map.of(
+                "sessions:google / organic",
+                1L,
+                "orders:google / organic",
+                1L,
+                "revenue:google / organic",
+                1000L));
+    assertThat(acq.get("ACQ|2025-03-20|landingPage")).containsEntry("sessions:/p/1", 1L);
+
+    // 09:45 from the newsletter arrives last: now it is the session's first event.
+    RawEvent earliest =
+        touched(
+            events.page("a", null, ten.minusSeconds(900)),
+            "/p/4?utm_source=newsletter&utm_medium=email&utm_campaign=Weekly",
+            null);
+    apply(writer(), List.of(earliest, bridge)); // the bridge again: already counted
+    acq = storedAcquisition();
+    assertThat(acq.get("ACQ|2025-03-20|source"))
+        .isEqualTo(
+            Map.of(
+                "sessions:newsletter / email",
+                1L,
+                "orders:newsletter / email",
+                1L,
+                "revenue:newsletter / email",
+                1000L));
+    assertThat(acq.get("ACQ|2025-03-20|campaign")).containsEntry("sessions:Weekly", 1L);
+    assertThat(acq.get("ACQ|2025-03-20|TOTAL"))
+        .isEqualTo(Map.of("sessions", 1L, "newVisitors", 1L));
+  }
+
+  @Test
+  void aDeviceIsNewOnTheDayOfItsEarliestEvent_evenWhenThatDayArrivesLast() {
+    Instant day2 = Instant.parse("2025-03-19T12:00:00Z");
+    apply(writer(), List.of(events.page("b", null, day2)));
+    assertThat(storedAcquisition().get("ACQ|2025-03-19|TOTAL")).containsEntry("newVisitors", 1L);
+    apply(writer(), List.of(events.page("b", null, day2.minusSeconds(3 * 86_400))));
+    Map<String, Map<String, Long>> acq = storedAcquisition();
+    assertThat(acq.get("ACQ|2025-03-16|TOTAL")).containsEntry("newVisitors", 1L);
+    assertThat(acq.get("ACQ|2025-03-19|TOTAL")).doesNotContainKey("newVisitors");
+    apply(writer(), List.of(events.page("b", null, day2.plusSeconds(3_600))));
+    assertThat(storedAcquisition().get("ACQ|2025-03-19|TOTAL")).doesNotContainKey("newVisitors");
+  }
+
+  private static RawEvent touched(RawEvent e, String path, String referrer) {
+    var ctx = dev.tally.core.event.Json.mapper().createObjectNode();
+    var page = ctx.putObject("page").put("url", "https://shop.example" + path);
+    if (referrer != null) {
+      page.put("referrer", referrer);
+    }
+    ctx.put("userAgent", "Mozilla/5.0 (iPhone) Mobile Safari");
+    return e.withContext(ctx);
   }
 
   @Test

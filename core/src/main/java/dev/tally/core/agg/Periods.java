@@ -61,6 +61,16 @@ public final class Periods {
     return out;
   }
 
+  /** Cover of {@code [from, to]} by whole ISO weeks and single days only (no months). */
+  public static List<Part> weeksAndDays(LocalDate from, LocalDate to) {
+    if (from.isAfter(to)) {
+      throw new IllegalArgumentException("from is after to");
+    }
+    List<Part> out = new ArrayList<>();
+    weeksAndDays(from, to, out);
+    return out;
+  }
+
   /** Whole weeks inside {@code [from, to]} plus the days before and after them (none if empty). */
   private static void weeksAndDays(LocalDate from, LocalDate to, List<Part> out) {
     LocalDate d = from;

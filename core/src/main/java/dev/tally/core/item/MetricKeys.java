@@ -10,7 +10,8 @@ import java.util.List;
  *
  * <pre>
  * person-day    {store}#USER#{uid}            DAY#{yyyy-mm-dd}   counters, firstSeen, lastSeen,
- *                                                                steps, seen (<= 2,000), markPages, ver
+ *                                                                steps, seen (<= 2,000), markPages, ver,
+ *                                                                sess (the device-day's sessions)
  * mark page     {store}#USER#{device}         MARKS#{day}#{n}    seen (<= 2,000 more marks)
  * store-day     {store}#STORE#SHARD#{k}       DAY#{d}            counters + distinct steps
  * product-day   {store}#PRODUCTS#DAY#{d}      BUCKET#{k}         views:{id}, adds:{id}, removes:{id},
@@ -19,6 +20,10 @@ import java.util.List;
  * week sketch   {store}#SKETCHW#{step}        WEEK#{monday}      hll, ver (union of the week's days)
  * alias         {store}#ALIAS#{anonymousId}   LINK               userId
  * links         {store}#LINKS#{userId}        ANON#{anonymousId}
+ * first visit   {store}#USER#{device}         FIRST              firstDay (epoch day), ver
+ * acquisition   {store}#ACQ#DAY#{d}           DIM#{dimension}    sessions:{label}, orders:{label},
+ *               {store}#ACQ#WEEK#{monday}                        revenue:{label} (<= 50 labels a day)
+ *                                             TOTAL              sessions, newVisitors
  * bad event     {store}#BAD                   {messageId}        body, reason, failedAt (30 days)
  * </pre>
  */
@@ -158,6 +163,45 @@ public final class MetricKeys {
 
   public static final String IMAGE_URL = "imageUrl";
   public static final String CATALOG_DAY = "day";
+
+  /** Device-day: its sessions as {@link dev.tally.core.agg.Sessions#encode} wrote them. */
+  public static final String SESSIONS = "sess";
+
+  /** A device's first-visit item, outside every {@code DAY#} range of its partition. */
+  public static ItemKey firstVisit(String store, String deviceId) {
+    return ItemKey.of(userPk(store, deviceId), "FIRST");
+  }
+
+  /** First-visit item: the store-local epoch day of the device's first event. */
+  public static final String FIRST_DAY = "firstDay";
+
+  /** Acquisition of one store-local day. */
+  public static String acquisitionDayPk(String store, LocalDate day) {
+    return store + "#ACQ#DAY#" + day;
+  }
+
+  /** Weekly roll-up of acquisition, keyed by the week's Monday. */
+  public static String acquisitionWeekPk(String store, LocalDate monday) {
+    return store + "#ACQ#WEEK#" + monday;
+  }
+
+  /** The acquisition partitions a count of {@code day} is added to: the day's and its week's. */
+  public static List<String> acquisitionPks(String store, LocalDate day) {
+    return List.of(
+        acquisitionDayPk(store, day),
+        acquisitionWeekPk(store, dev.tally.core.agg.Weeks.start(day)));
+  }
+
+  /** Acquisition item of one dimension: {@code sessions:<label>} and so on. */
+  public static String dimensionSk(dev.tally.core.agg.Touch.Dimension d) {
+    return "DIM#" + d.key();
+  }
+
+  /** Acquisition item of the period's totals: {@code sessions}, {@code newVisitors}. */
+  public static final String TOTAL_SK = "TOTAL";
+
+  public static final String NEW_VISITORS = "newVisitors";
+  public static final String SESSIONS_TOTAL = "sessions";
 
   public static String linksPk(String store, String userId) {
     return store + "#LINKS#" + userId;

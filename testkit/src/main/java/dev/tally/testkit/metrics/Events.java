@@ -129,4 +129,54 @@ public final class Events {
     }
     return out;
   }
+
+  private static final String[] AGENTS = {
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/126.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) Mobile/15E148 Safari/604.1",
+    "Googlebot/2.1 (+http://www.google.com/bot.html)"
+  };
+
+  private static final String[] REFERRERS = {
+    null,
+    "https://www.google.com/",
+    "https://l.instagram.com/",
+    "https://blog.example.org/a",
+    "https://shop.example/cart"
+  };
+
+  private static final String[] QUERIES = {
+    "",
+    "",
+    "?utm_source=Newsletter&utm_medium=email&utm_campaign=Weekly",
+    "?gclid=abc",
+    "?utm_source=google&utm_medium=cpc&utm_campaign=autumn",
+    "?ref=x"
+  };
+
+  /**
+   * The events with the context a browser would have sent: each device keeps one user agent, and a
+   * page view or (sometimes) a track call carries its page URL (some with UTM parameters) and a
+   * referrer. A third of the track calls carry none, as a server-side call would.
+   */
+  public static List<RawEvent> withTouches(Random rnd, List<RawEvent> events) {
+    java.util.Map<String, String> agents = new java.util.HashMap<>();
+    List<RawEvent> out = new ArrayList<>(events.size());
+    for (RawEvent e : events) {
+      if (!e.isActivity() || (e.type().equals("track") && rnd.nextInt(3) == 0)) {
+        out.add(e);
+        continue;
+      }
+      ObjectNode ctx = Json.mapper().createObjectNode();
+      ctx.put("userAgent", agents.computeIfAbsent(e.deviceId(), d -> AGENTS[rnd.nextInt(4)]));
+      ObjectNode page = ctx.putObject("page");
+      page.put("url", "https://shop.example/p/" + rnd.nextInt(4) + QUERIES[rnd.nextInt(6)]);
+      String ref = REFERRERS[rnd.nextInt(REFERRERS.length)];
+      if (ref != null) {
+        page.put("referrer", ref);
+      }
+      out.add(e.withContext(ctx));
+    }
+    return out;
+  }
 }

@@ -58,6 +58,34 @@ public final class MetricTable {
   }
 
   /**
+   * The stored acquisition items, keyed as {@link AcquisitionOracle} keys them ({@code
+   * ACQ|<day>|<dimension or TOTAL>}), and the weekly roll-ups as {@code ACQW|<monday>|...}; zero
+   * figures (a session that moved to another label) are left out.
+   */
+  public static Map<String, Map<String, Long>> acquisition(List<Item> items, String store) {
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    for (Item item : items) {
+      String pk = item.key().pk();
+      String prefix;
+      if (pk.startsWith(store + "#ACQ#DAY#")) {
+        prefix = "ACQ|" + pk.substring((store + "#ACQ#DAY#").length());
+      } else if (pk.startsWith(store + "#ACQ#WEEK#")) {
+        prefix = "ACQW|" + pk.substring((store + "#ACQ#WEEK#").length());
+      } else {
+        continue;
+      }
+      String sk = item.key().sk();
+      String key = prefix + "|" + (sk.startsWith("DIM#") ? sk.substring(4) : sk);
+      for (Map.Entry<String, AttrValue> a : item.attrs().entrySet()) {
+        if (a.getValue() instanceof AttrValue.Num n && n.value() != 0) {
+          out.computeIfAbsent(key, k -> new TreeMap<>()).merge(a.getKey(), n.value(), Long::sum);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * The stored links as "anon→user" strings: from the alias items, and (prefixed "via-user:") from
    * the per-user LINKS partitions the query side reads; both must agree.
    */

@@ -24,7 +24,22 @@ public record RawEvent(
     ObjectNode properties,
     String previousId,
     Instant at,
-    Duration clockSkew) {
+    Duration clockSkew,
+    ObjectNode context) {
+
+  /** A call without a {@code context} object (a server-side call, or one that does not matter). */
+  public RawEvent(
+      String type,
+      String messageId,
+      String anonymousId,
+      String userId,
+      String name,
+      ObjectNode properties,
+      String previousId,
+      Instant at,
+      Duration clockSkew) {
+    this(type, messageId, anonymousId, userId, name, properties, previousId, at, clockSkew, null);
+  }
 
   /**
    * A storefront's Segment-style call (as {@link dev.tally.core.sim.Workload} generates them),
@@ -42,7 +57,8 @@ public record RawEvent(
         props instanceof ObjectNode o ? o.deepCopy() : null,
         text(n, "previousId"),
         Instant.parse(n.path("timestamp").asText()),
-        Duration.ZERO);
+        Duration.ZERO,
+        n.get("context") instanceof ObjectNode c ? c.deepCopy() : null);
   }
 
   private static String text(JsonNode n, String field) {
@@ -74,6 +90,9 @@ public record RawEvent(
     if (previousId != null) {
       n.put("previousId", previousId);
     }
+    if (context != null) {
+      n.set("context", context);
+    }
     n.put("timestamp", at.plus(clockSkew).toString());
     n.put("sentAt", receivedAt.plus(clockSkew).toString());
     return new EventParser(ParseOptions.live().historical())
@@ -81,12 +100,14 @@ public record RawEvent(
   }
 
   public RawEvent withMessageId(String id) {
-    return new RawEvent(type, id, anonymousId, userId, name, properties, previousId, at, clockSkew);
+    return new RawEvent(
+        type, id, anonymousId, userId, name, properties, previousId, at, clockSkew, context);
   }
 
   /** The same call from another device (a different anonymous id). */
   public RawEvent withAnonymousId(String id) {
-    return new RawEvent(type, messageId, id, userId, name, properties, previousId, at, clockSkew);
+    return new RawEvent(
+        type, messageId, id, userId, name, properties, previousId, at, clockSkew, context);
   }
 
   /** The same call, sent about something that happened {@code by} earlier. */
@@ -100,12 +121,19 @@ public record RawEvent(
         properties,
         previousId,
         at.minus(by),
-        clockSkew);
+        clockSkew,
+        context);
   }
 
   public RawEvent withSkew(Duration skew) {
     return new RawEvent(
-        type, messageId, anonymousId, userId, name, properties, previousId, at, skew);
+        type, messageId, anonymousId, userId, name, properties, previousId, at, skew, context);
+  }
+
+  /** The same call with {@code context} (page URL and referrer, user agent, campaign). */
+  public RawEvent withContext(ObjectNode context) {
+    return new RawEvent(
+        type, messageId, anonymousId, userId, name, properties, previousId, at, clockSkew, context);
   }
 
   public String deviceId() {
