@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public final class Csv {
   /** The array of rows in each view's JSON; the summary's rows are its tiles. */
-  private static final List<String> ROWS = List.of("steps", "points", "products", "days");
+  private static final List<String> ROWS = List.of("steps", "points", "products", "days", "rows");
 
   private Csv() {}
 

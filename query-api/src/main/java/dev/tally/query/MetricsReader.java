@@ -4,8 +4,10 @@ import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.agg.Periods;
 import dev.tally.core.agg.Sums;
+import dev.tally.core.agg.Touch;
 import dev.tally.core.agg.Weeks;
 import dev.tally.core.item.Item;
+import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.MetricKeys;
@@ -110,6 +112,49 @@ public final class MetricsReader {
                 });
       }
     }
+    return out;
+  }
+
+  /**
+   * One acquisition dimension summed over the range, label to {sessions, orders, revenue}: one item
+   * per part of the range's cover by whole weeks and edge days, read in one batch.
+   */
+  public Map<String, long[]> acquisition(String store, Touch.Dimension d, DateRange range) {
+    List<ItemKey> keys = new ArrayList<>();
+    for (Periods.Part part : Periods.weeksAndDays(range.from(), range.to())) {
+      String pk =
+          part.kind() == Periods.Kind.WEEK
+              ? MetricKeys.acquisitionWeekPk(store, part.start())
+              : MetricKeys.acquisitionDayPk(store, part.start());
+      keys.add(ItemKey.of(pk, MetricKeys.dimensionSk(d)));
+    }
+    Map<String, long[]> out = new HashMap<>();
+    for (Item item : items.getAll(keys).values()) {
+      item.numbers()
+          .forEach(
+              (attribute, v) -> {
+                String[] metricAndLabel = MetricKeys.parseProductAttribute(attribute);
+                int i =
+                    metricAndLabel == null
+                        ? -1
+                        : List.of("sessions", "orders", "revenue").indexOf(metricAndLabel[0]);
+                if (i >= 0) {
+                  long[] sums = out.computeIfAbsent(metricAndLabel[1], k -> new long[3]);
+                  sums[i] = Sums.add(sums[i], v);
+                }
+              });
+    }
+    return out;
+  }
+
+  /** Sessions and new visitors per day of the range, from the days' totals items. */
+  public Map<LocalDate, Map<String, Long>> acquisitionDays(String store, DateRange range) {
+    Map<ItemKey, LocalDate> keys = new HashMap<>();
+    for (LocalDate day : range.each()) {
+      keys.put(ItemKey.of(MetricKeys.acquisitionDayPk(store, day), MetricKeys.TOTAL_SK), day);
+    }
+    Map<LocalDate, Map<String, Long>> out = new TreeMap<>();
+    items.getAll(keys.keySet()).forEach((k, item) -> out.put(keys.get(k), item.numbers()));
     return out;
   }
 

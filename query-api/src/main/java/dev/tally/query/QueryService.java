@@ -89,6 +89,9 @@ public final class QueryService {
         case "/api/v1/products/top":
           return QueryResponse.ok(
               views.topProducts(store, DateRange.parse(q), q.get("by"), q.get("limit")));
+        case "/api/v1/acquisition":
+          return QueryResponse.ok(
+              views.acquisition(store, DateRange.parse(q), q.get("by"), q.get("limit")));
         case "/api/v1/summary":
           return QueryResponse.ok(views.summary(store, DateRange.parse(q)));
         default:

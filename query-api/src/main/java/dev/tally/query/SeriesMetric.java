@@ -17,6 +17,12 @@ public record SeriesMetric(String id, Counter counter, String unit) {
   public static final String AVERAGE_ORDER_VALUE = "averageOrderValue";
   public static final String NET_REVENUE = "netRevenue";
   public static final String VISITORS = "visitors";
+  public static final String SESSIONS = "sessions";
+  public static final String NEW_VISITORS = "newVisitors";
+  public static final String RETURNING_VISITORS = "returningVisitors";
+
+  /** The metrics read from the acquisition totals. */
+  static final List<String> ACQUISITION = List.of(SESSIONS, NEW_VISITORS, RETURNING_VISITORS);
 
   /** Every accepted metric id: the counters, then the derived metrics. */
   public static List<String> ids() {
@@ -25,6 +31,7 @@ public record SeriesMetric(String id, Counter counter, String unit) {
       out.add(c.attribute());
     }
     out.addAll(List.of(CONVERSION_RATE, AVERAGE_ORDER_VALUE, NET_REVENUE, VISITORS));
+    out.addAll(ACQUISITION);
     return out;
   }
 
@@ -45,6 +52,9 @@ public record SeriesMetric(String id, Counter counter, String unit) {
       case NET_REVENUE:
         return new SeriesMetric(id, null, "money");
       case VISITORS:
+      case SESSIONS:
+      case NEW_VISITORS:
+      case RETURNING_VISITORS:
         return new SeriesMetric(id, null, "count");
       default:
         throw new ValidationException(

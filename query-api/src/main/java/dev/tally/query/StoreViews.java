@@ -6,8 +6,10 @@ import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.agg.ProductCounter;
 import dev.tally.core.agg.Sums;
+import dev.tally.core.agg.Touch;
 import dev.tally.core.error.ValidationException;
 import dev.tally.core.event.Json;
+import dev.tally.core.item.MetricKeys;
 import dev.tally.core.money.Money;
 import dev.tally.core.store.Store;
 import java.math.BigDecimal;
@@ -82,8 +84,13 @@ final class StoreViews {
     TreeMap<LocalDate, Map<String, Long>> days =
         new TreeMap<>(reader.storeDays(store.id(), shards, range));
     // Distinct visitors of a longer bucket are a sketch union; a day's count is exact.
+    boolean acquisitionMetric = SeriesMetric.ACQUISITION.contains(metric.id());
+    Map<LocalDate, Map<String, Long>> acquisition =
+        acquisitionMetric ? reader.acquisitionDays(store.id(), range) : Map.of();
     Map<LocalDate, byte[]> visitedSketches =
-        metric.id().equals(SeriesMetric.VISITORS) && interval != Interval.DAY
+        (metric.id().equals(SeriesMetric.VISITORS)
+                    || metric.id().equals(SeriesMetric.RETURNING_VISITORS))
+                && interval != Interval.DAY
             ? reader.sketchesByDay(store.id(), FunnelStep.VISITED, range)
             : Map.of();
     ObjectNode out = Json.mapper().createObjectNode();
@@ -126,21 +133,47 @@ final class StoreViews {
                 ratio(
                     sum(in, FunnelStep.COMPLETED_ORDER.attribute()),
                     sum(in, FunnelStep.VISITED.attribute())));
-        case SeriesMetric.VISITORS -> {
-          if (interval == Interval.DAY) {
-            p.put("value", sum(in, FunnelStep.VISITED.attribute()));
-          } else {
-            List<byte[]> sketches = new ArrayList<>();
-            for (LocalDate d : bucket.each()) {
-              sketches.add(visitedSketches.get(d));
-            }
-            p.put("value", DistinctSketch.estimateUnion(sketches));
-          }
-        }
+        case SeriesMetric.VISITORS ->
+            p.put("value", visitors(interval, in, bucket, visitedSketches));
+        case SeriesMetric.SESSIONS ->
+            p.put("value", Math.max(0, sumIn(acquisition, bucket, MetricKeys.SESSIONS_TOTAL)));
+        case SeriesMetric.NEW_VISITORS ->
+            p.put("value", Math.max(0, sumIn(acquisition, bucket, MetricKeys.NEW_VISITORS)));
+        case SeriesMetric.RETURNING_VISITORS ->
+            p.put(
+                "value",
+                returning(
+                    visitors(interval, in, bucket, visitedSketches),
+                    sumIn(acquisition, bucket, MetricKeys.NEW_VISITORS)));
         default -> throw new IllegalStateException("unhandled metric " + metric.id());
       }
     }
     return out;
+  }
+
+  /** Distinct visitors of a bucket: exact for a day, a sketch union for a longer bucket. */
+  private static long visitors(
+      Interval interval,
+      Map<LocalDate, Map<String, Long>> in,
+      DateRange bucket,
+      Map<LocalDate, byte[]> sketches) {
+    if (interval == Interval.DAY) {
+      return sum(in, FunnelStep.VISITED.attribute());
+    }
+    List<byte[]> parts = new ArrayList<>();
+    for (LocalDate d : bucket.each()) {
+      parts.add(sketches.get(d));
+    }
+    return DistinctSketch.estimateUnion(parts);
+  }
+
+  private static long sumIn(
+      Map<LocalDate, Map<String, Long>> days, DateRange bucket, String attribute) {
+    long total = 0;
+    for (LocalDate d : bucket.each()) {
+      total = Sums.add(total, days.getOrDefault(d, Map.of()).getOrDefault(attribute, 0L));
+    }
+    return total;
   }
 
   /** Products ranked by one counter over the range (ties by product id). */
@@ -194,6 +227,57 @@ final class StoreViews {
     return out;
   }
 
+  /**
+   * Sessions with their orders and revenue by one acquisition dimension over the range, most
+   * sessions first (ties by value). A session counts under its first event's source, campaign,
+   * landing page and device; past {@link Touch#MAX_LABELS_PER_DAY} values a day, under "(other)".
+   */
+  ObjectNode acquisition(Store store, DateRange range, String by, String limitParam) {
+    Touch.Dimension d = Touch.Dimension.byKey(by == null || by.isBlank() ? "source" : by.trim());
+    if (d == null) {
+      List<String> keys = new ArrayList<>();
+      for (Touch.Dimension x : Touch.Dimension.values()) {
+        keys.add(x.key());
+      }
+      throw new ValidationException(
+          "invalid_by", "by '" + by + "' must be one of " + String.join(", ", keys));
+    }
+    int limit = limit(limitParam);
+    List<Map.Entry<String, long[]>> ranked =
+        new ArrayList<>(reader.acquisition(store.id(), d, range).entrySet());
+    ranked.removeIf(e -> e.getValue()[0] == 0 && e.getValue()[1] == 0 && e.getValue()[2] == 0);
+    ranked.sort(
+        Comparator.comparing((Map.Entry<String, long[]> e) -> e.getValue()[0])
+            .reversed()
+            .thenComparing(Map.Entry::getKey));
+    long[] total = new long[3];
+    for (var e : ranked) {
+      for (int i = 0; i < 3; i++) {
+        total[i] = Sums.add(total[i], e.getValue()[i]);
+      }
+    }
+    ObjectNode out = rangeNode(range);
+    out.put("by", d.key());
+    out.put("limit", limit);
+    out.put("currency", store.currency().getCurrencyCode());
+    ObjectNode totals = out.putObject("totals");
+    acquisitionRow(totals, total, store);
+    ArrayNode rows = out.putArray("rows");
+    for (var e : ranked.subList(0, Math.min(limit, ranked.size()))) {
+      ObjectNode r = rows.addObject();
+      r.put("value", e.getKey());
+      acquisitionRow(r, e.getValue(), store);
+    }
+    return out;
+  }
+
+  private static void acquisitionRow(ObjectNode r, long[] v, Store store) {
+    r.put("sessions", v[0]);
+    r.put("ordersCompleted", v[1]);
+    r.put("revenue", Money.format(v[2], store.currency()));
+    putRatio(r, "conversionRate", v[1], v[0]);
+  }
+
   private static int limit(String value) {
     if (value == null || value.isBlank()) {
       return DEFAULT_PRODUCTS;
@@ -235,6 +319,13 @@ final class StoreViews {
         averageOrNull(now.revenue, now.pricedOrders, store),
         averageOrNull(before.revenue, before.pricedOrders, store));
     countTile(tiles, "visitors", now.visitors, before.visitors);
+    countTile(tiles, "sessions", now.sessions, before.sessions);
+    countTile(tiles, "newVisitors", now.newVisitors, before.newVisitors);
+    countTile(
+        tiles,
+        "returningVisitors",
+        returning(now.visitors, now.newVisitors),
+        returning(before.visitors, before.newVisitors));
     ratioTile(
         tiles,
         "conversionRate",
@@ -253,10 +344,26 @@ final class StoreViews {
           "orders", "ordersCompleted", "aov", "averageOrderValue", "conversion", "conversionRate");
 
   /** {@code pricedOrders} leaves out orders in another currency, whose revenue is not counted. */
-  private record Period(long revenue, long orders, long pricedOrders, long visitors, long buyers) {}
+  private record Period(
+      long revenue,
+      long orders,
+      long pricedOrders,
+      long visitors,
+      long buyers,
+      long sessions,
+      long newVisitors) {}
+
+  /**
+   * Visitors of a period who had come before it: all visitors less those new in it. The visitors of
+   * a range are a sketch estimate, so this is too; never below zero.
+   */
+  static long returning(long visitors, long newVisitors) {
+    return Math.max(0, visitors - newVisitors);
+  }
 
   private Period period(Store store, DateRange range) {
     Map<LocalDate, Map<String, Long>> days = reader.storeDays(store.id(), shards, range);
+    Map<LocalDate, Map<String, Long>> acquisition = reader.acquisitionDays(store.id(), range);
     Map<FunnelStep, Long> distinct =
         reader.distinctUsers(
             store.id(), List.of(FunnelStep.VISITED, FunnelStep.COMPLETED_ORDER), range);
@@ -265,7 +372,9 @@ final class StoreViews {
         sum(days, "ordersCompleted"),
         sum(days, "ordersCompleted") - sum(days, "unconvertedOrders"),
         distinct.get(FunnelStep.VISITED),
-        distinct.get(FunnelStep.COMPLETED_ORDER));
+        distinct.get(FunnelStep.COMPLETED_ORDER),
+        Math.max(0, sum(acquisition, MetricKeys.SESSIONS_TOTAL)),
+        Math.max(0, sum(acquisition, MetricKeys.NEW_VISITORS)));
   }
 
   /** A money tile; a value is null where it is undefined (an average of no orders). */

@@ -42,6 +42,7 @@ class OpenApiDocumentTest {
             "/api/v1/funnel",
             "/api/v1/timeseries",
             "/api/v1/products/top",
+            "/api/v1/acquisition",
             "/api/v1/summary",
             "/api/v1/openapi.json");
     List<String> metrics = new ArrayList<>();
@@ -51,6 +52,17 @@ class OpenApiDocumentTest {
       }
     }
     assertThat(metrics).containsExactlyElementsOf(SeriesMetric.ids());
+    List<String> dimensions = new ArrayList<>();
+    for (JsonNode p : paths.at("/~1api~1v1~1acquisition/get/parameters")) {
+      if (p.path("name").asText().equals("by")) {
+        p.at("/schema/enum").forEach(n -> dimensions.add(n.asText()));
+      }
+    }
+    assertThat(dimensions)
+        .containsExactlyElementsOf(
+            java.util.Arrays.stream(dev.tally.core.agg.Touch.Dimension.values())
+                .map(dev.tally.core.agg.Touch.Dimension::key)
+                .toList());
   }
 
   private static void collectRefs(JsonNode n, List<String> out) {

@@ -332,6 +332,74 @@ class QueryServiceTest {
     }
   }
 
+  /** Acquisition of one day, in the day's partition and its week's roll-up, as the writer does. */
+  private void acquisition(LocalDate day, String sk, Map<String, Long> attrs) {
+    for (String pk : MetricKeys.acquisitionPks("shop", day)) {
+      var item = table.item(pk, sk);
+      Map<String, Long> sum = new HashMap<>(item == null ? Map.of() : item.numbers());
+      attrs.forEach((k, v) -> sum.merge(k, v, Long::sum));
+      table.putNumbers(pk, sk, sum);
+    }
+  }
+
+  private void someAcquisition() {
+    String source = MetricKeys.dimensionSk(dev.tally.core.agg.Touch.Dimension.SOURCE);
+    acquisition(
+        MON,
+        source,
+        Map.of(
+            "sessions:google / organic", 3L,
+            "orders:google / organic", 1L,
+            "revenue:google / organic", 1250L,
+            "sessions:(direct) / (none)", 2L,
+            "sessions:gone / referral", 0L));
+    acquisition(NEXT_MON, source, Map.of("sessions:(direct) / (none)", 4L));
+    acquisition(MON, MetricKeys.TOTAL_SK, Map.of("sessions", 5L, "newVisitors", 3L));
+    acquisition(NEXT_MON, MetricKeys.TOTAL_SK, Map.of("sessions", 4L, "newVisitors", 1L));
+  }
+
+  @Test
+  void acquisition_sumsTheRangesWeeksAndDays_ranksBySessions_andLeavesOutZeroRows() {
+    someAcquisition();
+    JsonNode a = ok("/api/v1/acquisition?from=" + MON + "&to=" + NEXT_MON);
+    assertThat(a.path("by").asText()).isEqualTo("source");
+    assertThat(a.path("rows")).hasSize(2);
+    assertThat(a.at("/rows/0/value").asText()).isEqualTo("(direct) / (none)");
+    assertThat(a.at("/rows/0/sessions").asLong()).isEqualTo(6);
+    assertThat(a.at("/rows/0/revenue").asText()).isEqualTo("0.00");
+    assertThat(a.at("/rows/1/value").asText()).isEqualTo("google / organic");
+    assertThat(a.at("/rows/1/ordersCompleted").asLong()).isEqualTo(1);
+    assertThat(a.at("/rows/1/revenue").asText()).isEqualTo("12.50");
+    assertThat(a.at("/rows/1/conversionRate").asDouble()).isEqualTo(1.0 / 3);
+    assertThat(a.at("/totals/sessions").asLong()).isEqualTo(9);
+    assertThat(ok("/api/v1/acquisition?from=" + MON + "&to=" + NEXT_MON + "&limit=1").path("rows"))
+        .hasSize(1);
+    JsonNode empty = ok("/api/v1/acquisition?by=campaign&from=" + MON + "&to=" + NEXT_MON);
+    assertThat(empty.path("rows")).isEmpty();
+    assertThat(empty.at("/totals/conversionRate").isNull()).isTrue();
+    assertBad("/api/v1/acquisition?by=country&from=2026-11-01&to=2026-11-02", "by 'country'");
+  }
+
+  @Test
+  void sessionsAndNewAndReturningVisitors_areTilesAndTimeSeries() {
+    someAcquisition();
+    JsonNode tiles = ok("/api/v1/summary?from=" + MON + "&to=" + NEXT_MON).path("tiles");
+    assertThat(tiles.at("/sessions/value").asLong()).isEqualTo(9);
+    assertThat(tiles.at("/newVisitors/value").asLong()).isEqualTo(4);
+    // Five distinct visitors (a–e) in the sketches, four of them new.
+    assertThat(tiles.at("/returningVisitors/value").asLong()).isEqualTo(1);
+    JsonNode days =
+        ok("/api/v1/timeseries?metric=sessions&from=" + MON + "&to=" + NEXT_MON).path("points");
+    assertThat(days.get(0).path("value").asLong()).isEqualTo(5);
+    assertThat(days.get(7).path("value").asLong()).isEqualTo(4);
+    JsonNode returning =
+        ok("/api/v1/timeseries?metric=returningVisitors&from=" + MON + "&to=" + NEXT_MON)
+            .path("points");
+    // Monday: 4 visitors (shards), 3 new; next Monday: 2 visitors, 1 new.
+    assertThat(returning.get(0).path("value").asLong()).isEqualTo(1);
+    assertThat(returning.get(7).path("value").asLong()).isEqualTo(1);
+  }
+
   @Test
   void badParameters_get400sThatNameTheProblem_beforeAnyTableRead() {
     table.queries = 0;
