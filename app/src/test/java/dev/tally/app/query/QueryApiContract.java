@@ -265,6 +265,71 @@ abstract class QueryApiContract {
   }
 
   @Test
+  void acquisition_byEveryDimension_sessionsAndNewVisitors_equalTheRawEvents_exactly()
+      throws Exception {
+    for (boolean storeA : new boolean[] {true, false}) {
+      Tenant tenant = tenants().get(storeA ? 0 : 1);
+      Map<String, Map<String, Long>> expected = s.acquisition(storeA);
+      // A range that starts mid-week and ends mid-week: whole weeks plus edge days are read.
+      LocalDate from = FROM.plusDays(3);
+      LocalDate to = TO.minusDays(2);
+      for (dev.tally.core.agg.Touch.Dimension d : dev.tally.core.agg.Touch.Dimension.values()) {
+        Map<String, long[]> want = new java.util.TreeMap<>();
+        long totalSessions = 0;
+        for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+          for (var e : expected.getOrDefault("ACQ|" + day + "|" + d.key(), Map.of()).entrySet()) {
+            String[] metricAndValue = e.getKey().split(":", 2);
+            long[] v = want.computeIfAbsent(metricAndValue[1], k -> new long[3]);
+            v[List.of("sessions", "orders", "revenue").indexOf(metricAndValue[0])] += e.getValue();
+          }
+        }
+        JsonNode r =
+            s.get(
+                "/api/v1/acquisition?by=" + d.key() + "&limit=100&" + range(from, to),
+                tenant.readKey());
+        Map<String, long[]> got = new java.util.TreeMap<>();
+        for (JsonNode row : r.path("rows")) {
+          got.put(
+              row.path("value").asText(),
+              new long[] {
+                row.path("sessions").asLong(),
+                row.path("ordersCompleted").asLong(),
+                new BigDecimal(row.path("revenue").asText()).movePointRight(2).longValueExact()
+              });
+          totalSessions += row.path("sessions").asLong();
+        }
+        assertThat(got.keySet()).as(d.key()).isEqualTo(want.keySet());
+        want.forEach((k, v) -> assertThat(got.get(k)).as(d.key() + " " + k).containsExactly(v));
+        assertThat(r.at("/totals/sessions").asLong()).isEqualTo(totalSessions);
+      }
+      long sessions = 0;
+      long newVisitors = 0;
+      JsonNode series =
+          s.get("/api/v1/timeseries?metric=sessions&" + range(from, to), tenant.readKey());
+      JsonNode fresh =
+          s.get("/api/v1/timeseries?metric=newVisitors&" + range(from, to), tenant.readKey());
+      for (int i = 0; i < series.path("points").size(); i++) {
+        LocalDate day = from.plusDays(i);
+        Map<String, Long> total = expected.getOrDefault("ACQ|" + day + "|TOTAL", Map.of());
+        assertThat(series.at("/points/" + i + "/value").asLong())
+            .as("sessions " + day)
+            .isEqualTo(total.getOrDefault("sessions", 0L));
+        assertThat(fresh.at("/points/" + i + "/value").asLong())
+            .as("new visitors " + day)
+            .isEqualTo(total.getOrDefault("newVisitors", 0L));
+        sessions += total.getOrDefault("sessions", 0L);
+        newVisitors += total.getOrDefault("newVisitors", 0L);
+      }
+      assertThat(sessions).as("the workload has sessions").isPositive();
+      JsonNode tiles = s.get("/api/v1/summary?" + range(from, to), tenant.readKey()).path("tiles");
+      assertThat(tiles.at("/sessions/value").asLong()).isEqualTo(sessions);
+      assertThat(tiles.at("/newVisitors/value").asLong()).isEqualTo(newVisitors);
+      assertThat(tiles.at("/returningVisitors/value").asLong())
+          .isEqualTo(Math.max(0, tiles.at("/visitors/value").asLong() - newVisitors));
+    }
+  }
+
+  @Test
   void userMetrics_mergeLinkedAnonymousHistory_andMatchTheRawEventsPerDay() throws Exception {
     List<String> uids = new ArrayList<>();
     for (EventOracle.Fact f : s.a.facts()) {

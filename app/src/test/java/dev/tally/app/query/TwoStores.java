@@ -47,6 +47,15 @@ final class TwoStores {
   final EventOracle a;
   final EventOracle b;
 
+  /** The acquisition figures of each store, recomputed from the raw events. */
+  Map<String, Map<String, Long>> acquisition(boolean storeA) {
+    List<dev.tally.testkit.metrics.RawEvent> raw =
+        (storeA ? aEvents : bEvents)
+            .stream().map(dev.tally.testkit.metrics.RawEvent::fromSegment).toList();
+    return dev.tally.testkit.metrics.AcquisitionOracle.expected(
+        List.of(raw), storeA ? ZoneOffset.UTC : B_ZONE, storeA ? "USD" : "EUR");
+  }
+
   private static TwoStores embedded;
   private static TwoStores dynamoDb;
 
@@ -97,6 +106,9 @@ final class TwoStores {
       aEvents = new Workload(11, 300, 40, DAYS, 6_000, LAST_DAY).generate();
       bEvents = new Workload(99, 150, 25, DAYS, 3_000, LAST_DAY).generate();
       bEvents.forEach(TwoStores::makeDistinctive);
+      // Page URLs with UTM parameters, referrers and user agents, as browsers send them.
+      dev.tally.testkit.metrics.Events.addTouches(new java.util.Random(11), aEvents);
+      dev.tally.testkit.metrics.Events.addTouches(new java.util.Random(99), bEvents);
       send(aWrite, aEvents);
       send(bWrite, bEvents);
       assertThat(stack.drain(Duration.ofMinutes(5))).as("queue drained").isTrue();

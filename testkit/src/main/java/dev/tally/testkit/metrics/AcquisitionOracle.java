@@ -33,6 +33,15 @@ public final class AcquisitionOracle {
   private AcquisitionOracle() {}
 
   public static Map<String, Map<String, Long>> expected(List<List<RawEvent>> batches, ZoneId zone) {
+    return expected(batches, zone, "USD");
+  }
+
+  /**
+   * As {@link #expected(List, ZoneId)}, for a store in {@code currency}: an order in another
+   * currency counts as an order but adds no revenue.
+   */
+  public static Map<String, Map<String, Long>> expected(
+      List<List<RawEvent>> batches, ZoneId zone, String currency) {
     Set<String> counted = new HashSet<>();
     Map<String, List<RawEvent>> deviceDays = new TreeMap<>();
     Map<String, LocalDate> firstDay = new HashMap<>();
@@ -56,19 +65,20 @@ public final class AcquisitionOracle {
           for (RawEvent e : events) {
             int minute = minute(e, zone);
             if (!session.isEmpty() && minute - last > 30) {
-              count(out, day, session);
+              count(out, day, session, currency);
               session = new ArrayList<>();
             }
             session.add(e);
             last = minute;
           }
-          count(out, day, session);
+          count(out, day, session, currency);
         });
     firstDay.forEach((device, day) -> add(out, "ACQ|" + day + "|TOTAL", "newVisitors", 1));
     return out;
   }
 
-  private static void count(Map<String, Map<String, Long>> out, LocalDate day, List<RawEvent> s) {
+  private static void count(
+      Map<String, Map<String, Long>> out, LocalDate day, List<RawEvent> s, String currency) {
     RawEvent first = null;
     Touch firstTouch = null;
     long orders = 0;
@@ -81,10 +91,13 @@ public final class AcquisitionOracle {
       }
       if (e.type().equals("track") && e.name().equals("Order Completed")) {
         orders++;
+        String paid = e.properties().path("currency").asText(currency).toUpperCase();
         revenue +=
-            new BigDecimal(e.properties().path("revenue").asText())
-                .movePointRight(2)
-                .longValueExact();
+            !paid.equals(currency)
+                ? 0
+                : new BigDecimal(e.properties().path("revenue").asText())
+                    .movePointRight(2)
+                    .longValueExact();
       }
     }
     add(out, "ACQ|" + day + "|TOTAL", "sessions", 1);

@@ -163,20 +163,39 @@ public final class Events {
     java.util.Map<String, String> agents = new java.util.HashMap<>();
     List<RawEvent> out = new ArrayList<>(events.size());
     for (RawEvent e : events) {
-      if (!e.isActivity() || (e.type().equals("track") && rnd.nextInt(3) == 0)) {
-        out.add(e);
-        continue;
-      }
-      ObjectNode ctx = Json.mapper().createObjectNode();
-      ctx.put("userAgent", agents.computeIfAbsent(e.deviceId(), d -> AGENTS[rnd.nextInt(4)]));
-      ObjectNode page = ctx.putObject("page");
-      page.put("url", "https://shop.example/p/" + rnd.nextInt(4) + QUERIES[rnd.nextInt(6)]);
-      String ref = REFERRERS[rnd.nextInt(REFERRERS.length)];
-      if (ref != null) {
-        page.put("referrer", ref);
-      }
-      out.add(e.withContext(ctx));
+      ObjectNode ctx = touch(rnd, agents, e.type(), e.deviceId());
+      out.add(ctx == null ? e : e.withContext(ctx));
     }
     return out;
+  }
+
+  /** {@link #withTouches} for Segment calls as JSON: sets their {@code context} in place. */
+  public static void addTouches(Random rnd, List<ObjectNode> calls) {
+    java.util.Map<String, String> agents = new java.util.HashMap<>();
+    for (ObjectNode n : calls) {
+      String device =
+          n.hasNonNull("anonymousId") ? n.path("anonymousId").asText() : n.path("userId").asText();
+      ObjectNode ctx = touch(rnd, agents, n.path("type").asText(), device);
+      if (ctx != null) {
+        n.set("context", ctx);
+      }
+    }
+  }
+
+  private static ObjectNode touch(
+      Random rnd, java.util.Map<String, String> agents, String type, String device) {
+    boolean activity = type.equals("track") || type.equals("page");
+    if (!activity || (type.equals("track") && rnd.nextInt(3) == 0)) {
+      return null;
+    }
+    ObjectNode ctx = Json.mapper().createObjectNode();
+    ctx.put("userAgent", agents.computeIfAbsent(device, d -> AGENTS[rnd.nextInt(4)]));
+    ObjectNode page = ctx.putObject("page");
+    page.put("url", "https://shop.example/p/" + rnd.nextInt(4) + QUERIES[rnd.nextInt(6)]);
+    String ref = REFERRERS[rnd.nextInt(REFERRERS.length)];
+    if (ref != null) {
+      page.put("referrer", ref);
+    }
+    return ctx;
   }
 }
