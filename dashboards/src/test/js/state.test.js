@@ -42,3 +42,10 @@ test('the read key never gets into the URL state', () => {
   assert.equal(encodeState(state), '');
   assert.ok(!JSON.stringify(state).includes('rk_secret'));
 });
+
+test('theSourcesViewsDimension_roundTripsThroughTheUrl_andUnknownOnesFallBack', () => {
+  const state = { ...DEFAULT_STATE, view: 'sources', dim: 'landingPage' };
+  assert.equal(encodeState(state), '?view=sources&dim=landingPage');
+  assert.deepEqual(decodeState(encodeState(state)), state);
+  assert.equal(decodeState('?view=sources&dim=country').dim, 'source');
+});

@@ -87,7 +87,7 @@ export function createClient(options, env) {
       messageId: env.uuid(),
       timestamp: new Date(env.now()).toISOString(),
       anonymousId,
-      context: { library: { name: 'tally.js', version: VERSION }, page: pageContext(env) },
+      context: contextOf(env),
     };
     if (userId && !full.userId) full.userId = userId;
     const q = readQueue();
@@ -303,6 +303,14 @@ export function retryAfterMs(res, nowMs) {
   return Number.isNaN(at) ? null : Math.min(Math.max(0, at - nowMs), MAX_BACKOFF_MS);
 }
 
+/** Segment's context: the library, the page, and the user agent (for the device class). */
+function contextOf(env) {
+  const ctx = { library: { name: 'tally.js', version: VERSION }, page: pageContext(env) };
+  const ua = env.userAgent ? env.userAgent() : '';
+  if (ua) ctx.userAgent = ua;
+  return ctx;
+}
+
 function pageContext(env) {
   const loc = env.location() || {};
   const doc = env.document() || {};
@@ -365,6 +373,7 @@ function browserEnv() {
     btoa: (s) => btoa(s),
     console: typeof console !== 'undefined' ? console : undefined,
     location: () => (w ? w.location : undefined),
+    userAgent: () => (typeof navigator !== 'undefined' && navigator.userAgent) || '',
     document: () => (typeof document !== 'undefined' ? document : undefined),
     visibilityState: () => (typeof document !== 'undefined' ? document.visibilityState : 'visible'),
     on: w ? (type, fn) => (type === 'visibilitychange' ? document : w).addEventListener(type, fn) : undefined,

@@ -63,6 +63,7 @@ export function fakeEnv({ storage = new FakeStorage(), responses = [] } = {}) {
     btoa: (s) => Buffer.from(s, 'binary').toString('base64'),
     console: { warn: (...args) => env.warnings.push(args.join(' ')) },
     location: () => ({ href: 'https://shop.example/prints/p1?x=1', pathname: '/prints/p1' }),
+    userAgent: () => 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Mobile/15E148',
     document: () => ({ referrer: 'https://search.example/', title: 'Print 1' }),
     visibilityState: () => env.visibility,
     on(type, fn) {

@@ -63,6 +63,7 @@ test('everyEvent_carriesMessageIdTimestampLibraryAndPage', async () => {
     referrer: 'https://search.example/',
     title: 'Print 1',
   });
+  assert.match(e.context.userAgent, /iPhone/, 'the user agent gives the session its device class');
   assert.deepEqual(e.properties, { plan: 'free' });
 });
 

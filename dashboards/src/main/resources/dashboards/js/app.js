@@ -4,13 +4,14 @@
 import { ApiError, createApiClient, describeError } from './lib/api.js';
 import { PRESETS, formatRange, isValidTimeZone, previousRange, todayIn, validateRange } from './lib/dates.js';
 import { FUNNEL_MODES } from './lib/funnel.js';
-import { INTERVALS, METRICS, PRODUCT_SORTS } from './lib/metrics.js';
+import { ACQUISITION_DIMENSIONS, INTERVALS, METRICS, PRODUCT_SORTS } from './lib/metrics.js';
 import { VIEWS, decodeState, encodeState, resolveRange } from './lib/state.js';
 import { failedBlock, h, loadingBlock, renderSegmented, setPressed } from './ui.js';
 import { renderCustomer, renderCustomerNotFound, renderCustomerPrompt } from './views/customer.js';
 import { renderFunnel } from './views/funnel.js';
 import { renderKpiSkeleton, renderKpis } from './views/kpis.js';
 import { renderProducts } from './views/products.js';
+import { renderSources } from './views/sources.js';
 import { renderTrends } from './views/trends.js';
 
 const KEY_STORAGE = 'tally.readKey';
@@ -195,6 +196,10 @@ function buildControls() {
     PRODUCT_SORTS.map((s) => ({ id: s.id, label: s.label, testid: `products-sort-${s.id}` })),
     state.by, (id) => setState({ by: id }));
 
+  renderSegmented($('sources-dims'),
+    ACQUISITION_DIMENSIONS.map((d) => ({ id: d.id, label: d.label, testid: `sources-dim-${d.id}` })),
+    state.dim, (id) => setState({ dim: id }));
+
   $('user-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const uid = $('user-id-input').value.trim();
@@ -242,6 +247,7 @@ function syncControls(range) {
   setPressed($('funnel-modes'), state.funnel);
   $('funnel-mode-help').textContent = `Counting ${FUNNEL_MODES.find((m) => m.id === state.funnel).label.toLowerCase()}: ${FUNNEL_MODES.find((m) => m.id === state.funnel).description}.`;
   setPressed($('products-sorts'), state.by);
+  setPressed($('sources-dims'), state.dim);
   if (document.activeElement !== $('user-id-input')) $('user-id-input').value = state.user;
 }
 
@@ -314,6 +320,14 @@ function render() {
       body, loading,
       fetch: (signal) => api.topProducts({ ...range, by, limit: 10 }, signal),
       render: (data) => { renderProducts(body, data, { by, locale, range, onSort: (id) => setState({ by: id }) }); loaded(); },
+    });
+  } else if (state.view === 'sources') {
+    const { dim } = state;
+    csvRequests.set('sources', { path: '/api/v1/acquisition', params: { ...range, by: dim, limit: '20' }, name: `sessions_by_${dim}_${fileRange}` });
+    loadPanel('sources', `${rangeKey}/${dim}`, {
+      body, loading,
+      fetch: (signal) => api.acquisition({ ...range, by: dim, limit: 20 }, signal),
+      render: (data) => { renderSources(body, data, { dim, locale, range }); loaded(); },
     });
   } else if (state.view === 'customer') {
     const uid = state.user;

@@ -96,6 +96,8 @@ export function createApiClient({ baseUrl = '', getKey, fetch: fetchImpl = globa
       get('/api/v1/timeseries', { metric, from, to, interval }, signal),
     topProducts: ({ from, to, by, limit = 10 }, signal) =>
       get('/api/v1/products/top', { from, to, by, limit: String(limit) }, signal),
+    acquisition: ({ from, to, by, limit = 20 }, signal) =>
+      get('/api/v1/acquisition', { from, to, by, limit: String(limit) }, signal),
     userMetrics: ({ uid, from, to }, signal) =>
       get(`/api/v1/users/${encodeURIComponent(uid)}/metrics`, { from, to }, signal),
     /** The same answer as CSV text: `request` is { path, params } as a view made it. */

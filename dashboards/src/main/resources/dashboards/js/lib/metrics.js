@@ -10,6 +10,9 @@ export const METRICS = Object.freeze([
   { id: 'ordersRefunded', label: 'Orders refunded', unit: 'count' },
   { id: 'itemsPurchased', label: 'Items purchased', unit: 'count' },
   { id: 'visitors', label: 'Visitors', unit: 'count' },
+  { id: 'sessions', label: 'Sessions', unit: 'count' },
+  { id: 'newVisitors', label: 'New visitors', unit: 'count' },
+  { id: 'returningVisitors', label: 'Returning visitors', unit: 'count' },
   { id: 'conversionRate', label: 'Conversion rate', unit: 'ratio' },
   { id: 'events', label: 'All events', unit: 'count' },
   { id: 'pageViews', label: 'Page views', unit: 'count' },
@@ -39,6 +42,9 @@ export const KPI_TILES = Object.freeze([
   { id: 'averageOrderValue', label: 'Average order value', unit: 'money' },
   { id: 'visitors', label: 'Visitors', unit: 'count' },
   { id: 'conversionRate', label: 'Conversion rate', unit: 'ratio' },
+  { id: 'sessions', label: 'Sessions', unit: 'count' },
+  { id: 'newVisitors', label: 'New visitors', unit: 'count' },
+  { id: 'returningVisitors', label: 'Returning visitors', unit: 'count' },
 ]);
 
 export const INTERVALS = Object.freeze([
@@ -52,4 +58,12 @@ export const PRODUCT_SORTS = Object.freeze([
   { id: 'adds', label: 'Adds' },
   { id: 'units', label: 'Units' },
   { id: 'revenue', label: 'Revenue' },
+]);
+
+/** Acquisition dimensions of the Sources view (the API's `by`). */
+export const ACQUISITION_DIMENSIONS = Object.freeze([
+  { id: 'source', label: 'Source / medium' },
+  { id: 'campaign', label: 'Campaign' },
+  { id: 'landingPage', label: 'Landing page' },
+  { id: 'device', label: 'Device' },
 ]);

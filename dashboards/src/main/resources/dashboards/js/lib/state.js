@@ -4,13 +4,14 @@
 // defaults instead of breaking the page.
 
 import { PRESETS, isIsoDate, presetRange } from './dates.js';
-import { INTERVALS, METRIC_IDS, PRODUCT_SORTS } from './metrics.js';
+import { ACQUISITION_DIMENSIONS, INTERVALS, METRIC_IDS, PRODUCT_SORTS } from './metrics.js';
 import { FUNNEL_MODES } from './funnel.js';
 
 export const VIEWS = Object.freeze([
   { id: 'trends', label: 'Trends' },
   { id: 'funnel', label: 'Funnel' },
   { id: 'products', label: 'Top products' },
+  { id: 'sources', label: 'Sources' },
   { id: 'customer', label: 'Customer lookup' },
 ]);
 
@@ -25,6 +26,7 @@ export const DEFAULT_STATE = Object.freeze({
   interval: 'day',
   funnel: 'users',
   by: 'revenue',
+  dim: 'source',
   user: '',
 });
 
@@ -35,6 +37,7 @@ const ALLOWED = {
   interval: INTERVALS.map((i) => i.id),
   funnel: FUNNEL_MODES.map((m) => m.id),
   by: PRODUCT_SORTS.map((s) => s.id),
+  dim: ACQUISITION_DIMENSIONS.map((d) => d.id),
 };
 
 function pick(params, name) {
@@ -52,6 +55,7 @@ export function decodeState(search) {
     interval: pick(params, 'interval'),
     funnel: pick(params, 'funnel'),
     by: pick(params, 'by'),
+    dim: pick(params, 'dim'),
     user: (params.get('user') ?? '').trim().slice(0, MAX_USER_ID_LENGTH),
   };
   const from = params.get('from');
@@ -74,7 +78,7 @@ export function encodeState(state) {
   } else if (state.range !== DEFAULT_STATE.range) {
     params.set('range', state.range);
   }
-  for (const name of ['view', 'metric', 'interval', 'funnel', 'by']) {
+  for (const name of ['view', 'metric', 'interval', 'funnel', 'by', 'dim']) {
     if (state[name] !== DEFAULT_STATE[name]) params.set(name, state[name]);
   }
   if (state.user) params.set('user', state.user);

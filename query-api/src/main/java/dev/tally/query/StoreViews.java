@@ -319,6 +319,11 @@ final class StoreViews {
         averageOrNull(now.revenue, now.pricedOrders, store),
         averageOrNull(before.revenue, before.pricedOrders, store));
     countTile(tiles, "visitors", now.visitors, before.visitors);
+    ratioTile(
+        tiles,
+        "conversionRate",
+        now.visitors == 0 ? null : ratio(now.buyers, now.visitors),
+        before.visitors == 0 ? null : ratio(before.buyers, before.visitors));
     countTile(tiles, "sessions", now.sessions, before.sessions);
     countTile(tiles, "newVisitors", now.newVisitors, before.newVisitors);
     countTile(
@@ -326,11 +331,6 @@ final class StoreViews {
         "returningVisitors",
         returning(now.visitors, now.newVisitors),
         returning(before.visitors, before.newVisitors));
-    ratioTile(
-        tiles,
-        "conversionRate",
-        now.visitors == 0 ? null : ratio(now.buyers, now.visitors),
-        before.visitors == 0 ? null : ratio(before.buyers, before.visitors));
     // The names before the time-series names were adopted; kept for one release.
     for (var alias : TILE_ALIASES.entrySet()) {
       tiles.set(alias.getKey(), tiles.get(alias.getValue()).deepCopy());

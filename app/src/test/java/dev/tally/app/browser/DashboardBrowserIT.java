@@ -56,6 +56,8 @@ class DashboardBrowserIT {
   static void start() throws Exception {
     // Four weeks of shopping, so that 7 and 30 days differ.
     List<ObjectNode> events = new Workload(11, 80, 24, 28, 2_500, today()).generate();
+    // Page URLs with UTM parameters, referrers and user agents, as browsers send them.
+    dev.tally.testkit.metrics.Events.addTouches(new java.util.Random(11), events);
     session = BrowserSupport.Session.start(events);
     stack = session.stack();
     client = session.client();
@@ -172,9 +174,67 @@ class DashboardBrowserIT {
           .hasText("—");
     }
     for (String tile :
-        List.of("revenue", "ordersCompleted", "averageOrderValue", "visitors", "conversionRate")) {
+        List.of(
+            "revenue",
+            "ordersCompleted",
+            "averageOrderValue",
+            "visitors",
+            "conversionRate",
+            "sessions",
+            "newVisitors",
+            "returningVisitors")) {
       PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-" + tile + "-change]"))
           .hasText("—");
+    }
+    page.click("[data-testid=view-link-sources]");
+    PlaywrightAssertions.assertThat(
+            page.locator("[data-testid=view-sources] [data-testid=empty-state]"))
+        .isVisible();
+  }
+
+  @Test
+  @Order(4)
+  void sourcesView_equalsTheQueryApi_forEachDimension_andTheTilesShowSessions() {
+    Page page = openDashboard(context, stack.baseUri(), "view=sources");
+    String r = range(today().minusDays(29), today());
+    JsonNode tiles = api(client, "/api/v1/summary?" + r).path("tiles");
+    for (String tile : List.of("sessions", "newVisitors", "returningVisitors")) {
+      assertSameNumber(raw(page, "kpi-" + tile + "-value"), tiles.path(tile).path("value"));
+    }
+    assertThat(tiles.at("/sessions/value").asLong()).as("sessions seeded").isPositive();
+    for (String dim : List.of("source", "campaign", "landingPage", "device")) {
+      if (!dim.equals("source")) {
+        page.click("[data-testid=sources-dim-" + dim + "]");
+      }
+      page.waitForURL(u -> dim.equals("source") || u.contains("dim=" + dim));
+      page.waitForSelector("[data-testid=view-sources] .view-body[data-state=ready]");
+      JsonNode a = api(client, "/api/v1/acquisition?by=" + dim + "&limit=20&" + r);
+      assertThat(a.path("rows").size()).as(dim).isPositive();
+      PlaywrightAssertions.assertThat(page.locator("[data-testid=source-row]"))
+          .hasCount(a.path("rows").size());
+      List<String> shown = page.locator("[data-testid=source-value]").allTextContents();
+      List<String> expected = new java.util.ArrayList<>();
+      a.path("rows").forEach(row -> expected.add(row.path("value").asText()));
+      assertThat(shown).as(dim).isEqualTo(expected);
+      Locator rows = page.locator("[data-testid=source-row]");
+      for (int i = 0; i < a.path("rows").size(); i++) {
+        JsonNode row = a.path("rows").get(i);
+        for (String[] f :
+            new String[][] {
+              {"sessions", "sessions"},
+              {"orders", "ordersCompleted"},
+              {"revenue", "revenue"},
+              {"conversion", "conversionRate"}
+            }) {
+          assertSameNumber(
+              rows.nth(i).locator("[data-testid=source-" + f[0] + "]").getAttribute("data-raw"),
+              row.path(f[1]));
+        }
+      }
+      assertSameNumber(
+          page.locator("[data-testid=source-totals] [data-testid=source-sessions]")
+              .getAttribute("data-raw"),
+          a.at("/totals/sessions"));
     }
   }
 
@@ -289,7 +349,7 @@ class DashboardBrowserIT {
         String size = ctx == context ? "desktop" : "phone";
         Page page = openDashboard(ctx, stack.baseUri(), "");
         screenshot(page, "dashboard-kpis-trends-" + size);
-        for (String view : List.of("funnel", "products")) {
+        for (String view : List.of("funnel", "products", "sources")) {
           page.click("[data-testid=view-link-" + view + "]");
           BrowserSupport.waitForDashboard(page);
           page.waitForSelector("[data-testid=view-" + view + "] .view-body[data-state=ready]");
@@ -348,7 +408,13 @@ class DashboardBrowserIT {
                 "view=products&by=units",
                 "/api/v1/products/top?by=units&limit=10&" + r,
                 "products",
-                "productId"));
+                "productId"),
+            new View(
+                "sources",
+                "view=sources&dim=campaign",
+                "/api/v1/acquisition?by=campaign&limit=20&" + r,
+                "rows",
+                "value"));
     for (View v : views) {
       Page page = openDashboard(context, stack.baseUri(), v.query());
       com.microsoft.playwright.Download download =
@@ -363,7 +429,14 @@ class DashboardBrowserIT {
       if (v.rows().equals("tiles")) {
         for (String tile :
             List.of(
-                "revenue", "ordersCompleted", "averageOrderValue", "visitors", "conversionRate")) {
+                "revenue",
+                "ordersCompleted",
+                "averageOrderValue",
+                "visitors",
+                "conversionRate",
+                "sessions",
+                "newVisitors",
+                "returningVisitors")) {
           rows.add(Map.entry(tile, json.path("tiles").path(tile)));
         }
       } else {
