@@ -168,6 +168,39 @@ public final class SqliteItemStore implements ItemStore {
    * Every live item of the table in key order. Not part of the port and never on a read path: for
    * tests that compare whole tables and for exports.
    */
+  /**
+   * The items whose partition key starts with {@code pkPrefix} and whose sort key is {@code sk}.
+   */
+  public List<Item> scan(String pkPrefix, String sk) {
+    long now = nowSeconds();
+    String upper =
+        pkPrefix.substring(0, pkPrefix.length() - 1)
+            + (char) (pkPrefix.charAt(pkPrefix.length() - 1) + 1);
+    return db.read(
+        c -> {
+          PreparedStatement ps =
+              c.prepare(
+                  "SELECT pk, sk, attrs FROM \""
+                      + name()
+                      + "\" WHERE pk >= ? AND pk < ? AND sk = ?"
+                      + " AND (expires IS NULL OR expires > ?) ORDER BY pk");
+          ps.setString(1, pkPrefix);
+          ps.setString(2, upper);
+          ps.setString(3, sk);
+          ps.setLong(4, now);
+          List<Item> out = new ArrayList<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(
+                  new Item(
+                      ItemKey.of(rs.getString(1), rs.getString(2)),
+                      ItemCodec.decode(rs.getBytes(3))));
+            }
+          }
+          return out;
+        });
+  }
+
   public List<Item> scan() {
     long now = nowSeconds();
     return db.read(

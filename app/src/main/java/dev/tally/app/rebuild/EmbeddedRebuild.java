@@ -10,7 +10,10 @@ import dev.tally.aggregator.rebuild.RebuildSource;
 import dev.tally.aggregator.regulation.SuppressingMetricWriter;
 import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.core.event.Json;
+import dev.tally.core.item.Item;
+import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.MetricKeys;
 import dev.tally.core.regulation.SuppressionList;
 import dev.tally.core.store.Store;
 import dev.tally.sqlite.SqliteDatabase;
@@ -25,7 +28,9 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
 
@@ -131,6 +136,9 @@ public final class EmbeddedRebuild {
       state.save(stateFile);
     }
     SqliteItemStore target = db.table(state.table);
+    if (c.into() == Into.FRESH) {
+      seedFirstVisits(db.table("metrics"), target, c.store().id(), range);
+    }
     MetricWriter writer =
         new SuppressingMetricWriter(writers.apply(target, c.shards()), suppressions);
     State s = state;
@@ -164,6 +172,24 @@ public final class EmbeddedRebuild {
       throw new UncheckedIOException("cannot remove " + stateFile + ": " + e.getMessage(), e);
     }
     return new Result(range, summary, state.table, switched);
+  }
+
+  /**
+   * Copies the first visits of devices first seen before the range into the fresh table, so the
+   * rebuild does not count them as new on their first day in the range. Devices first seen in the
+   * range get theirs from the rebuild itself. Idempotent, so a resumed rebuild may do it again.
+   */
+  private static void seedFirstVisits(
+      SqliteItemStore live, SqliteItemStore fresh, String store, RebuildRange range) {
+    ItemKey any = MetricKeys.firstVisit(store, "x");
+    List<Item> before = new ArrayList<>();
+    for (Item i : live.scan(MetricKeys.userPk(store, ""), any.sk())) {
+      Long day = i.numOrNull(MetricKeys.FIRST_DAY);
+      if (day != null && day < range.from().toEpochDay()) {
+        before.add(i);
+      }
+    }
+    fresh.putAll(before);
   }
 
   /** The saved progress of one rebuild. */

@@ -26,6 +26,8 @@ import dev.tally.opensearch.archive.LocalArchive;
 import dev.tally.opensearch.regulation.ArchiveEvents;
 import dev.tally.sqlite.SqliteDatabase;
 import dev.tally.sqlite.SqliteItemStore;
+import dev.tally.testkit.metrics.AcquisitionOracle;
+import dev.tally.testkit.metrics.MetricTable;
 import dev.tally.testkit.metrics.Oracle;
 import dev.tally.testkit.metrics.RawEvent;
 import java.net.http.HttpResponse;
@@ -344,6 +346,134 @@ class RebuildIT {
       Thread.sleep(200);
     }
     throw new AssertionError("the archive did not catch up");
+  }
+
+  @Test
+  void acquisitionAddedLater_getsItsHistoryFromAFreshRebuild_equalToTheOracle() throws Exception {
+    Store store = Store.of("posters", "America/New_York", "USD", List.of());
+    LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+    List<ObjectNode> raw = new Workload(29, 60, 15, 20, 1_500, last).generate();
+    dev.tally.testkit.metrics.Events.addTouches(new java.util.Random(29), raw);
+    List<RawEvent> all = raw.stream().map(RawEvent::fromSegment).toList();
+    List<LogEntry> entries = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += 20) {
+      entries.add(
+          new LogEntry(
+              "e" + i,
+              store.id(),
+              all.subList(i, Math.min(all.size(), i + 20)).stream()
+                  .map(RawEvent::toEvent)
+                  .toList()));
+    }
+    try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
+      SqliteItemStore metrics = db.table("metrics");
+      // Live counting by a version of Tally from before sessions and sources.
+      ItemMetricWriter older =
+          new ItemMetricWriter(new WithoutAcquisition(metrics), new AggregatorConfig(4, 1_000, 8));
+      for (LogEntry e : entries) {
+        older.apply(store, e.events());
+      }
+      assertThat(MetricTable.acquisition(metrics.scan(), store.id())).isEmpty();
+
+      new EmbeddedRebuild(
+              db,
+              new RebuildSource() {
+                @Override
+                public List<Part> parts(String s, ZoneId zone, LocalDate from, LocalDate to) {
+                  return List.of(new Part("all", 1));
+                }
+
+                @Override
+                public void read(Part part, Consumer<LogEntry> sink) {
+                  entries.forEach(sink);
+                }
+              },
+              null,
+              SuppressionList.NONE,
+              (table, shards) ->
+                  new ItemMetricWriter(table, new AggregatorConfig(shards, 1_000, 8)))
+          .run(
+              new EmbeddedRebuild.Config(
+                  data.resolve("rebuild"),
+                  store,
+                  last.minusDays(25),
+                  last,
+                  EmbeddedRebuild.Into.FRESH,
+                  false,
+                  4),
+              Rebuild.Progress.NONE);
+
+      Map<String, Map<String, Long>> stored = new TreeMap<>();
+      MetricTable.acquisition(metrics.scan(), store.id())
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith("ACQ|")) {
+                  stored.put(k, v);
+                }
+              });
+      Map<String, Map<String, Long>> expected =
+          AcquisitionOracle.expected(List.of(all), store.timezone(), "USD");
+      assertThat(expected).isNotEmpty();
+      assertThat(stored).isEqualTo(expected);
+      // And the counters that were there before are untouched by the backfill.
+      assertThat(MetricTable.read(metrics.scan(), store.id()))
+          .isEqualTo(Oracle.expected(List.of(all), store.timezone()));
+    }
+  }
+
+  /** An item store that never writes acquisition: a writer from before sessions and sources. */
+  private record WithoutAcquisition(ItemStore items) implements ItemStore {
+    @Override
+    public int maxWritesPerCall() {
+      return items.maxWritesPerCall();
+    }
+
+    @Override
+    public Optional<Item> get(ItemKey key) {
+      return items.get(key);
+    }
+
+    @Override
+    public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
+      return items.getAll(keys);
+    }
+
+    @Override
+    public List<Item> query(ItemQuery query) {
+      return items.query(query);
+    }
+
+    @Override
+    public void write(List<? extends ItemWrite> writes) {
+      List<ItemWrite> out = new ArrayList<>();
+      for (ItemWrite w : writes) {
+        if (w.key().pk().contains("#ACQ#") || w.key().sk().equals("FIRST")) {
+          continue;
+        }
+        if (w instanceof ItemWrite.Update u && u.set().containsKey(MetricKeys.SESSIONS)) {
+          ItemWrite.Update.Builder b = ItemWrite.update(u.key()).when(u.condition());
+          u.add().forEach(b::add);
+          u.set()
+              .forEach(
+                  (k, v) -> {
+                    if (!k.equals(MetricKeys.SESSIONS)) {
+                      b.set(k, v);
+                    }
+                  });
+          u.addMarks().forEach(b::addMarks);
+          u.remove().forEach(b::remove);
+          out.add(b.build());
+        } else {
+          out.add(w);
+        }
+      }
+      items.write(out);
+    }
+
+    @Override
+    public void putAll(Collection<Item> batch) {
+      items.putAll(batch);
+    }
   }
 
   /** An item store that drops one counter from every update: a writer from before that metric. */
