@@ -182,6 +182,15 @@ public final class MetricsReader {
    * weeks inside it and daily sketches for the days at its edges (at most three Queries).
    */
   List<byte[]> coveringSketches(String store, FunnelStep step, DateRange range) {
+    return coveringSketches(store, step.attribute(), range);
+  }
+
+  /** Estimated returning visitors over the range: devices active after their first visit's day. */
+  public long returningVisitors(String store, DateRange range) {
+    return DistinctSketch.estimateUnion(coveringSketches(store, MetricKeys.RETURNING, range));
+  }
+
+  private List<byte[]> coveringSketches(String store, String step, DateRange range) {
     Weeks.Cover cover = Weeks.cover(range.from(), range.to());
     List<byte[]> out = new ArrayList<>();
     if (cover.hasWeeks()) {
@@ -205,11 +214,20 @@ public final class MetricsReader {
 
   /** Serialized HLL sketches of one funnel step, per day. */
   public List<byte[]> sketches(String store, FunnelStep step, DateRange range) {
-    return new ArrayList<>(sketchesByDay(store, step, range).values());
+    return sketches(store, step.attribute(), range);
+  }
+
+  private List<byte[]> sketches(String store, String name, DateRange range) {
+    return new ArrayList<>(sketchesByDay(store, name, range).values());
   }
 
   /** Serialized HLL sketches of one funnel step by day (days without one are absent). */
   public Map<LocalDate, byte[]> sketchesByDay(String store, FunnelStep step, DateRange range) {
+    return sketchesByDay(store, step.attribute(), range);
+  }
+
+  /** Serialized HLL sketches of a named set of devices by day. */
+  public Map<LocalDate, byte[]> sketchesByDay(String store, String step, DateRange range) {
     Map<LocalDate, byte[]> out = new TreeMap<>();
     for (Item item : between(MetricKeys.sketchPk(store, step), range)) {
       byte[] h = item.bin(MetricKeys.HLL);

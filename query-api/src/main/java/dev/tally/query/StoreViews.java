@@ -88,10 +88,12 @@ final class StoreViews {
     Map<LocalDate, Map<String, Long>> acquisition =
         acquisitionMetric ? reader.acquisitionDays(store.id(), range) : Map.of();
     Map<LocalDate, byte[]> visitedSketches =
-        (metric.id().equals(SeriesMetric.VISITORS)
-                    || metric.id().equals(SeriesMetric.RETURNING_VISITORS))
-                && interval != Interval.DAY
+        metric.id().equals(SeriesMetric.VISITORS) && interval != Interval.DAY
             ? reader.sketchesByDay(store.id(), FunnelStep.VISITED, range)
+            : Map.of();
+    Map<LocalDate, byte[]> returningSketches =
+        metric.id().equals(SeriesMetric.RETURNING_VISITORS) && interval != Interval.DAY
+            ? reader.sketchesByDay(store.id(), MetricKeys.RETURNING, range)
             : Map.of();
     ObjectNode out = Json.mapper().createObjectNode();
     out.put("metric", metric.id());
@@ -140,11 +142,15 @@ final class StoreViews {
         case SeriesMetric.NEW_VISITORS ->
             p.put("value", Math.max(0, sumIn(acquisition, bucket, MetricKeys.NEW_VISITORS)));
         case SeriesMetric.RETURNING_VISITORS ->
+            // A day's visitors are either new that day or returning, both counted exactly.
             p.put(
                 "value",
-                returning(
-                    visitors(interval, in, bucket, visitedSketches),
-                    sumIn(acquisition, bucket, MetricKeys.NEW_VISITORS)));
+                interval == Interval.DAY
+                    ? Math.max(
+                        0,
+                        sum(in, FunnelStep.VISITED.attribute())
+                            - sumIn(acquisition, bucket, MetricKeys.NEW_VISITORS))
+                    : union(bucket, returningSketches));
         default -> throw new IllegalStateException("unhandled metric " + metric.id());
       }
     }
@@ -160,6 +166,10 @@ final class StoreViews {
     if (interval == Interval.DAY) {
       return sum(in, FunnelStep.VISITED.attribute());
     }
+    return union(bucket, sketches);
+  }
+
+  private static long union(DateRange bucket, Map<LocalDate, byte[]> sketches) {
     List<byte[]> parts = new ArrayList<>();
     for (LocalDate d : bucket.each()) {
       parts.add(sketches.get(d));
@@ -326,11 +336,7 @@ final class StoreViews {
         before.visitors == 0 ? null : ratio(before.buyers, before.visitors));
     countTile(tiles, "sessions", now.sessions, before.sessions);
     countTile(tiles, "newVisitors", now.newVisitors, before.newVisitors);
-    countTile(
-        tiles,
-        "returningVisitors",
-        returning(now.visitors, now.newVisitors),
-        returning(before.visitors, before.newVisitors));
+    countTile(tiles, "returningVisitors", now.returning, before.returning);
     // The names before the time-series names were adopted; kept for one release.
     for (var alias : TILE_ALIASES.entrySet()) {
       tiles.set(alias.getKey(), tiles.get(alias.getValue()).deepCopy());
@@ -351,15 +357,8 @@ final class StoreViews {
       long visitors,
       long buyers,
       long sessions,
-      long newVisitors) {}
-
-  /**
-   * Visitors of a period who had come before it: all visitors less those new in it. The visitors of
-   * a range are a sketch estimate, so this is too; never below zero.
-   */
-  static long returning(long visitors, long newVisitors) {
-    return Math.max(0, visitors - newVisitors);
-  }
+      long newVisitors,
+      long returning) {}
 
   private Period period(Store store, DateRange range) {
     Map<LocalDate, Map<String, Long>> days = reader.storeDays(store.id(), shards, range);
@@ -374,7 +373,8 @@ final class StoreViews {
         distinct.get(FunnelStep.VISITED),
         distinct.get(FunnelStep.COMPLETED_ORDER),
         Math.max(0, sum(acquisition, MetricKeys.SESSIONS_TOTAL)),
-        Math.max(0, sum(acquisition, MetricKeys.NEW_VISITORS)));
+        Math.max(0, sum(acquisition, MetricKeys.NEW_VISITORS)),
+        reader.returningVisitors(store.id(), range));
   }
 
   /** A money tile; a value is null where it is undefined (an average of no orders). */

@@ -356,6 +356,12 @@ class QueryServiceTest {
     acquisition(NEXT_MON, source, Map.of("sessions:(direct) / (none)", 4L));
     acquisition(MON, MetricKeys.TOTAL_SK, Map.of("sessions", 5L, "newVisitors", 3L));
     acquisition(NEXT_MON, MetricKeys.TOTAL_SK, Map.of("sessions", 4L, "newVisitors", 1L));
+    // "a" visited on both Mondays: returning on the second.
+    table.putBytes(
+        MetricKeys.sketchPk("shop", MetricKeys.RETURNING),
+        MetricKeys.daySk(NEXT_MON),
+        MetricKeys.HLL,
+        DistinctSketch.add(null, List.of("a")));
   }
 
   @Test
@@ -386,8 +392,16 @@ class QueryServiceTest {
     JsonNode tiles = ok("/api/v1/summary?from=" + MON + "&to=" + NEXT_MON).path("tiles");
     assertThat(tiles.at("/sessions/value").asLong()).isEqualTo(9);
     assertThat(tiles.at("/newVisitors/value").asLong()).isEqualTo(4);
-    // Five distinct visitors (a–e) in the sketches, four of them new.
+    // Only "a" came back after its first day.
     assertThat(tiles.at("/returningVisitors/value").asLong()).isEqualTo(1);
+    assertThat(
+            ok("/api/v1/timeseries?metric=returningVisitors&interval=month&from="
+                    + MON
+                    + "&to="
+                    + NEXT_MON)
+                .at("/points/0/value")
+                .asLong())
+        .isEqualTo(1);
     JsonNode days =
         ok("/api/v1/timeseries?metric=sessions&from=" + MON + "&to=" + NEXT_MON).path("points");
     assertThat(days.get(0).path("value").asLong()).isEqualTo(5);

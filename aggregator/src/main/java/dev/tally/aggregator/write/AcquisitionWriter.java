@@ -62,8 +62,11 @@ final class AcquisitionWriter {
   /**
    * Adds the updates of {@code fresh} (grouped by device, each device's events in time order) to
    * {@code out}; {@code read} holds what {@link #reads} asked for and the device-day items.
+   *
+   * @return the devices that each day were returning visitors (active after their first visit's
+   *     day), for the returning-visitor sketches
    */
-  static void add(
+  static Map<LocalDate, Set<String>> add(
       Store store,
       List<Fresh> fresh,
       Map<ItemKey, Item> read,
@@ -75,6 +78,7 @@ final class AcquisitionWriter {
     Map<ItemKey, Sessions> sessions = new LinkedHashMap<>();
     Map<ItemKey, Sessions> before = new HashMap<>();
     Map<String, LocalDate> earliest = new LinkedHashMap<>();
+    Map<String, Set<LocalDate>> active = new LinkedHashMap<>();
     for (Fresh f : fresh) {
       Sessions now =
           sessions.computeIfAbsent(
@@ -87,6 +91,7 @@ final class AcquisitionWriter {
       Labels l = labels.computeIfAbsent(f.day(), d -> Labels.of(read, store.id(), d));
       sessions.put(f.deviceDay(), now.with(Sessions.hit(f.event(), store, f.mark()), l));
       earliest.merge(f.event().header().deviceId(), f.day(), (a, b) -> a.isBefore(b) ? a : b);
+      active.computeIfAbsent(f.event().header().deviceId(), x -> new HashSet<>()).add(f.day());
     }
     sessions.forEach(
         (k, after) -> {
@@ -109,11 +114,24 @@ final class AcquisitionWriter {
           totals.computeIfAbsent(day, d -> new long[2])[0] +=
               after.list().size() - was.list().size();
         });
+    Map<LocalDate, Set<String>> returning = new LinkedHashMap<>();
     earliest.forEach(
         (device, day) -> {
           ItemKey k = MetricKeys.firstVisit(store.id(), device);
           Item item = read.get(k);
           Long stored = item == null ? null : item.numOrNull(MetricKeys.FIRST_DAY);
+          // The first visit only ever moves earlier, so "active after it" stays true once said.
+          long first = stored == null ? day.toEpochDay() : Math.min(stored, day.toEpochDay());
+          for (LocalDate d : active.get(device)) {
+            if (d.toEpochDay() > first) {
+              returning.computeIfAbsent(d, x -> new HashSet<>()).add(device);
+            }
+          }
+          if (stored != null && stored > first) {
+            returning
+                .computeIfAbsent(LocalDate.ofEpochDay(stored), x -> new HashSet<>())
+                .add(device);
+          }
           if (stored != null && stored <= day.toEpochDay()) {
             return;
           }
@@ -147,6 +165,7 @@ final class AcquisitionWriter {
             addNonZero(u, MetricKeys.NEW_VISITORS, v[1]);
           }
         });
+    return returning;
   }
 
   private static void addNonZero(ItemWrite.Update.Builder u, String attr, long v) {

@@ -327,7 +327,12 @@ public final class ItemMetricWriter implements MetricWriter {
       }
       Deltas d = fresh.size() == chunk.size() ? whole : aggregation.aggregate(fresh);
       Map<ItemKey, ItemWrite.Update.Builder> updates = updates(keys, d, state);
-      AcquisitionWriter.add(keys.store, freshPlaced, read, state, updates);
+      // Sketches are idempotent and only ever told what stays true, so they go first.
+      sketches.add(
+          keys.store.id(),
+          MetricKeys.RETURNING,
+          AcquisitionWriter.add(keys.store, freshPlaced, read, state, updates),
+          requests);
       placeMarks(updates, state, pages, newSeen);
       List<ItemWrite> writes = new ArrayList<>();
       for (ItemWrite.Update.Builder u : updates.values()) {

@@ -56,6 +56,24 @@ final class SketchWriter {
     }
   }
 
+  /** Adds ids to each day's sketch of the named set and to its weekly roll-ups. */
+  void add(String store, String name, Map<java.time.LocalDate, Set<String>> days, int[] requests) {
+    Map<java.time.LocalDate, Set<String>> weeks = new LinkedHashMap<>();
+    for (var e : days.entrySet()) {
+      add(
+          ItemKey.of(MetricKeys.sketchPk(store, name), MetricKeys.daySk(e.getKey())),
+          e.getValue(),
+          requests);
+      weeks.computeIfAbsent(Weeks.start(e.getKey()), k -> new HashSet<>()).addAll(e.getValue());
+    }
+    for (var e : weeks.entrySet()) {
+      add(
+          ItemKey.of(MetricKeys.sketchWeekPk(store, name), MetricKeys.weekSk(e.getKey())),
+          e.getValue(),
+          requests);
+    }
+  }
+
   private void add(ItemKey key, Set<String> ids, int[] requests) {
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       Item item = items.get(key).orElse(null);

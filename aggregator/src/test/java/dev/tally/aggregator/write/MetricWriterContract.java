@@ -539,6 +539,24 @@ abstract class MetricWriterContract {
       assertThat(expected.keySet()).anyMatch(k -> k.endsWith("|source"));
       assertThat(storedAcquisition()).as("seed " + seed).isEqualTo(expected);
       assertMatchesOracle(List.of(all));
+      var returning =
+          dev.tally.testkit.metrics.AcquisitionOracle.returning(List.of(all), store.timezone());
+      assertThat(returning).isNotEmpty();
+      for (var day : returning.entrySet()) {
+        byte[] hll =
+            table
+                .store()
+                .get(
+                    ItemKey.of(
+                        MetricKeys.sketchPk("shop", MetricKeys.RETURNING),
+                        MetricKeys.daySk(day.getKey())))
+                .orElseThrow()
+                .bin(MetricKeys.HLL);
+        // Eight devices at most: far below where the sketch starts to estimate.
+        assertThat(dev.tally.core.agg.DistinctSketch.estimateUnion(List.of(hll)))
+            .as("returning visitors on " + day.getKey())
+            .isEqualTo(day.getValue().size());
+      }
     }
   }
 

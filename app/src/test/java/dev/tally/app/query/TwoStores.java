@@ -49,11 +49,19 @@ final class TwoStores {
 
   /** The acquisition figures of each store, recomputed from the raw events. */
   Map<String, Map<String, Long>> acquisition(boolean storeA) {
-    List<dev.tally.testkit.metrics.RawEvent> raw =
-        (storeA ? aEvents : bEvents)
-            .stream().map(dev.tally.testkit.metrics.RawEvent::fromSegment).toList();
     return dev.tally.testkit.metrics.AcquisitionOracle.expected(
-        List.of(raw), storeA ? ZoneOffset.UTC : B_ZONE, storeA ? "USD" : "EUR");
+        List.of(raw(storeA)), storeA ? ZoneOffset.UTC : B_ZONE, storeA ? "USD" : "EUR");
+  }
+
+  /** The returning visitors of each day of a store, from the raw events. */
+  Map<LocalDate, java.util.Set<String>> returning(boolean storeA) {
+    return dev.tally.testkit.metrics.AcquisitionOracle.returning(
+        List.of(raw(storeA)), storeA ? ZoneOffset.UTC : B_ZONE);
+  }
+
+  private List<dev.tally.testkit.metrics.RawEvent> raw(boolean storeA) {
+    return (storeA ? aEvents : bEvents)
+        .stream().map(dev.tally.testkit.metrics.RawEvent::fromSegment).toList();
   }
 
   private static TwoStores embedded;

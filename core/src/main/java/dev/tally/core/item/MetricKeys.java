@@ -126,13 +126,27 @@ public final class MetricKeys {
   }
 
   public static String sketchPk(String store, FunnelStep step) {
-    return store + "#SKETCH#" + step.attribute();
+    return sketchPk(store, step.attribute());
+  }
+
+  /** Daily sketches of a named set of devices: a funnel step's, or {@link #RETURNING}. */
+  public static String sketchPk(String store, String name) {
+    return store + "#SKETCH#" + name;
   }
 
   /** Weekly roll-up of a step's daily sketches, keyed by the week's Monday. */
   public static String sketchWeekPk(String store, FunnelStep step) {
-    return store + "#SKETCHW#" + step.attribute();
+    return sketchWeekPk(store, step.attribute());
   }
+
+  public static String sketchWeekPk(String store, String name) {
+    return store + "#SKETCHW#" + name;
+  }
+
+  /**
+   * The sketch of returning visitors: devices active on a day after the day of their first visit.
+   */
+  public static final String RETURNING = "returning";
 
   public static String weekSk(LocalDate monday) {
     return "WEEK#" + monday;

@@ -77,6 +77,33 @@ public final class AcquisitionOracle {
     return out;
   }
 
+  /**
+   * The returning visitors of each day: devices with an event that day and an earlier first day (as
+   * GA4 counts them, a device new earlier in a range is returning on its later days).
+   */
+  public static Map<LocalDate, Set<String>> returning(List<List<RawEvent>> batches, ZoneId zone) {
+    Map<String, Set<LocalDate>> days = new HashMap<>();
+    for (List<RawEvent> batch : batches) {
+      for (RawEvent e : batch) {
+        if (e.isActivity()) {
+          days.computeIfAbsent(e.deviceId(), k -> new java.util.TreeSet<>())
+              .add(LocalDate.ofInstant(e.at(), zone));
+        }
+      }
+    }
+    Map<LocalDate, Set<String>> out = new TreeMap<>();
+    days.forEach(
+        (device, ds) -> {
+          LocalDate first = ((java.util.TreeSet<LocalDate>) ds).first();
+          for (LocalDate d : ds) {
+            if (d.isAfter(first)) {
+              out.computeIfAbsent(d, k -> new HashSet<>()).add(device);
+            }
+          }
+        });
+    return out;
+  }
+
   private static void count(
       Map<String, Map<String, Long>> out, LocalDate day, List<RawEvent> s, String currency) {
     RawEvent first = null;
