@@ -30,10 +30,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Rebuilds the HLL sketches (daily and weekly) of the weeks that held the people's events, from the
- * cleaned raw events, so the sketches no longer hold their device ids. A sketch cannot remove an
- * id, so it is recomputed and replaced; a live write in between (the version changed) makes the
- * week be recomputed. Idempotent: the same events give the same sketches.
+ * Rebuilds the HLL sketches (daily and weekly; the funnel steps' and the returning visitors') of
+ * the weeks that held the people's events, from the cleaned raw events, so the sketches no longer
+ * hold their device ids. A sketch cannot remove an id, so it is recomputed and replaced; a live
+ * write in between (the version changed) makes the week be recomputed. Idempotent: the same events
+ * give the same sketches.
  */
 public final class SketchRebuildStep implements DeletionStep {
   public static final String NAME = "rebuild-sketches";
@@ -70,7 +71,8 @@ public final class SketchRebuildStep implements DeletionStep {
   private int rebuildWeek(Store store, LocalDate monday, RegulationState state) {
     for (int attempt = 1; attempt <= 5; attempt++) {
       Map<ItemKey, Item> before = current(store, monday);
-      Map<StepDay, Set<String>> reached = reached(store, monday, monday.plusDays(6), state);
+      Map<String, Map<LocalDate, Set<String>>> reached =
+          sketches(store, monday, monday.plusDays(6), state);
       try {
         return write(store, monday, reached, before);
       } catch (ConditionFailedException e) {
@@ -79,6 +81,42 @@ public final class SketchRebuildStep implements DeletionStep {
     }
     throw new RetryableException(
         "sketch_conflict", "sketches of week " + monday + " kept changing", Duration.ofSeconds(5));
+  }
+
+  /**
+   * Device ids per sketch name (the funnel steps' and {@link MetricKeys#RETURNING}) and day, from
+   * the raw events of those days without the people's. A device is returning on a day after the
+   * first visit its item records.
+   */
+  Map<String, Map<LocalDate, Set<String>>> sketches(
+      Store store, LocalDate from, LocalDate to, RegulationState state) {
+    Map<String, Map<LocalDate, Set<String>>> out = new HashMap<>();
+    Map<String, Set<LocalDate>> active = new HashMap<>();
+    reached(store, from, to, state)
+        .forEach(
+            (k, ids) -> {
+              out.computeIfAbsent(k.step().attribute(), x -> new HashMap<>()).put(k.day(), ids);
+              if (k.step() == FunnelStep.VISITED) {
+                ids.forEach(id -> active.computeIfAbsent(id, x -> new TreeSet<>()).add(k.day()));
+              }
+            });
+    Map<ItemKey, String> firstKeys = new HashMap<>();
+    active.keySet().forEach(id -> firstKeys.put(MetricKeys.firstVisit(store.id(), id), id));
+    Map<LocalDate, Set<String>> returning = new HashMap<>();
+    metrics
+        .getAll(firstKeys.keySet())
+        .forEach(
+            (k, item) -> {
+              Long first = item.numOrNull(MetricKeys.FIRST_DAY);
+              String id = firstKeys.get(k);
+              for (LocalDate d : active.get(id)) {
+                if (first != null && d.toEpochDay() > first) {
+                  returning.computeIfAbsent(d, x -> new HashSet<>()).add(id);
+                }
+              }
+            });
+    out.put(MetricKeys.RETURNING, returning);
+    return out;
   }
 
   /** Device ids per step and day, from the raw events of those days, without the people's. */
@@ -107,9 +145,19 @@ public final class SketchRebuildStep implements DeletionStep {
     return new Aggregation(store, shards).aggregate(resolved).reached();
   }
 
+  /** The sketches a rebuild replaces: each funnel step's and the returning visitors'. */
+  private static List<String> names() {
+    List<String> out = new ArrayList<>();
+    for (FunnelStep step : FunnelStep.values()) {
+      out.add(step.attribute());
+    }
+    out.add(MetricKeys.RETURNING);
+    return out;
+  }
+
   private Map<ItemKey, Item> current(Store store, LocalDate monday) {
     List<ItemKey> keys = new ArrayList<>();
-    for (FunnelStep step : FunnelStep.values()) {
+    for (String step : names()) {
       for (int i = 0; i < 7; i++) {
         keys.add(dayKey(store, step, monday.plusDays(i)));
       }
@@ -119,13 +167,16 @@ public final class SketchRebuildStep implements DeletionStep {
   }
 
   private int write(
-      Store store, LocalDate monday, Map<StepDay, Set<String>> reached, Map<ItemKey, Item> before) {
+      Store store,
+      LocalDate monday,
+      Map<String, Map<LocalDate, Set<String>>> reached,
+      Map<ItemKey, Item> before) {
     Map<ItemKey, Set<String>> wanted = new HashMap<>();
-    for (FunnelStep step : FunnelStep.values()) {
+    for (String step : names()) {
       Set<String> week = new HashSet<>();
       for (int i = 0; i < 7; i++) {
         LocalDate d = monday.plusDays(i);
-        Set<String> ids = reached.getOrDefault(new StepDay(d, step), Set.of());
+        Set<String> ids = reached.getOrDefault(step, Map.of()).getOrDefault(d, Set.of());
         wanted.put(dayKey(store, step, d), ids);
         week.addAll(ids);
       }
@@ -174,11 +225,11 @@ public final class SketchRebuildStep implements DeletionStep {
         && ea == DistinctSketch.estimateUnion(List.of(a, b));
   }
 
-  private static ItemKey dayKey(Store store, FunnelStep step, LocalDate d) {
+  private static ItemKey dayKey(Store store, String step, LocalDate d) {
     return ItemKey.of(MetricKeys.sketchPk(store.id(), step), MetricKeys.daySk(d));
   }
 
-  private static ItemKey weekKey(Store store, FunnelStep step, LocalDate monday) {
+  private static ItemKey weekKey(Store store, String step, LocalDate monday) {
     return ItemKey.of(MetricKeys.sketchWeekPk(store.id(), step), MetricKeys.weekSk(monday));
   }
 }
