@@ -268,6 +268,7 @@ public final class ItemMetricWriter implements MetricWriter {
           }
         }
       }
+      CustomerWriter.touched(store, r, s);
       return new Placed(r, person, device, s, hash(sha256, r.event().messageId()));
     }
 
@@ -308,6 +309,7 @@ public final class ItemMetricWriter implements MetricWriter {
       }
       Deltas d = fresh.size() == chunk.size() ? whole : aggregation.aggregate(fresh);
       Map<ItemKey, ItemWrite.Update.Builder> updates = updates(keys, d, state);
+      CustomerWriter.add(keys.store, fresh, k -> plain(updates, k));
       placeMarks(updates, state, pages, newSeen);
       List<ItemWrite> writes = new ArrayList<>();
       for (ItemWrite.Update.Builder u : updates.values()) {
