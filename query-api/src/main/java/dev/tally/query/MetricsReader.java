@@ -42,6 +42,11 @@ public final class MetricsReader {
     this.items = items;
   }
 
+  /** The customer items' reader over the same table. */
+  CustomersReader customers() {
+    return new CustomersReader(items);
+  }
+
   /** Numeric attributes per day of one person-day partition. */
   public Map<LocalDate, Map<String, Long>> userDays(String store, String uid, DateRange range) {
     return days(MetricKeys.userPk(store, uid), range);
