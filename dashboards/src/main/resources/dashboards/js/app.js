@@ -8,6 +8,8 @@ import { INTERVALS, METRICS, PRODUCT_SORTS } from './lib/metrics.js';
 import { VIEWS, decodeState, encodeState, resolveRange } from './lib/state.js';
 import { failedBlock, h, loadingBlock, renderSegmented, setPressed } from './ui.js';
 import { renderCustomer, renderCustomerNotFound, renderCustomerPrompt } from './views/customer.js';
+import { CUSTOMER_SORTS, cleanPrefix, customersFileName, customersQuery } from './lib/customers.js';
+import { renderCustomers } from './views/customers.js';
 import { renderFunnel } from './views/funnel.js';
 import { renderKpiSkeleton, renderKpis } from './views/kpis.js';
 import { renderProducts } from './views/products.js';
@@ -195,6 +197,15 @@ function buildControls() {
     PRODUCT_SORTS.map((s) => ({ id: s.id, label: s.label, testid: `products-sort-${s.id}` })),
     state.by, (id) => setState({ by: id }));
 
+  // Customers: a sort lists the range's buyers (and clears a search); a prefix searches all.
+  renderSegmented($('customers-sorts'),
+    CUSTOMER_SORTS.map((s) => ({ id: s.id, label: s.label, testid: `customers-sort-${s.id}` })),
+    state.csort, (id) => setState({ csort: id, prefix: '' }));
+  $('customers-search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    setState({ prefix: cleanPrefix($('customers-prefix').value) });
+  });
+
   $('user-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const uid = $('user-id-input').value.trim();
@@ -243,6 +254,8 @@ function syncControls(range) {
   $('funnel-mode-help').textContent = `Counting ${FUNNEL_MODES.find((m) => m.id === state.funnel).label.toLowerCase()}: ${FUNNEL_MODES.find((m) => m.id === state.funnel).description}.`;
   setPressed($('products-sorts'), state.by);
   if (document.activeElement !== $('user-id-input')) $('user-id-input').value = state.user;
+  setPressed($('customers-sorts'), state.prefix ? null : state.csort);
+  if (document.activeElement !== $('customers-prefix')) $('customers-prefix').value = state.prefix;
 }
 
 // ---------------------------------------------------------------- rendering
@@ -314,6 +327,17 @@ function render() {
       body, loading,
       fetch: (signal) => api.topProducts({ ...range, by, limit: 10 }, signal),
       render: (data) => { renderProducts(body, data, { by, locale, range, onSort: (id) => setState({ by: id }) }); loaded(); },
+    });
+  } else if (state.view === 'customers') {
+    const params = customersQuery(range, state);
+    csvRequests.set('customers', { path: '/api/v1/customers', params, name: customersFileName(params) });
+    loadPanel('customers', new URLSearchParams(params).toString(), {
+      body, loading,
+      fetch: (signal) => api.customers(params, signal),
+      render: (data) => {
+        renderCustomers(body, data, { locale, range, timeZone, onOpen: (uid) => setState({ view: 'customer', user: uid }) });
+        loaded();
+      },
     });
   } else if (state.view === 'customer') {
     const uid = state.user;

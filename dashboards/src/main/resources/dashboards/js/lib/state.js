@@ -6,11 +6,13 @@
 import { PRESETS, isIsoDate, presetRange } from './dates.js';
 import { INTERVALS, METRIC_IDS, PRODUCT_SORTS } from './metrics.js';
 import { FUNNEL_MODES } from './funnel.js';
+import { CUSTOMER_SORTS, cleanPrefix } from './customers.js';
 
 export const VIEWS = Object.freeze([
   { id: 'trends', label: 'Trends' },
   { id: 'funnel', label: 'Funnel' },
   { id: 'products', label: 'Top products' },
+  { id: 'customers', label: 'Customers' },
   { id: 'customer', label: 'Customer lookup' },
 ]);
 
@@ -26,6 +28,8 @@ export const DEFAULT_STATE = Object.freeze({
   funnel: 'users',
   by: 'revenue',
   user: '',
+  csort: 'recent',
+  prefix: '',
 });
 
 const ALLOWED = {
@@ -35,6 +39,7 @@ const ALLOWED = {
   interval: INTERVALS.map((i) => i.id),
   funnel: FUNNEL_MODES.map((m) => m.id),
   by: PRODUCT_SORTS.map((s) => s.id),
+  csort: CUSTOMER_SORTS.map((s) => s.id),
 };
 
 function pick(params, name) {
@@ -53,6 +58,8 @@ export function decodeState(search) {
     funnel: pick(params, 'funnel'),
     by: pick(params, 'by'),
     user: (params.get('user') ?? '').trim().slice(0, MAX_USER_ID_LENGTH),
+    csort: pick(params, 'csort'),
+    prefix: cleanPrefix(params.get('prefix')),
   };
   const from = params.get('from');
   const to = params.get('to');
@@ -78,6 +85,8 @@ export function encodeState(state) {
     if (state[name] !== DEFAULT_STATE[name]) params.set(name, state[name]);
   }
   if (state.user) params.set('user', state.user);
+  if (state.csort !== DEFAULT_STATE.csort) params.set('csort', state.csort);
+  if (state.prefix) params.set('prefix', state.prefix);
   const text = params.toString();
   return text ? `?${text}` : '';
 }
