@@ -14,9 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Reads the customer items ({@link MetricKeys}: the sharded customer index, the buyers partitions
@@ -34,14 +32,13 @@ final class CustomersReader {
 
   static final int MAX_PAGES = 16;
 
-  private static final ExecutorService PARALLEL =
-      Executors.newFixedThreadPool(
-          4,
-          r -> {
-            Thread t = new Thread(r, "tally-customers-read");
-            t.setDaemon(true);
-            return t;
-          });
+  /** Bounds of every day sort key (four-digit years sort as text in date order). */
+  private static final LocalDate FIRST_DAY = LocalDate.of(0, 1, 1);
+
+  private static final LocalDate LAST_DAY = LocalDate.of(9999, 12, 31);
+
+  /** Side-by-side reads share the query side's bounded pool. */
+  private static final ExecutorService PARALLEL = MetricsReader.PARALLEL;
 
   private final ItemStore items;
 
@@ -208,38 +205,49 @@ final class CustomersReader {
    */
   private Seen seen(String store, String uid, Lifetime l) {
     String pk = MetricKeys.userPk(store, uid);
-    String end = MetricKeys.DAY_PREFIX + "\uffff";
     Long first = null;
-    String from = MetricKeys.DAY_PREFIX;
-    for (int page = 0; page < MAX_PAGES && first == null; page++) {
-      List<Item> got = items.query(ItemQuery.between(pk, from, end).limit(PAGE));
+    LocalDate from = FIRST_DAY;
+    for (int page = 0; page < MAX_PAGES && first == null && from != null; page++) {
+      List<Item> got = days(pk, from);
       for (Item i : got) {
         first = i.numOrNull(MetricKeys.FIRST_SEEN);
         if (first != null) {
           break;
         }
       }
-      if (got.size() < PAGE) {
-        break;
-      }
-      from = got.get(got.size() - 1).key().sk() + "\u0000";
+      from = next(got);
     }
     Long last = null;
-    from = l.lastOrderDay() == null ? MetricKeys.DAY_PREFIX : MetricKeys.daySk(l.lastOrderDay());
-    for (int page = 0; page < MAX_PAGES; page++) {
-      List<Item> got = items.query(ItemQuery.between(pk, from, end).limit(PAGE));
+    from = l.lastOrderDay() == null ? FIRST_DAY : l.lastOrderDay();
+    for (int page = 0; page < MAX_PAGES && from != null; page++) {
+      List<Item> got = days(pk, from);
       for (Item i : got) {
         Long t = i.numOrNull(MetricKeys.LAST_SEEN);
         if (t != null && (last == null || t > last)) {
           last = t;
         }
       }
-      if (got.size() < PAGE) {
-        break;
-      }
-      from = got.get(got.size() - 1).key().sk() + "\u0000";
+      from = next(got);
     }
     return new Seen(first, last);
+  }
+
+  /** Up to {@link #PAGE} day items of a person from {@code from} on. */
+  private List<Item> days(String pk, LocalDate from) {
+    return items.query(
+        ItemQuery.between(pk, MetricKeys.daySk(from), MetricKeys.daySk(LAST_DAY)).limit(PAGE));
+  }
+
+  /** The day after a full page's last item, or null when the page was the last one. */
+  private static LocalDate next(List<Item> page) {
+    if (page.size() < PAGE) {
+      return null;
+    }
+    try {
+      return MetricKeys.dayOf(page.get(page.size() - 1).key().sk()).plusDays(1);
+    } catch (RuntimeException e) {
+      return null; // a sort key that names no day: stop rather than fail the read
+    }
   }
 
   private CompletableFuture<List<Item>> read(String pk) {
@@ -263,13 +271,6 @@ final class CustomersReader {
   }
 
   private static <T> T join(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
+    return MetricsReader.join(f);
   }
 }

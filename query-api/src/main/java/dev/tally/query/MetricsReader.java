@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
  */
 public final class MetricsReader {
   /** Bounded fan-out for per-day reads; daemon threads so it never holds a JVM open. */
-  private static final ExecutorService PARALLEL =
+  static final ExecutorService PARALLEL =
       Executors.newFixedThreadPool(
           8,
           r -> {
@@ -126,7 +126,7 @@ public final class MetricsReader {
     };
   }
 
-  private static <T> T join(CompletableFuture<T> f) {
+  static <T> T join(CompletableFuture<T> f) {
     try {
       return f.join();
     } catch (CompletionException e) {

@@ -179,6 +179,32 @@ class CustomerViewsTest {
   }
 
   @Test
+  void seenTimes_areFoundAcrossPagesOfDays_skippingDeviceOnlyDays() {
+    LocalDate start = LocalDate.parse("2026-06-01");
+    // 40 device-only days (marks and steps, no seen times), then the person's own days.
+    for (int d = 0; d < 40; d++) {
+      items.write(
+          List.of(
+              ItemWrite.update(
+                      ItemKey.of(
+                          MetricKeys.userPk("shop", "pat"), MetricKeys.daySk(start.plusDays(d))))
+                  .add(MetricKeys.STEPS, 1)
+                  .build()));
+    }
+    Instant firstSeen = Instant.parse("2026-07-15T07:00:00Z");
+    seen("pat", LocalDate.parse("2026-07-15"), firstSeen);
+    order("pat", LocalDate.parse("2026-07-16"), 700, Instant.parse("2026-07-16T10:00:00Z"));
+    Instant last = null;
+    for (int d = 0; d < 70; d++) {
+      last = Instant.parse("2026-07-17T12:00:00Z").plusSeconds(86_400L * d);
+      seen("pat", LocalDate.parse("2026-07-17").plusDays(d), last);
+    }
+    JsonNode pat = ok("/api/v1/customers", Map.of("prefix", "pat")).path("customers").get(0);
+    assertThat(pat.path("firstSeen").asText()).isEqualTo(firstSeen.toString());
+    assertThat(pat.path("lastSeen").asText()).isEqualTo(last.toString());
+  }
+
+  @Test
   void badParameters_get400sThatNameTheProblem() {
     Map<String, String> range = Map.of("from", "2026-11-01", "to", "2026-11-30");
     assertBad(with(range, "sort", "best"), "sort 'best' must be one of recent, top");
