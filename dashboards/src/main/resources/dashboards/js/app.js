@@ -8,6 +8,8 @@ import { ACQUISITION_DIMENSIONS, INTERVALS, METRICS, PRODUCT_SORTS } from './lib
 import { VIEWS, decodeState, encodeState, resolveRange } from './lib/state.js';
 import { failedBlock, h, loadingBlock, renderSegmented, setPressed } from './ui.js';
 import { renderCustomer, renderCustomerNotFound, renderCustomerPrompt } from './views/customer.js';
+import { CUSTOMER_SORTS, cleanPrefix, customersFileName, customersQuery } from './lib/customers.js';
+import { renderCustomers } from './views/customers.js';
 import { renderFunnel } from './views/funnel.js';
 import { renderKpiSkeleton, renderKpis } from './views/kpis.js';
 import { renderProducts } from './views/products.js';
@@ -200,6 +202,15 @@ function buildControls() {
     ACQUISITION_DIMENSIONS.map((d) => ({ id: d.id, label: d.label, testid: `sources-dim-${d.id}` })),
     state.dim, (id) => setState({ dim: id }));
 
+  // Customers: a sort lists the range's buyers (and clears a search); a prefix searches all.
+  renderSegmented($('customers-sorts'),
+    CUSTOMER_SORTS.map((s) => ({ id: s.id, label: s.label, testid: `customers-sort-${s.id}` })),
+    state.csort, (id) => setState({ csort: id, prefix: '' }));
+  $('customers-search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    setState({ prefix: cleanPrefix($('customers-prefix').value) });
+  });
+
   $('user-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const uid = $('user-id-input').value.trim();
@@ -249,6 +260,8 @@ function syncControls(range) {
   setPressed($('products-sorts'), state.by);
   setPressed($('sources-dims'), state.dim);
   if (document.activeElement !== $('user-id-input')) $('user-id-input').value = state.user;
+  setPressed($('customers-sorts'), state.prefix ? null : state.csort);
+  if (document.activeElement !== $('customers-prefix')) $('customers-prefix').value = state.prefix;
 }
 
 // ---------------------------------------------------------------- rendering
@@ -328,6 +341,17 @@ function render() {
       body, loading,
       fetch: (signal) => api.acquisition({ ...range, by: dim, limit: 20 }, signal),
       render: (data) => { renderSources(body, data, { dim, locale, range }); loaded(); },
+    });
+  } else if (state.view === 'customers') {
+    const params = customersQuery(range, state);
+    csvRequests.set('customers', { path: '/api/v1/customers', params, name: customersFileName(params) });
+    loadPanel('customers', new URLSearchParams(params).toString(), {
+      body, loading,
+      fetch: (signal) => api.customers(params, signal),
+      render: (data) => {
+        renderCustomers(body, data, { locale, range, timeZone, onOpen: (uid) => setState({ view: 'customer', user: uid }) });
+        loaded();
+      },
     });
   } else if (state.view === 'customer') {
     const uid = state.user;

@@ -100,6 +100,8 @@ export function createApiClient({ baseUrl = '', getKey, fetch: fetchImpl = globa
       get('/api/v1/acquisition', { from, to, by, limit: String(limit) }, signal),
     userMetrics: ({ uid, from, to }, signal) =>
       get(`/api/v1/users/${encodeURIComponent(uid)}/metrics`, { from, to }, signal),
+    /** Customers: { from, to, sort, limit } for a range, or { prefix, limit } for a search. */
+    customers: (params, signal) => get('/api/v1/customers', params, signal),
     /** The same answer as CSV text: `request` is { path, params } as a view made it. */
     csv: ({ path, params }, signal) => get(path, params, signal, 'text/csv'),
   };

@@ -6,12 +6,14 @@
 import { PRESETS, isIsoDate, presetRange } from './dates.js';
 import { ACQUISITION_DIMENSIONS, INTERVALS, METRIC_IDS, PRODUCT_SORTS } from './metrics.js';
 import { FUNNEL_MODES } from './funnel.js';
+import { CUSTOMER_SORTS, cleanPrefix } from './customers.js';
 
 export const VIEWS = Object.freeze([
   { id: 'trends', label: 'Trends' },
   { id: 'funnel', label: 'Funnel' },
   { id: 'products', label: 'Top products' },
   { id: 'sources', label: 'Sources' },
+  { id: 'customers', label: 'Customers' },
   { id: 'customer', label: 'Customer lookup' },
 ]);
 
@@ -28,6 +30,8 @@ export const DEFAULT_STATE = Object.freeze({
   by: 'revenue',
   dim: 'source',
   user: '',
+  csort: 'recent',
+  prefix: '',
 });
 
 const ALLOWED = {
@@ -38,6 +42,7 @@ const ALLOWED = {
   funnel: FUNNEL_MODES.map((m) => m.id),
   by: PRODUCT_SORTS.map((s) => s.id),
   dim: ACQUISITION_DIMENSIONS.map((d) => d.id),
+  csort: CUSTOMER_SORTS.map((s) => s.id),
 };
 
 function pick(params, name) {
@@ -57,6 +62,8 @@ export function decodeState(search) {
     by: pick(params, 'by'),
     dim: pick(params, 'dim'),
     user: (params.get('user') ?? '').trim().slice(0, MAX_USER_ID_LENGTH),
+    csort: pick(params, 'csort'),
+    prefix: cleanPrefix(params.get('prefix')),
   };
   const from = params.get('from');
   const to = params.get('to');
@@ -82,6 +89,8 @@ export function encodeState(state) {
     if (state[name] !== DEFAULT_STATE[name]) params.set(name, state[name]);
   }
   if (state.user) params.set('user', state.user);
+  if (state.csort !== DEFAULT_STATE.csort) params.set('csort', state.csort);
+  if (state.prefix) params.set('prefix', state.prefix);
   const text = params.toString();
   return text ? `?${text}` : '';
 }

@@ -14,11 +14,14 @@ import java.util.Set;
  */
 public final class Csv {
   /** The array of rows in each view's JSON; the summary's rows are its tiles. */
-  private static final List<String> ROWS = List.of("steps", "points", "products", "days", "rows");
+  private static final List<String> ROWS =
+      List.of("steps", "points", "products", "days", "rows", "customers");
 
   private Csv() {}
 
-  /** True for the views that are tables (funnel, time series, products, summary, a user). */
+  /**
+   * True for the views that are tables (funnel, time series, products, summary, a user, customers).
+   */
   public static boolean supports(JsonNode view) {
     for (String field : ROWS) {
       if (view.path(field).isArray()) {

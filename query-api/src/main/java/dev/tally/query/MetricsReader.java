@@ -29,7 +29,7 @@ import java.util.concurrent.Executors;
  */
 public final class MetricsReader {
   /** Bounded fan-out for per-day reads; daemon threads so it never holds a JVM open. */
-  private static final ExecutorService PARALLEL =
+  static final ExecutorService PARALLEL =
       Executors.newFixedThreadPool(
           8,
           r -> {
@@ -42,6 +42,11 @@ public final class MetricsReader {
 
   public MetricsReader(ItemStore items) {
     this.items = items;
+  }
+
+  /** The customer items' reader over the same table. */
+  CustomersReader customers() {
+    return new CustomersReader(items);
   }
 
   /** Numeric attributes per day of one person-day partition. */
@@ -166,7 +171,7 @@ public final class MetricsReader {
     };
   }
 
-  private static <T> T join(CompletableFuture<T> f) {
+  static <T> T join(CompletableFuture<T> f) {
     try {
       return f.join();
     } catch (CompletionException e) {

@@ -42,6 +42,7 @@ public final class QueryService {
   private final StoreRegistry stores;
   private final MetricsReader reader;
   private final StoreViews views;
+  private final CustomerViews customers;
   private final ReadKeyLimiter limiter;
   private final JsonNode openApi;
 
@@ -49,6 +50,7 @@ public final class QueryService {
     this.stores = stores;
     this.reader = reader;
     this.views = new StoreViews(reader, config.shards());
+    this.customers = new CustomerViews(reader.customers());
     this.limiter = new ReadKeyLimiter(config);
     this.openApi = loadOpenApi();
   }
@@ -94,6 +96,8 @@ public final class QueryService {
               views.acquisition(store, DateRange.parse(q), q.get("by"), q.get("limit")));
         case "/api/v1/summary":
           return QueryResponse.ok(views.summary(store, DateRange.parse(q)));
+        case "/api/v1/customers":
+          return QueryResponse.ok(customers.customers(store, q));
         default:
           break;
       }

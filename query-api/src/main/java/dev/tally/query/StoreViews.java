@@ -289,8 +289,13 @@ final class StoreViews {
   }
 
   private static int limit(String value) {
+    return limit(value, DEFAULT_PRODUCTS, MAX_PRODUCTS);
+  }
+
+  /** A {@code limit} parameter: {@code dflt} when absent, else a whole number in 1..max. */
+  static int limit(String value, int dflt, int max) {
     if (value == null || value.isBlank()) {
-      return DEFAULT_PRODUCTS;
+      return dflt;
     }
     int n;
     try {
@@ -298,10 +303,9 @@ final class StoreViews {
     } catch (NumberFormatException e) {
       n = -1;
     }
-    if (n < 1 || n > MAX_PRODUCTS) {
+    if (n < 1 || n > max) {
       throw new ValidationException(
-          "invalid_limit",
-          "limit '" + value + "' must be a whole number from 1 to " + MAX_PRODUCTS);
+          "invalid_limit", "limit '" + value + "' must be a whole number from 1 to " + max);
     }
     return n;
   }

@@ -44,6 +44,7 @@ class OpenApiDocumentTest {
             "/api/v1/products/top",
             "/api/v1/acquisition",
             "/api/v1/summary",
+            "/api/v1/customers",
             "/api/v1/openapi.json");
     List<String> metrics = new ArrayList<>();
     for (JsonNode p : paths.at("/~1api~1v1~1timeseries/get/parameters")) {

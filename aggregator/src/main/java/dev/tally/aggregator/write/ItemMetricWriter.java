@@ -280,6 +280,7 @@ public final class ItemMetricWriter implements MetricWriter {
           }
         }
       }
+      CustomerWriter.touched(store, r, s);
       return new Placed(r, person, device, day.date(), s, hash(sha256, r.event().messageId()));
     }
 
@@ -333,6 +334,7 @@ public final class ItemMetricWriter implements MetricWriter {
           MetricKeys.RETURNING,
           AcquisitionWriter.add(keys.store, freshPlaced, read, state, updates),
           requests);
+      CustomerWriter.add(keys.store, fresh, k -> plain(updates, k));
       placeMarks(updates, state, pages, newSeen);
       List<ItemWrite> writes = new ArrayList<>();
       for (ItemWrite.Update.Builder u : updates.values()) {

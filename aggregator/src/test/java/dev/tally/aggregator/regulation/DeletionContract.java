@@ -79,8 +79,10 @@ abstract class DeletionContract {
     String user =
         links.values().stream()
             .sorted()
+            // A signed-in customer, so their customer and buyers items are deleted too.
+            .filter(u -> metrics.get(MetricKeys.customerKey(STORE.id(), u)).isPresent())
             .findFirst()
-            .orElseThrow(() -> new AssertionError("no links"));
+            .orElseThrow(() -> new AssertionError("no linked customer"));
     Set<String> gone = new HashSet<>(Set.of(user));
     links.forEach(
         (a, u) -> {
@@ -88,6 +90,13 @@ abstract class DeletionContract {
             gone.add(a);
           }
         });
+
+    // The person bought: their customer-index and buyers items exist, and must go with them.
+    assertThat(table.all())
+        .filteredOn(i -> i.key().pk().contains("#CUSTOMERS#") || i.key().pk().contains("#BUYERS#"))
+        .filteredOn(i -> PersonItemsStep.mentions(i, gone))
+        .extracting(i -> i.key().pk().split("#")[1])
+        .contains("CUSTOMERS", "BUYERS");
 
     ListArchive archive = new ListArchive(entries);
     InMemoryStoreRegistry registry = new InMemoryStoreRegistry();

@@ -7,6 +7,7 @@ import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.ApplyResult;
 import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.FunnelStep;
+import dev.tally.core.agg.Periods;
 import dev.tally.core.event.Event;
 import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemStore;
@@ -693,6 +694,72 @@ abstract class MetricWriterContract {
       read.values().removeIf(Map::isEmpty);
       assertThat(read).as("products %s..%s", r[0], r[1]).isEqualTo(expected);
     }
+  }
+
+  @Test
+  void customerItems_countEachOrderOnce_inTheIndexAndTheDayWeekAndMonthBuyers() {
+    Instant monday = Instant.parse("2025-03-10T09:00:00Z");
+    Instant tuesday = Instant.parse("2025-03-18T09:00:00Z");
+    com.fasterxml.jackson.databind.node.ObjectNode euros =
+        dev.tally.core.event.Json.mapper().createObjectNode().put("currency", "EUR");
+    euros.put("revenue", new java.math.BigDecimal("99.00"));
+    List<RawEvent> all =
+        List.of(
+            events.page("a1", null, monday),
+            events.order("a1", "alice", "Order Completed", monday, new Object[] {"p1", "10.00", 2}),
+            events.order(
+                null,
+                "alice",
+                "Order Completed",
+                monday.plusSeconds(60),
+                new Object[] {"p2", "0.99", 1}),
+            events.track("a1", "alice", "Order Completed", euros, tuesday),
+            events.order("g1", null, "Order Completed", tuesday, new Object[] {"p1", "10.00", 1}),
+            events.order(
+                null,
+                "alice",
+                "Order Refunded",
+                tuesday.plusSeconds(5),
+                new Object[] {"p1", "10.00", 1}));
+    ItemMetricWriter w = writer();
+    split(all, 2).forEach(b -> apply(w, b));
+    split(all, 3).forEach(b -> assertThat(apply(w, b).counted()).isZero());
+
+    var alice = table.store().get(MetricKeys.customerKey("shop", "alice")).orElseThrow();
+    assertThat(alice.num(MetricKeys.ORDERS_COMPLETED)).isEqualTo(3);
+    // The order in euros counts as an order; its amount is not converted, refunds do not subtract.
+    assertThat(alice.num(MetricKeys.REVENUE)).isEqualTo(2_099);
+    assertThat(alice.marks(MetricKeys.ORDER_DAYS))
+        .containsExactlyInAnyOrder(
+            LocalDate.of(2025, 3, 10).toEpochDay(), LocalDate.of(2025, 3, 18).toEpochDay());
+    assertThat(buyers(Periods.Kind.WEEK, LocalDate.of(2025, 3, 10)))
+        .isEqualTo(Map.of("alice", List.of(2L, 2_099L)));
+    assertThat(buyers(Periods.Kind.WEEK, LocalDate.of(2025, 3, 17)))
+        .isEqualTo(Map.of("alice", List.of(1L, 0L), "g1", List.of(1L, 1_000L)));
+    assertThat(buyers(Periods.Kind.MONTH, LocalDate.of(2025, 3, 1)))
+        .isEqualTo(Map.of("alice", List.of(3L, 2_099L), "g1", List.of(1L, 1_000L)));
+    assertThat(buyers(Periods.Kind.DAY, LocalDate.of(2025, 3, 18)))
+        .isEqualTo(Map.of("alice", List.of(1L, 0L), "g1", List.of(1L, 1_000L)));
+    // The guest who never signed in is a customer under the anonymous id; pages make no one one.
+    assertThat(table.store().get(MetricKeys.customerKey("shop", "a1"))).isEmpty();
+    assertThat(table.store().get(MetricKeys.customerKey("shop", "g1"))).isPresent();
+  }
+
+  /** uid → [orders, revenue] of one buyers partition. */
+  private Map<String, List<Long>> buyers(Periods.Kind kind, LocalDate start) {
+    Map<String, List<Long>> out = new java.util.TreeMap<>();
+    for (var i :
+        table
+            .store()
+            .query(
+                dev.tally.core.item.ItemQuery.partition(
+                    MetricKeys.buyersPk("shop", new Periods.Part(kind, start))))) {
+      Long revenue = i.numOrNull(MetricKeys.REVENUE);
+      out.put(
+          MetricKeys.uidOfCustomerSk(i.key().sk()),
+          List.of(i.num(MetricKeys.ORDERS_COMPLETED), revenue == null ? 0L : revenue));
+    }
+    return out;
   }
 
   @Test

@@ -314,6 +314,92 @@ class DashboardBrowserIT {
   }
 
   @Test
+  @Order(4)
+  void customersTable_equalsTheQueryApi_recentTopAndSearch_andARowOpensTheDrillDown() {
+    String r = range(today().minusDays(29), today());
+    Page page = openDashboard(context, stack.baseUri(), "view=customers");
+    String first = null;
+    for (String sort : List.of("recent", "top")) {
+      if (!sort.equals("recent")) { // recent is the view's default
+        page.click("[data-testid=customers-sort-" + sort + "]");
+      }
+      page.waitForSelector("[data-testid=customers-table][data-sort=" + sort + "]");
+      JsonNode list = api(client, "/api/v1/customers?sort=" + sort + "&limit=20&" + r);
+      assertThat(list.path("customers").size()).as("customers seeded").isGreaterThan(1);
+      assertSameCustomers(page, list, true);
+      first = list.at("/customers/0/uid").asText();
+    }
+    assertThat(page.url()).contains("csort=top");
+
+    // A search by the start of an id lists every customer whose id starts with it.
+    String prefix = first.substring(0, Math.min(first.length(), 7));
+    page.fill("[data-testid=customers-prefix]", prefix);
+    page.click("[data-testid=customers-search-submit]");
+    page.waitForSelector("[data-testid=customers-table][data-sort=prefix]");
+    JsonNode found =
+        api(
+            client,
+            "/api/v1/customers?limit=20&prefix="
+                + java.net.URLEncoder.encode(prefix, java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(found.path("customers").size()).isPositive();
+    assertSameCustomers(page, found, false);
+
+    // Selecting a row opens that person's drill-down.
+    String uid = found.at("/customers/0/uid").asText();
+    page.locator("[data-testid=customers-row][data-uid='" + uid + "'] [data-testid=customer-uid]")
+        .click();
+    page.waitForSelector("[data-testid=user-result][data-uid='" + uid + "']");
+    assertThat(page.url()).contains("view=customer&").contains("user=");
+    PlaywrightAssertions.assertThat(page.locator("[data-testid=user-uid]")).hasText(uid);
+  }
+
+  @Test
+  @Order(4)
+  void customers_ofARangeWithoutOrders_showADash() {
+    Page page =
+        openDashboard(context, stack.baseUri(), "view=customers&from=2020-01-01&to=2020-01-07");
+    JsonNode none =
+        api(
+            client,
+            "/api/v1/customers?" + range(LocalDate.of(2020, 1, 1), LocalDate.of(2020, 1, 7)));
+    assertThat(none.path("customers").size()).isZero();
+    PlaywrightAssertions.assertThat(page.locator("[data-testid=customers-empty]")).hasText("—");
+    PlaywrightAssertions.assertThat(
+            page.locator("[data-testid=view-customers] .view-body[data-state=empty]"))
+        .hasCount(1);
+    PlaywrightAssertions.assertThat(page.locator("[data-testid=customers-table]")).hasCount(0);
+  }
+
+  /** The table's rows are the API's customers, in order, with the API's exact figures. */
+  private static void assertSameCustomers(Page page, JsonNode list, boolean range) {
+    @SuppressWarnings("unchecked")
+    List<String> shown =
+        (List<String>)
+            page.locator("[data-testid=customers-table] [data-testid=customers-row]")
+                .evaluateAll("rows => rows.map(r => r.dataset.uid)");
+    List<String> expected = new java.util.ArrayList<>();
+    list.path("customers").forEach(c -> expected.add(c.path("uid").asText()));
+    assertThat(shown).isEqualTo(expected);
+    for (JsonNode c : list.path("customers")) {
+      Locator row =
+          page.locator("[data-testid=customers-row][data-uid='" + c.path("uid").asText() + "']");
+      List<String> fields =
+          range
+              ? List.of("ordersCompleted", "revenue", "rangeOrdersCompleted", "rangeRevenue")
+              : List.of("ordersCompleted", "revenue");
+      for (String field : fields) {
+        assertSameNumber(
+            row.locator("[data-testid=customer-" + field + "]").getAttribute("data-raw"),
+            c.path(field));
+      }
+      for (String field : List.of("firstSeen", "lastSeen")) {
+        assertThat(row.locator("[data-testid=customer-" + field + "]").getAttribute("data-raw"))
+            .isEqualTo(c.path(field).isNull() ? "" : c.path(field).asText());
+      }
+    }
+  }
+
+  @Test
   @Order(5)
   void wrongReadKey_showsAClearErrorAndNoNumbers() {
     // The refused key is checked with GET /api/v1/store, which answers 401 on purpose here, and
@@ -349,7 +435,7 @@ class DashboardBrowserIT {
         String size = ctx == context ? "desktop" : "phone";
         Page page = openDashboard(ctx, stack.baseUri(), "");
         screenshot(page, "dashboard-kpis-trends-" + size);
-        for (String view : List.of("funnel", "products", "sources")) {
+        for (String view : List.of("funnel", "products", "sources", "customers")) {
           page.click("[data-testid=view-link-" + view + "]");
           BrowserSupport.waitForDashboard(page);
           page.waitForSelector("[data-testid=view-" + view + "] .view-body[data-state=ready]");
@@ -414,7 +500,13 @@ class DashboardBrowserIT {
                 "view=sources&dim=campaign",
                 "/api/v1/acquisition?by=campaign&limit=20&" + r,
                 "rows",
-                "value"));
+                "value"),
+            new View(
+                "customers",
+                "view=customers&csort=top",
+                "/api/v1/customers?sort=top&limit=20&" + r,
+                "customers",
+                "uid"));
     for (View v : views) {
       Page page = openDashboard(context, stack.baseUri(), v.query());
       com.microsoft.playwright.Download download =

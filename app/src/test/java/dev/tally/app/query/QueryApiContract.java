@@ -394,6 +394,11 @@ abstract class QueryApiContract {
                 "/api/v1/products/top?by=views&limit=3&" + r,
                 "/api/v1/users/" + s.anonymousOnly() + "/metrics?" + r,
                 "/api/v1/users/nobody/metrics?" + range(TO, TO),
+                "/api/v1/customers?sort=top&" + r,
+                "/api/v1/customers?sort=recent&limit=5&" + r,
+                "/api/v1/customers?prefix=user-",
+                "/api/v1/customers?prefix=nobody",
+                "/api/v1/customers?sort=best&" + r,
                 // errors are part of the contract too
                 "/api/v1/funnel?from=" + TO,
                 "/api/v1/funnel?" + range(TO, FROM),

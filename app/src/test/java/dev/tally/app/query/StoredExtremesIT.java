@@ -40,7 +40,7 @@ class StoredExtremesIT {
 
       LocalDate today = LocalDate.now(ZoneOffset.UTC);
       List<ItemWrite> writes = new ArrayList<>();
-      java.util.Set<String> productPks = new java.util.HashSet<>();
+      java.util.Set<String> rollUpPks = new java.util.HashSet<>();
       for (int d = 0; d < 3; d++) {
         String sk = MetricKeys.daySk(today.minusDays(d));
         for (int shard = 0; shard < stack.shards(); shard++) {
@@ -56,12 +56,22 @@ class StoredExtremesIT {
         }
         // The day's product partition and its week and month roll-ups, each written once.
         for (String pk : MetricKeys.productsPks(DemoStore.ID, today.minusDays(d))) {
-          if (productPks.add(pk)) {
+          if (rollUpPks.add(pk)) {
             writes.add(
                 ItemWrite.update(ItemKey.of(pk, "BUCKET#0"))
                     .add(MetricKeys.productAttribute("revenue", "p-max"), Long.MAX_VALUE)
                     .add(MetricKeys.productAttribute("units", "p-max"), Long.MAX_VALUE)
                     .add(MetricKeys.productAttribute("views", "p-max"), Long.MAX_VALUE)
+                    .build());
+          }
+        }
+        // The whale's buyers items of the day, its week and its month, each written once.
+        for (String pk : MetricKeys.buyersPks(DemoStore.ID, today.minusDays(d))) {
+          if (rollUpPks.add(pk)) {
+            writes.add(
+                ItemWrite.update(ItemKey.of(pk, MetricKeys.customerSk("whale")))
+                    .add(MetricKeys.ORDERS_COMPLETED, Long.MAX_VALUE)
+                    .add(MetricKeys.REVENUE, Long.MAX_VALUE)
                     .build());
           }
         }
@@ -71,6 +81,12 @@ class StoredExtremesIT {
                 .add(Counter.EVENTS.attribute(), Long.MAX_VALUE)
                 .build());
       }
+      writes.add(
+          ItemWrite.update(MetricKeys.customerKey(DemoStore.ID, "whale"))
+              .add(MetricKeys.ORDERS_COMPLETED, Long.MAX_VALUE)
+              .add(MetricKeys.REVENUE, Long.MAX_VALUE)
+              .addMarks(MetricKeys.ORDER_DAYS, List.of(Long.MIN_VALUE, Long.MAX_VALUE))
+              .build());
       stack.engine().metrics().write(writes);
 
       String range = "from=" + today.minusDays(6) + "&to=" + today;
@@ -83,7 +99,10 @@ class StoredExtremesIT {
               "/api/v1/timeseries?metric=conversionRate&interval=month&" + range,
               "/api/v1/products/top?by=revenue&" + range,
               "/api/v1/products/top?by=views&" + range,
-              "/api/v1/users/whale/metrics?" + range)) {
+              "/api/v1/users/whale/metrics?" + range,
+              "/api/v1/customers?sort=top&" + range,
+              "/api/v1/customers?sort=recent&" + range,
+              "/api/v1/customers?prefix=wh")) {
         HttpResponse<String> r = client.get(path, DemoStore.READ_KEY);
         assertThat(r.statusCode()).as(path + " → " + r.body()).isEqualTo(200);
         // Sums stay at the top of the range instead of wrapping to negative figures.

@@ -103,6 +103,12 @@ class RegulationDeletionIT {
     awaitArchived(person.size());
     assertThat(contents()).contains(USER).contains(ANON1).contains(ANON2);
     Map<String, Item> aggregatesBefore = storeAggregates();
+    // They bought: their customer-index and buyers items exist, and assertGone proves them gone.
+    assertThat(scan(stack.engine().metrics()).keySet())
+        .anyMatch(k -> k.contains("#CUSTOMERS#") && k.contains(USER))
+        .anyMatch(k -> k.contains("#BUYERS#DAY#") && k.contains(USER))
+        .anyMatch(k -> k.contains("#BUYERS#WEEK#") && k.contains(USER))
+        .anyMatch(k -> k.contains("#BUYERS#MONTH#") && k.contains(USER));
 
     JsonNode created = regulate("SUPPRESS_WITH_DELETE", "USER_ID", USER);
     String id = created.path("id").asText();

@@ -25,7 +25,16 @@ import java.util.List;
  *               {store}#ACQ#WEEK#{monday}                        revenue:{label} (<= 50 labels a day)
  *                                             TOTAL              sessions, newVisitors
  * bad event     {store}#BAD                   {messageId}        body, reason, failedAt (30 days)
+ * customer      {store}#CUSTOMERS#{k}         C#{uid}            ordersCompleted, revenue (lifetime),
+ *                                                                orderDays (epoch days, a set)
+ * buyers-day    {store}#BUYERS#DAY#{d}        C#{uid}            ordersCompleted, revenue (that day)
+ * buyers roll-ups {store}#BUYERS#WEEK#{monday}, {store}#BUYERS#MONTH#{first day}
+ *                                             C#{uid}            the same, summed over the period
  * </pre>
+ *
+ * <p>Customer items are written only by {@code Order Completed} events, in the same atomic write as
+ * their marks; {@code k} is the uid's shard of {@link #CUSTOMER_SHARDS}, so no single partition
+ * takes every order of a busy store.
  */
 public final class MetricKeys {
   /** Person-day: the funnel steps reached that day, as {@link FunnelStep} bits. */
@@ -223,5 +232,62 @@ public final class MetricKeys {
 
   public static String linkSk(String anonymousId) {
     return "ANON#" + anonymousId;
+  }
+
+  /** The customer index is spread over this many partitions (by uid), read side by side. */
+  public static final int CUSTOMER_SHARDS = 16;
+
+  /** Customer and buyers items: the epoch days (store-local) on which the person ordered. */
+  public static final String ORDER_DAYS = "orderDays";
+
+  /** Customer and buyers items: orders completed (the same name as the person-day counter). */
+  public static final String ORDERS_COMPLETED = "ordersCompleted";
+
+  /** Customer and buyers items: revenue in minor units of the store's currency. */
+  public static final String REVENUE = "revenue";
+
+  private static final String CUSTOMER_PREFIX = "C#";
+
+  /** One shard of the customer index: lifetime orders and revenue per uid. */
+  public static String customersPk(String store, int shard) {
+    return store + "#CUSTOMERS#" + shard;
+  }
+
+  /** The customer-index item of a uid. */
+  public static ItemKey customerKey(String store, String uid) {
+    return ItemKey.of(
+        customersPk(store, dev.tally.core.agg.Keys.shardOf(uid, CUSTOMER_SHARDS)), customerSk(uid));
+  }
+
+  public static String customerSk(String uid) {
+    return CUSTOMER_PREFIX + uid;
+  }
+
+  /** The uid of a customer or buyers sort key, or null for any other sort key. */
+  public static String uidOfCustomerSk(String sk) {
+    return sk.startsWith(CUSTOMER_PREFIX) ? sk.substring(CUSTOMER_PREFIX.length()) : null;
+  }
+
+  /** The partition of one part of a range's cover ({@link dev.tally.core.agg.Periods}). */
+  public static String buyersPk(String store, dev.tally.core.agg.Periods.Part part) {
+    return store + "#BUYERS#" + part.kind() + "#" + part.start();
+  }
+
+  /**
+   * Every buyers partition an order of {@code day} is added to: the day's, its ISO week's and its
+   * calendar month's, like {@link #productsPks}.
+   */
+  public static List<String> buyersPks(String store, LocalDate day) {
+    return List.of(
+        buyersPk(
+            store, new dev.tally.core.agg.Periods.Part(dev.tally.core.agg.Periods.Kind.DAY, day)),
+        buyersPk(
+            store,
+            new dev.tally.core.agg.Periods.Part(
+                dev.tally.core.agg.Periods.Kind.WEEK, dev.tally.core.agg.Weeks.start(day))),
+        buyersPk(
+            store,
+            new dev.tally.core.agg.Periods.Part(
+                dev.tally.core.agg.Periods.Kind.MONTH, day.withDayOfMonth(1))));
   }
 }

@@ -12,9 +12,11 @@ import java.util.List;
 
 /**
  * Deletes the people's own items from the metrics table: every item of {@code {store}#USER#id}
- * (person-days, device-days with their marks, mark pages), the links partition of user ids, and the
- * alias item of each anonymous id. Store, product and sketch items are not theirs. Idempotent: a
- * deleted item stays deleted, and the suppression list keeps it from coming back.
+ * (person-days, device-days with their marks, mark pages), their customer-index item and their
+ * items in the buyers partitions of every day they ordered on (and that day's week and month), the
+ * links partition of user ids, and the alias item of each anonymous id. Store, product and sketch
+ * items are not theirs. Idempotent: a deleted item stays deleted, and the suppression list keeps it
+ * from coming back.
  */
 public final class PersonItemsStep implements DeletionStep {
   public static final String NAME = "delete-person-items";
@@ -32,6 +34,10 @@ public final class PersonItemsStep implements DeletionStep {
   @Override
   public Outcome run(RegulationState state, Store store) {
     List<ItemKey> keys = new ArrayList<>();
+    for (String id : state.ids()) {
+      // Customer items first: their days are found from the items deleted after them.
+      keys.addAll(customerKeys(store.id(), id));
+    }
     for (String id : state.ids()) {
       for (Item i : metrics.query(ItemQuery.partition(MetricKeys.userPk(store.id(), id)))) {
         keys.add(i.key());
@@ -66,6 +72,37 @@ public final class PersonItemsStep implements DeletionStep {
       metrics.write(writes);
     }
     return new Outcome(state, keys.size() + " item(s) deleted");
+  }
+
+  /**
+   * The person's customer-index item and their items in every buyers partition (day, week, month)
+   * of a day they ordered on: the days the index item records, and, should it be gone or garbled,
+   * the days their person-day items count an order.
+   */
+  private List<ItemKey> customerKeys(String store, String id) {
+    java.util.Set<java.time.LocalDate> days = new java.util.TreeSet<>();
+    ItemKey customer = MetricKeys.customerKey(store, id);
+    metrics
+        .get(customer)
+        .ifPresent(c -> c.marks(MetricKeys.ORDER_DAYS).forEach(d -> days.add(epochDay(d))));
+    for (Item i : metrics.query(ItemQuery.partition(MetricKeys.userPk(store, id)))) {
+      if (i.key().sk().startsWith(MetricKeys.DAY_PREFIX) && i.has(MetricKeys.ORDERS_COMPLETED)) {
+        days.add(MetricKeys.dayOf(i.key().sk()));
+      }
+    }
+    List<ItemKey> out = new ArrayList<>();
+    for (java.time.LocalDate d : days) {
+      for (String pk : MetricKeys.buyersPks(store, d)) {
+        out.add(ItemKey.of(pk, MetricKeys.customerSk(id)));
+      }
+    }
+    out.add(customer);
+    return out;
+  }
+
+  private static java.time.LocalDate epochDay(long d) {
+    // Stored values are not trusted to be in range: a garbled one names no real day.
+    return java.time.LocalDate.ofEpochDay(Math.max(-365_000L, Math.min(365_000L * 10, d)));
   }
 
   /** True when a key or a string value of the item contains one of the ids. */

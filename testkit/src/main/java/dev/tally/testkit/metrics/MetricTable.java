@@ -28,6 +28,14 @@ public final class MetricTable {
         continue; // spill pages of marks: bookkeeping, not metrics
       } else if (pk.startsWith(store + "#USER#")) {
         key = "USER|" + pk.substring((store + "#USER#").length()) + "|" + day(sk);
+      } else if (pk.startsWith(store + "#CUSTOMERS#")) {
+        key = "CUSTOMER|" + MetricKeys.uidOfCustomerSk(sk);
+      } else if (pk.startsWith(store + "#BUYERS#DAY#")) {
+        key =
+            "BUYERS|"
+                + MetricKeys.uidOfCustomerSk(sk)
+                + "|"
+                + pk.substring((store + "#BUYERS#DAY#").length());
       } else if (pk.startsWith(store + "#STORE#SHARD#")) {
         key = "STORE|" + day(sk);
       } else if (pk.startsWith(store + "#PRODUCTS#DAY#")) {

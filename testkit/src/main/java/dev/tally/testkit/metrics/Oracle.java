@@ -16,8 +16,9 @@ import java.util.TreeMap;
  * shared with the aggregator. An event counts under its own ids (its user id, else its anonymous
  * id), so the batches' order and cuts do not matter; links are merged by readers.
  *
- * <p>Result keys: {@code USER|<uid>|<day>}, {@code STORE|<day>} (all shards summed) and {@code
- * PRODUCT|<id>|<day>}; values map attribute names to numbers.
+ * <p>Result keys: {@code USER|<uid>|<day>}, {@code STORE|<day>} (all shards summed), {@code
+ * PRODUCT|<id>|<day>}, {@code CUSTOMER|<uid>} (lifetime orders and revenue) and {@code
+ * BUYERS|<uid>|<day>} (that day's); values map attribute names to numbers.
  */
 public final class Oracle {
   private Oracle() {}
@@ -60,6 +61,12 @@ public final class Oracle {
           case "Checkout Started" -> steps |= 8;
           case "Order Completed" -> {
             steps |= 16;
+            // The customer items: lifetime per uid, and per uid and day (the buyers partitions).
+            for (String k : new String[] {"CUSTOMER|" + uid, "BUYERS|" + uid + "|" + day}) {
+              Map<String, Long> c = out.computeIfAbsent(k, x -> new TreeMap<>());
+              add(c, "ordersCompleted", 1);
+              add(c, "revenue", cents(p.path("revenue").decimalValue()));
+            }
             for (JsonNode line : p.path("products")) {
               Map<String, Long> prod = product(out, line.path("product_id").asText(), day);
               long qty = line.path("quantity").asLong();
