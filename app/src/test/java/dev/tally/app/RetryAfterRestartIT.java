@@ -114,6 +114,7 @@ class RetryAfterRestartIT {
       return n;
     }
 
+    /** The keys of every item in a person's partition: person-days and first visits. */
     List<String> userDays() {
       return metrics.scan().stream()
           .map(Item::key)
@@ -180,7 +181,9 @@ class RetryAfterRestartIT {
       restarted.send(retry());
       restarted.aggregateAll();
       assertThat(restarted.events()).isEqualTo(1);
-      assertThat(restarted.userDays()).containsExactly("u1 DAY#" + day(BEFORE_MIDNIGHT));
+      // The person-day and the device's first visit; nothing for the retry's new anonymous id.
+      assertThat(restarted.userDays())
+          .containsExactly("u1 DAY#" + day(BEFORE_MIDNIGHT), "u1 FIRST");
     }
   }
 
@@ -195,8 +198,9 @@ class RetryAfterRestartIT {
       restarted.send(retry());
       restarted.aggregateAll();
       assertThat(restarted.events()).as("the retry was republished but not counted").isEqualTo(1);
-      // No device-day for the new anonymous id, nothing after midnight.
-      assertThat(restarted.userDays()).containsExactly("u1 DAY#" + day(BEFORE_MIDNIGHT));
+      // No device-day or first visit for the new anonymous id, nothing after midnight.
+      assertThat(restarted.userDays())
+          .containsExactly("u1 DAY#" + day(BEFORE_MIDNIGHT), "u1 FIRST");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tally.aggregator.write;
 
+import dev.tally.core.agg.ResolvedEvent;
 import dev.tally.core.agg.Sessions;
 import dev.tally.core.agg.Sessions.Cell;
 import dev.tally.core.agg.Touch;
@@ -8,9 +9,11 @@ import dev.tally.core.event.Event;
 import dev.tally.core.item.AttrValue;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
 import dev.tally.core.item.MetricKeys;
 import dev.tally.core.store.Store;
+import dev.tally.core.time.DayBucketer;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -62,11 +65,8 @@ final class AcquisitionWriter {
   /**
    * Adds the updates of {@code fresh} (grouped by device, each device's events in time order) to
    * {@code out}; {@code read} holds what {@link #reads} asked for and the device-day items.
-   *
-   * @return the devices that each day were returning visitors (active after their first visit's
-   *     day), for the returning-visitor sketches
    */
-  static Map<LocalDate, Set<String>> add(
+  static void add(
       Store store,
       List<Fresh> fresh,
       Map<ItemKey, Item> read,
@@ -78,7 +78,6 @@ final class AcquisitionWriter {
     Map<ItemKey, Sessions> sessions = new LinkedHashMap<>();
     Map<ItemKey, Sessions> before = new HashMap<>();
     Map<String, LocalDate> earliest = new LinkedHashMap<>();
-    Map<String, Set<LocalDate>> active = new LinkedHashMap<>();
     for (Fresh f : fresh) {
       Sessions now =
           sessions.computeIfAbsent(
@@ -91,7 +90,6 @@ final class AcquisitionWriter {
       Labels l = labels.computeIfAbsent(f.day(), d -> Labels.of(read, store.id(), d));
       sessions.put(f.deviceDay(), now.with(Sessions.hit(f.event(), store, f.mark()), l));
       earliest.merge(f.event().header().deviceId(), f.day(), (a, b) -> a.isBefore(b) ? a : b);
-      active.computeIfAbsent(f.event().header().deviceId(), x -> new HashSet<>()).add(f.day());
     }
     sessions.forEach(
         (k, after) -> {
@@ -114,24 +112,11 @@ final class AcquisitionWriter {
           totals.computeIfAbsent(day, d -> new long[2])[0] +=
               after.list().size() - was.list().size();
         });
-    Map<LocalDate, Set<String>> returning = new LinkedHashMap<>();
     earliest.forEach(
         (device, day) -> {
           ItemKey k = MetricKeys.firstVisit(store.id(), device);
           Item item = read.get(k);
           Long stored = item == null ? null : item.numOrNull(MetricKeys.FIRST_DAY);
-          // The first visit only ever moves earlier, so "active after it" stays true once said.
-          long first = stored == null ? day.toEpochDay() : Math.min(stored, day.toEpochDay());
-          for (LocalDate d : active.get(device)) {
-            if (d.toEpochDay() > first) {
-              returning.computeIfAbsent(d, x -> new HashSet<>()).add(device);
-            }
-          }
-          if (stored != null && stored > first) {
-            returning
-                .computeIfAbsent(LocalDate.ofEpochDay(stored), x -> new HashSet<>())
-                .add(device);
-          }
           if (stored != null && stored <= day.toEpochDay()) {
             return;
           }
@@ -165,7 +150,46 @@ final class AcquisitionWriter {
             addNonZero(u, MetricKeys.NEW_VISITORS, v[1]);
           }
         });
-    return returning;
+  }
+
+  /**
+   * The devices of a batch that were returning visitors on each day: active that day, after the day
+   * of their first visit (the stored one, or an earlier day of the batch). The first visit only
+   * ever moves earlier, so this holds for good once true, whether or not the events were already
+   * counted; the sketches can be told it before the counters, once per batch.
+   */
+  static Map<LocalDate, Set<String>> returning(
+      ItemStore items, Store store, java.util.Collection<ResolvedEvent> events) {
+    Map<String, Set<LocalDate>> active = new LinkedHashMap<>();
+    for (ResolvedEvent r : events) {
+      active
+          .computeIfAbsent(r.event().header().deviceId(), d -> new java.util.TreeSet<>())
+          .add(DayBucketer.day(r.event().header().timestamp(), store.timezone()));
+    }
+    Map<ItemKey, String> keys = new HashMap<>();
+    active.keySet().forEach(d -> keys.put(MetricKeys.firstVisit(store.id(), d), d));
+    Map<ItemKey, Item> stored = items.getAll(keys.keySet());
+    Map<LocalDate, Set<String>> out = new LinkedHashMap<>();
+    keys.forEach(
+        (k, device) -> {
+          java.util.TreeSet<LocalDate> days = (java.util.TreeSet<LocalDate>) active.get(device);
+          Item item = stored.get(k);
+          Long firstStored = item == null ? null : item.numOrNull(MetricKeys.FIRST_DAY);
+          long first = days.first().toEpochDay();
+          if (firstStored != null && firstStored < first) {
+            first = firstStored;
+          } else if (firstStored != null && firstStored > first) {
+            // The stored first day is no longer the first: the device is returning on it.
+            out.computeIfAbsent(LocalDate.ofEpochDay(firstStored), x -> new HashSet<>())
+                .add(device);
+          }
+          for (LocalDate d : days) {
+            if (d.toEpochDay() > first) {
+              out.computeIfAbsent(d, x -> new HashSet<>()).add(device);
+            }
+          }
+        });
+    return out;
   }
 
   private static void addNonZero(ItemWrite.Update.Builder u, String attr, long v) {

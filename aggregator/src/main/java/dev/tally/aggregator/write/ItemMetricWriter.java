@@ -118,6 +118,12 @@ public final class ItemMetricWriter implements MetricWriter {
       d.reached().forEach((k, ids) -> reached.computeIfAbsent(k, x -> new HashSet<>()).addAll(ids));
     }
     sketches.add(store.id(), reached, requests);
+    // Like the funnel's, told before the counters: only ever what stays true.
+    sketches.add(
+        store.id(),
+        MetricKeys.RETURNING,
+        AcquisitionWriter.returning(items, store, unique.values()),
+        requests);
 
     ApplyResult result = new ApplyResult(0, repeats, 0, 0, 0);
     for (int i = 0; i < chunks.size(); i++) {
@@ -328,12 +334,7 @@ public final class ItemMetricWriter implements MetricWriter {
       }
       Deltas d = fresh.size() == chunk.size() ? whole : aggregation.aggregate(fresh);
       Map<ItemKey, ItemWrite.Update.Builder> updates = updates(keys, d, state);
-      // Sketches are idempotent and only ever told what stays true, so they go first.
-      sketches.add(
-          keys.store.id(),
-          MetricKeys.RETURNING,
-          AcquisitionWriter.add(keys.store, freshPlaced, read, state, updates),
-          requests);
+      AcquisitionWriter.add(keys.store, freshPlaced, read, state, updates);
       CustomerWriter.add(keys.store, fresh, k -> plain(updates, k));
       placeMarks(updates, state, pages, newSeen);
       List<ItemWrite> writes = new ArrayList<>();

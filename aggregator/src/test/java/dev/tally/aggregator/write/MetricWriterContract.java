@@ -146,7 +146,7 @@ abstract class MetricWriterContract {
       table = freshTable();
       CrashingItemStore crashing = new CrashingItemStore(table.store(), k);
       try {
-        apply(writer(crashing, 16), all);
+        apply(writer(crashing, 48), all);
       } catch (CrashingItemStore.Crash expected) {
         crashes++; // the process died after k writes
       }
