@@ -18,7 +18,10 @@ import java.util.Locale;
  * the same seeded workload, then every answer is compared with every other.
  */
 public final class PeersBench {
-  /** How a run is made. */
+  /**
+   * How a run is made. {@code childHeap}: the heap of each engine's JVM, and of OpenSearch's own
+   * server JVM.
+   */
   public record Config(
       List<Integer> volumes,
       List<String> engines,
@@ -63,7 +66,7 @@ public final class PeersBench {
                     config.warmup(),
                     config.iterations(),
                     config.secondsPerQuestion(),
-                    null)
+                    config.childHeap())
                 : child(engine, workload, user);
         r.forEach(runs::add);
         log.printf(Locale.ROOT, "  %s done in %.0f s%n", engine, (System.nanoTime() - t0) / 1e9);
@@ -127,6 +130,7 @@ public final class PeersBench {
       cmd.add(Integer.toString(config.iterations()));
       cmd.add(out.toString());
       cmd.add(Double.toString(config.secondsPerQuestion()));
+      cmd.add(config.childHeap());
       Process p =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
