@@ -22,7 +22,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -131,7 +134,7 @@ final class OpenSearchPeer implements PeerEngine {
             root.resolve(
                 ArchiveLayout.Partition.of(
                         PeerWorkload.STORE.id(),
-                        workload.lastDay().atStartOfDay().toInstant(java.time.ZoneOffset.UTC))
+                        workload.lastDay().atStartOfDay().toInstant(ZoneOffset.UTC))
                     .path()));
     long[] position = {0};
     long[] events = {0};
@@ -218,7 +221,7 @@ final class OpenSearchPeer implements PeerEngine {
           String d = b.path("key").path("device").asText();
           if (!d.equals(device[0])) {
             device[0] = d;
-            java.util.Arrays.fill(seen, false);
+            Arrays.fill(seen, false);
           }
           for (int i = 0; i < n; i++) {
             boolean reached =
@@ -317,8 +320,7 @@ final class OpenSearchPeer implements PeerEngine {
     for (JsonNode b : terms.path("buckets")) {
       all.add(new Product(b.path("key").asText(), sum(b.path("revenue")), sum(b.path("units"))));
     }
-    all.sort(
-        java.util.Comparator.comparingLong(Product::revenue).reversed().thenComparing(Product::id));
+    all.sort(Comparator.comparingLong(Product::revenue).reversed().thenComparing(Product::id));
     ObjectNode out = Answers.object();
     ArrayNode arr = out.putArray("products");
     for (Product p : all.subList(0, Math.min(10, all.size()))) {

@@ -34,6 +34,7 @@ class PeersIT {
                     null),
                 new PrintStream(log, true, StandardCharsets.UTF_8))
             .run();
+    System.out.print(log.toString(StandardCharsets.UTF_8));
     JsonNode volume = results.get(0);
     assertThat(volume.path("mismatches")).as(log.toString(StandardCharsets.UTF_8)).isEmpty();
     JsonNode engines = volume.path("engines");
