@@ -33,10 +33,20 @@ public final class PeersBench {
       String childHeap,
       Path out) {}
 
+  /** The engines a run may name. */
+  public static final List<String> ENGINES = List.of("tally", "duckdb", "postgres", "opensearch");
+
   private final Config config;
   private final PrintStream log;
 
   public PeersBench(Config config, PrintStream log) {
+    for (String engine : config.engines()) {
+      // Before any engine runs: a typo must not cost the engines before it.
+      if (!ENGINES.contains(engine)) {
+        throw new IllegalArgumentException(
+            "no engine '" + engine + "'; the engines are " + String.join(", ", ENGINES));
+      }
+    }
     this.config = config;
     this.log = log;
   }
