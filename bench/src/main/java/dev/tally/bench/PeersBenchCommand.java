@@ -10,7 +10,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tally bench peers}: Tally beside DuckDB and PostgreSQL on the same raw events. */
+/**
+ * {@code tally bench peers}: Tally beside DuckDB, PostgreSQL and OpenSearch on the same raw events.
+ */
 @Command(
     name = "peers",
     mixinStandardHelpOptions = true,
@@ -29,8 +31,8 @@ public final class PeersBenchCommand implements Callable<Integer> {
   @Option(
       names = "--engines",
       split = ",",
-      description = "Engines: tally, duckdb, postgres (default: ${DEFAULT-VALUE}).")
-  List<String> engines = List.of("tally", "duckdb", "postgres");
+      description = "Engines: tally, duckdb, postgres, opensearch (default: ${DEFAULT-VALUE}).")
+  List<String> engines = List.of("tally", "duckdb", "postgres", "opensearch");
 
   @Option(
       names = "--iterations",
@@ -50,7 +52,8 @@ public final class PeersBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--child-heap",
-      description = "-Xmx of each engine's JVM (default: ${DEFAULT-VALUE}).")
+      description =
+          "-Xmx of each engine's JVM, and OpenSearch's server heap (default: ${DEFAULT-VALUE}).")
   String childHeap = "1g";
 
   @Option(

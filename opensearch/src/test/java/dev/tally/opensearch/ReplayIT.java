@@ -12,6 +12,7 @@ import dev.tally.opensearch.index.OpenSearch;
 import dev.tally.opensearch.replay.Replay;
 import dev.tally.opensearch.replay.ReplayConfig;
 import dev.tally.opensearch.replay.ReplaySummary;
+import dev.tally.testkit.OpenSearchServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;

@@ -13,6 +13,7 @@ import dev.tally.opensearch.lambda.ArchiveToOpenSearchHandler;
 import dev.tally.opensearch.replay.Replay;
 import dev.tally.opensearch.replay.ReplayConfig;
 import dev.tally.opensearch.replay.ReplaySummary;
+import dev.tally.testkit.OpenSearchServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

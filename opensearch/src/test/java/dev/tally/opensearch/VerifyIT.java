@@ -16,6 +16,7 @@ import dev.tally.opensearch.replay.Replay;
 import dev.tally.opensearch.replay.ReplayConfig;
 import dev.tally.opensearch.verify.OpenSearchFigures;
 import dev.tally.opensearch.verify.Verify;
+import dev.tally.testkit.OpenSearchServer;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashSet;

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 /**
  * One engine's whole run (load, storage, questions, peak memory), so that each engine's peak memory
  * is its own process's: {@code PeerProcess ENGINE EVENTS LAST_DAY USER WARMUP ITERATIONS OUT_JSON
- * SECONDS_PER_QUESTION}. Also called in-process by the IT.
+ * SECONDS_PER_QUESTION [SERVER_HEAP]} ({@code SERVER_HEAP}: OpenSearch's own JVM heap, default
+ * {@code 1g}). Also called in-process by the IT.
  */
 public final class PeerProcess {
   private PeerProcess() {}
@@ -28,12 +29,15 @@ public final class PeerProcess {
             Integer.parseInt(args[4]),
             Integer.parseInt(args[5]),
             Double.parseDouble(args[7]),
-            null);
+            args.length > 8 ? args[8] : "1g");
     Json.mapper().writeValue(Path.of(args[6]).toFile(), runs);
     System.exit(0);
   }
 
-  /** Runs one engine ("tally" gives two runs: in-process and over HTTP). */
+  /**
+   * Runs one engine ("tally" gives two runs: in-process and over HTTP); {@code serverHeap} is the
+   * heap of OpenSearch's own JVM.
+   */
   public static ArrayNode run(
       String engine,
       PeerWorkload workload,
@@ -41,12 +45,8 @@ public final class PeerProcess {
       int warmup,
       int iterations,
       double budgetSeconds,
-      String openSearchUrl)
+      String serverHeap)
       throws Exception {
-    if (engine.equals("opensearch")) {
-      throw new UnsupportedOperationException(
-          "OpenSearch is not in the peers bench yet (see BENCHMARKS.md)");
-    }
     List<Question> questions = Question.all(workload.lastDay(), user);
     long budget = (long) (budgetSeconds * 1e9);
     Path dir = Files.createTempDirectory("tally-peers-" + engine + "-");
@@ -83,6 +83,18 @@ public final class PeerProcess {
             ObjectNode r =
                 EngineRun.measure(pg, workload, load, questions, warmup, iterations, budget);
             r.put("peakRssBytes", pg.externalPeakRssBytes());
+            r.put("clientPeakRssBytes", ProcessMemory.selfPeakRss());
+            out.add(r);
+          }
+        }
+        case "opensearch" -> {
+          try (OpenSearchPeer os =
+              new OpenSearchPeer(dir, OpenSearchPeer.defaultHome(), serverHeap)) {
+            long load = os.load(workload);
+            ObjectNode r =
+                EngineRun.measure(os, workload, load, questions, warmup, iterations, budget);
+            r.put("peakRssBytes", os.externalPeakRssBytes());
+            r.put("serverHeap", serverHeap);
             r.put("clientPeakRssBytes", ProcessMemory.selfPeakRss());
             out.add(r);
           }

@@ -20,16 +20,20 @@ import java.util.function.Consumer;
 
 /**
  * The seeded peers workload: the standard generator ({@link Workload}: sessions, funnel drop-off,
- * Zipf products over one catalog, sign-ins) over 90 days, produced in chunks of disjoint visitors
- * so that no engine, Tally included, ever needs the whole raw volume in memory. Every tenth order
- * is refunded two days later. The same (events, last day) always gives the same events, so each
- * engine's process regenerates exactly what the others loaded.
+ * Zipf products over one catalog, sign-ins, up to {@link #DEVICES} devices per visitor who signs
+ * in, each linked to the user id by its own sign-in) over 90 days, produced in chunks of disjoint
+ * visitors so that no engine, Tally included, ever needs the whole raw volume in memory. Every
+ * tenth order is refunded two days later. The same (events, last day) always gives the same events,
+ * so each engine's process regenerates exactly what the others loaded.
  */
 public record PeerWorkload(int events, LocalDate lastDay) {
   public static final int DAYS = 90;
   public static final int PRODUCTS = 200;
   public static final int EVENTS_PER_USER = 20;
   static final int CHUNK = 100_000;
+
+  /** Devices (anonymous ids) per visitor who signs in. */
+  public static final int DEVICES = 3;
 
   /** The one store every engine holds: UTC, USD. */
   public static final Store STORE = Store.of("peers", "UTC", "USD", List.of());
@@ -58,6 +62,7 @@ public record PeerWorkload(int events, LocalDate lastDay) {
     long seed = 1_000L + c;
     List<ObjectNode> raw =
         new Workload(seed, Math.max(50, n / EVENTS_PER_USER), PRODUCTS, DAYS, n, lastDay)
+            .withDevices(DEVICES)
             .generate();
     List<ObjectNode> refunds = new ArrayList<>();
     int orders = 0;

@@ -18,7 +18,10 @@ import java.util.Locale;
  * the same seeded workload, then every answer is compared with every other.
  */
 public final class PeersBench {
-  /** How a run is made. */
+  /**
+   * How a run is made. {@code childHeap}: the heap of each engine's JVM, and of OpenSearch's own
+   * server JVM.
+   */
   public record Config(
       List<Integer> volumes,
       List<String> engines,
@@ -30,10 +33,20 @@ public final class PeersBench {
       String childHeap,
       Path out) {}
 
+  /** The engines a run may name. */
+  public static final List<String> ENGINES = List.of("tally", "duckdb", "postgres", "opensearch");
+
   private final Config config;
   private final PrintStream log;
 
   public PeersBench(Config config, PrintStream log) {
+    for (String engine : config.engines()) {
+      // Before any engine runs: a typo must not cost the engines before it.
+      if (!ENGINES.contains(engine)) {
+        throw new IllegalArgumentException(
+            "no engine '" + engine + "'; the engines are " + String.join(", ", ENGINES));
+      }
+    }
     this.config = config;
     this.log = log;
   }
@@ -63,7 +76,7 @@ public final class PeersBench {
                     config.warmup(),
                     config.iterations(),
                     config.secondsPerQuestion(),
-                    null)
+                    config.childHeap())
                 : child(engine, workload, user);
         r.forEach(runs::add);
         log.printf(Locale.ROOT, "  %s done in %.0f s%n", engine, (System.nanoTime() - t0) / 1e9);
@@ -127,6 +140,7 @@ public final class PeersBench {
       cmd.add(Integer.toString(config.iterations()));
       cmd.add(out.toString());
       cmd.add(Double.toString(config.secondsPerQuestion()));
+      cmd.add(config.childHeap());
       Process p =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)

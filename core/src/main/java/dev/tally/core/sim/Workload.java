@@ -20,9 +20,29 @@ import java.util.Random;
  * @param products catalog size
  * @param days days of history, ending with {@code lastDay}
  * @param events approximate number of events to generate
+ * @param devices devices per visitor who signs in: with more than 1, each of their sessions runs on
+ *     one of that many devices (its own anonymous id, {@code anon-SEED-USER} for the first and
+ *     {@code anon-SEED-USER-dN} for the others), so one user id is linked to several anonymous ids
+ *     by sign-ins; visitors who never sign in keep one device
  */
 public record Workload(
-    long seed, int users, int products, int days, int events, LocalDate lastDay) {
+    long seed, int users, int products, int days, int events, LocalDate lastDay, int devices) {
+
+  public Workload {
+    if (devices < 1) {
+      throw new IllegalArgumentException("devices must be at least 1");
+    }
+  }
+
+  /** One device per visitor. */
+  public Workload(long seed, int users, int products, int days, int events, LocalDate lastDay) {
+    this(seed, users, products, days, events, lastDay, 1);
+  }
+
+  /** The same workload with up to {@code n} devices per visitor who signs in. */
+  public Workload withDevices(int n) {
+    return new Workload(seed, users, products, days, events, lastDay, n);
+  }
 
   /** The standard benchmark workload: 1,000 users, 200 products, 30 days, 100,000 events. */
   public static Workload standard(LocalDate lastDay) {
@@ -43,9 +63,11 @@ public record Workload(
     int seq = 0;
     while (out.size() < events) {
       int user = rnd.nextInt(users);
-      String anon = "anon-" + seed + "-" + user;
       String userId = null;
       boolean signsIn = user % 3 == 0;
+      // Drawn only with several devices, so one-device workloads stay exactly as they were.
+      int device = signsIn && devices > 1 ? rnd.nextInt(devices) : 0;
+      String anon = "anon-" + seed + "-" + user + (device == 0 ? "" : "-d" + device);
       Instant t = start.plusMillis((long) (rnd.nextDouble() * span * 0.98));
       int views = 1 + rnd.nextInt(6);
       out.add(page(anon, userId, t, "/", seq++));

@@ -1,4 +1,4 @@
-package dev.tally.opensearch;
+package dev.tally.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,73 +13,54 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real OpenSearch 2.19 for the ITs: the integ-test zip the build unpacked in {@code
- * pre-integration-test} ({@code tally.opensearch.home}), started once per test JVM as uid 65534
- * (OpenSearch refuses root) with {@code setpriv}, on 127.0.0.1 and free ports, single node, 512 MB
- * heap, on the running JDK; fresh data directory each time, removed at the end. Use it as
- * {@code @ExtendWith(OpenSearchServer.class)} and {@link #url()}.
+ * A real OpenSearch 2.19, the one launcher of the ITs ({@link OpenSearchServer}) and the peers
+ * benchmark: the integ-test zip from Maven Central, unpacked by the build, started as uid 65534
+ * (OpenSearch refuses root) with {@code setpriv}, on 127.0.0.1 and free ports, single node, on the
+ * running JDK; fresh data directory each time, removed at {@link #close()}.
  */
-public final class OpenSearchServer
-    implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+public final class OpenSearchNode implements AutoCloseable {
   private static final String NOBODY = "65534";
-  private static OpenSearchServer running;
 
   private final Process process;
   private final URI url;
   private final Path work;
 
-  private OpenSearchServer(Process process, URI url, Path work) {
+  private OpenSearchNode(Process process, URI url, Path work) {
     this.process = process;
     this.url = url;
     this.work = work;
   }
 
-  /** JUnit's no-argument constructor: a handle that starts the shared server on first use. */
-  public OpenSearchServer() {
-    this(null, null, null);
-  }
-
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    synchronized (OpenSearchServer.class) {
-      if (running == null) {
-        running = start();
-        // Closed when the root context closes: after the last test class of this JVM.
-        context
-            .getRoot()
-            .getStore(ExtensionContext.Namespace.GLOBAL)
-            .put("tally-opensearch", running);
-      }
-    }
-  }
-
   /** The server's URL ({@code http://127.0.0.1:PORT}). */
-  public static URI url() {
-    if (running == null) {
-      throw new IllegalStateException("add @ExtendWith(OpenSearchServer.class) to the test class");
-    }
-    return running.url;
+  public URI baseUrl() {
+    return url;
   }
 
-  static OpenSearchServer start() {
-    String home = System.getProperty("tally.opensearch.home");
-    if (home == null || !Files.isDirectory(Path.of(home))) {
-      throw new IllegalStateException(
-          "tally.opensearch.home is not an unpacked OpenSearch ("
-              + home
-              + "); run the ITs with"
-              + " ./mvnw -pl opensearch -am verify, which unpacks it in pre-integration-test");
+  /** The server's processes (the JVM the start script became, and any children), for memory. */
+  public List<Long> pids() {
+    List<Long> out = new ArrayList<>();
+    out.add(process.pid());
+    process.descendants().forEach(h -> out.add(h.pid()));
+    return out;
+  }
+
+  /**
+   * Starts a server from the unpacked distribution {@code home} with {@code heap} ({@code -Xms} and
+   * {@code -Xmx}, e.g. {@code 1g}); its data and logs go to a fresh directory beside the
+   * distribution's parent (the build's {@code target/}). Green when this returns.
+   */
+  public static OpenSearchNode start(Path home, String heap) {
+    if (!Files.isRegularFile(home.resolve("bin/opensearch"))) {
+      throw new IllegalStateException(home + " is not an unpacked OpenSearch distribution");
     }
     try {
-      Path target = Path.of(home).getParent().getParent();
+      Path target = home.toAbsolutePath().getParent().getParent();
       Path work = Files.createTempDirectory(target, "opensearch-run-");
       Path data = Files.createDirectories(work.resolve("data"));
       Path logs = Files.createDirectories(work.resolve("logs"));
-      run("chown", "-R", NOBODY + ":" + NOBODY, home, work.toString());
+      run("chown", "-R", NOBODY + ":" + NOBODY, home.toString(), work.toString());
       int http = freePort();
       int transport = freePort();
       List<String> cmd =
@@ -94,7 +75,7 @@ public final class OpenSearchServer
                   "PATH=/usr/bin:/bin",
                   "HOME=/tmp",
                   "OPENSEARCH_JAVA_HOME=" + System.getProperty("java.home"),
-                  "OPENSEARCH_JAVA_OPTS=-Xms512m -Xmx512m",
+                  "OPENSEARCH_JAVA_OPTS=-Xms" + heap + " -Xmx" + heap,
                   home + "/bin/opensearch",
                   "-Ediscovery.type=single-node",
                   "-Enetwork.host=127.0.0.1",
@@ -111,7 +92,7 @@ public final class OpenSearchServer
               .redirectOutput(work.resolve("console.log").toFile())
               .start();
       URI url = URI.create("http://127.0.0.1:" + http);
-      OpenSearchServer server = new OpenSearchServer(p, url, work);
+      OpenSearchNode server = new OpenSearchNode(p, url, work);
       server.awaitGreen(Duration.ofSeconds(120));
       return server;
     } catch (IOException e) {
@@ -168,9 +149,6 @@ public final class OpenSearchServer
 
   @Override
   public void close() {
-    if (process == null) {
-      return;
-    }
     List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
     process.destroy();
     all.forEach(ProcessHandle::destroy);

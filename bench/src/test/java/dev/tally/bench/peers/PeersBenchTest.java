@@ -1,0 +1,31 @@
+package dev.tally.bench.peers;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PeersBenchTest {
+  @Test
+  void anUnknownEngineIsRefusedBeforeAnyEngineRuns() {
+    PeersBench.Config config =
+        new PeersBench.Config(
+            List.of(20_000),
+            List.of("tally", "opensearh"),
+            LocalDate.of(2026, 11, 29),
+            0,
+            1,
+            1,
+            true,
+            "512m",
+            null);
+    assertThatThrownBy(
+            () -> new PeersBench(config, new PrintStream(OutputStream.nullOutputStream())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("opensearh")
+        .hasMessageContaining("tally, duckdb, postgres, opensearch");
+  }
+}
