@@ -168,26 +168,36 @@ public final class SqliteItemStore implements ItemStore {
    * Every live item of the table in key order. Not part of the port and never on a read path: for
    * tests that compare whole tables and for exports.
    */
+  public List<Item> scan() {
+    return select("", List.of());
+  }
+
   /**
-   * The items whose partition key starts with {@code pkPrefix} and whose sort key is {@code sk}.
+   * The live items whose partition key starts with {@code pkPrefix} and whose sort key is {@code
+   * sk}, by partition key: for offline jobs (a rebuild), never on a read path.
    */
   public List<Item> scan(String pkPrefix, String sk) {
+    return select(
+        "pk >= ? AND pk < ? AND sk = ? AND ", List.of(pkPrefix, upperBound(pkPrefix), sk));
+  }
+
+  /** Live items matching {@code where} (a condition ending in AND, or empty), in key order. */
+  private List<Item> select(String where, List<String> params) {
     long now = nowSeconds();
-    String upper =
-        pkPrefix.substring(0, pkPrefix.length() - 1)
-            + (char) (pkPrefix.charAt(pkPrefix.length() - 1) + 1);
     return db.read(
         c -> {
           PreparedStatement ps =
               c.prepare(
                   "SELECT pk, sk, attrs FROM \""
                       + name()
-                      + "\" WHERE pk >= ? AND pk < ? AND sk = ?"
-                      + " AND (expires IS NULL OR expires > ?) ORDER BY pk");
-          ps.setString(1, pkPrefix);
-          ps.setString(2, upper);
-          ps.setString(3, sk);
-          ps.setLong(4, now);
+                      + "\" WHERE "
+                      + where
+                      + "(expires IS NULL OR expires > ?) ORDER BY pk, sk");
+          int i = 1;
+          for (String p : params) {
+            ps.setString(i++, p);
+          }
+          ps.setLong(i, now);
           List<Item> out = new ArrayList<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -201,27 +211,10 @@ public final class SqliteItemStore implements ItemStore {
         });
   }
 
-  public List<Item> scan() {
-    long now = nowSeconds();
-    return db.read(
-        c -> {
-          PreparedStatement ps =
-              c.prepare(
-                  "SELECT pk, sk, attrs FROM \""
-                      + name()
-                      + "\" WHERE expires IS NULL OR expires > ? ORDER BY pk, sk");
-          ps.setLong(1, now);
-          List<Item> out = new ArrayList<>();
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(
-                  new Item(
-                      ItemKey.of(rs.getString(1), rs.getString(2)),
-                      ItemCodec.decode(rs.getBytes(3))));
-            }
-          }
-          return out;
-        });
+  /** The least string greater than every string that starts with {@code prefix}. */
+  private static String upperBound(String prefix) {
+    return prefix.substring(0, prefix.length() - 1)
+        + (char) (prefix.charAt(prefix.length() - 1) + 1);
   }
 
   /**
@@ -237,9 +230,7 @@ public final class SqliteItemStore implements ItemStore {
     }
     String t = quoted(name);
     String f = quoted(fresh.name);
-    String upper =
-        pkPrefix.substring(0, pkPrefix.length() - 1)
-            + (char) (pkPrefix.charAt(pkPrefix.length() - 1) + 1);
+    String upper = upperBound(pkPrefix);
     return db.write(
         c -> {
           List<ItemKey> old = new ArrayList<>();

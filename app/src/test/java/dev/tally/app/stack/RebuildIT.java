@@ -43,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -121,7 +122,7 @@ class RebuildIT {
       // Live counting by a version of the core that did not have cartViews yet.
       ItemMetricWriter older =
           new ItemMetricWriter(
-              new Without(metrics, "cartViews"), new AggregatorConfig(4, 1_000, 8));
+              Older.without(metrics, "cartViews"), new AggregatorConfig(4, 1_000, 8));
       for (LogEntry e : entries) {
         older.apply(store, e.events());
       }
@@ -369,7 +370,8 @@ class RebuildIT {
       SqliteItemStore metrics = db.table("metrics");
       // Live counting by a version of Tally from before sessions and sources.
       ItemMetricWriter older =
-          new ItemMetricWriter(new WithoutAcquisition(metrics), new AggregatorConfig(4, 1_000, 8));
+          new ItemMetricWriter(
+              Older.withoutAcquisition(metrics), new AggregatorConfig(4, 1_000, 8));
       for (LogEntry e : entries) {
         older.apply(store, e.events());
       }
@@ -421,8 +423,51 @@ class RebuildIT {
     }
   }
 
-  /** An item store that never writes acquisition: a writer from before sessions and sources. */
-  private record WithoutAcquisition(ItemStore items) implements ItemStore {
+  /**
+   * A writer from before a metric: an item store that drops what {@code keep} leaves out of each
+   * write (null drops the whole write).
+   */
+  private record Older(ItemStore items, java.util.function.UnaryOperator<ItemWrite> keep)
+      implements ItemStore {
+    /** Drops one counter from every update. */
+    static Older without(ItemStore items, String counter) {
+      return new Older(
+          items, w -> w instanceof ItemWrite.Update u ? strip(u, counter, Set.of()) : w);
+    }
+
+    /** Writes no session, first visit or acquisition item. */
+    static Older withoutAcquisition(ItemStore items) {
+      return new Older(
+          items,
+          w ->
+              w.key().pk().contains("#ACQ#") || w.key().sk().equals("FIRST")
+                  ? null
+                  : w instanceof ItemWrite.Update u
+                      ? strip(u, null, Set.of(MetricKeys.SESSIONS))
+                      : w);
+    }
+
+    private static ItemWrite strip(ItemWrite.Update u, String added, Set<String> set) {
+      ItemWrite.Update.Builder b = ItemWrite.update(u.key()).when(u.condition());
+      u.add()
+          .forEach(
+              (k, v) -> {
+                if (!k.equals(added)) {
+                  b.add(k, v);
+                }
+              });
+      u.set()
+          .forEach(
+              (k, v) -> {
+                if (!set.contains(k)) {
+                  b.set(k, v);
+                }
+              });
+      u.addMarks().forEach(b::addMarks);
+      u.remove().forEach(b::remove);
+      return b.build();
+    }
+
     @Override
     public int maxWritesPerCall() {
       return items.maxWritesPerCall();
@@ -447,76 +492,9 @@ class RebuildIT {
     public void write(List<? extends ItemWrite> writes) {
       List<ItemWrite> out = new ArrayList<>();
       for (ItemWrite w : writes) {
-        if (w.key().pk().contains("#ACQ#") || w.key().sk().equals("FIRST")) {
-          continue;
-        }
-        if (w instanceof ItemWrite.Update u && u.set().containsKey(MetricKeys.SESSIONS)) {
-          ItemWrite.Update.Builder b = ItemWrite.update(u.key()).when(u.condition());
-          u.add().forEach(b::add);
-          u.set()
-              .forEach(
-                  (k, v) -> {
-                    if (!k.equals(MetricKeys.SESSIONS)) {
-                      b.set(k, v);
-                    }
-                  });
-          u.addMarks().forEach(b::addMarks);
-          u.remove().forEach(b::remove);
-          out.add(b.build());
-        } else {
-          out.add(w);
-        }
-      }
-      items.write(out);
-    }
-
-    @Override
-    public void putAll(Collection<Item> batch) {
-      items.putAll(batch);
-    }
-  }
-
-  /** An item store that drops one counter from every update: a writer from before that metric. */
-  private record Without(ItemStore items, String attribute) implements ItemStore {
-    @Override
-    public int maxWritesPerCall() {
-      return items.maxWritesPerCall();
-    }
-
-    @Override
-    public Optional<Item> get(ItemKey key) {
-      return items.get(key);
-    }
-
-    @Override
-    public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
-      return items.getAll(keys);
-    }
-
-    @Override
-    public List<Item> query(ItemQuery query) {
-      return items.query(query);
-    }
-
-    @Override
-    public void write(List<? extends ItemWrite> writes) {
-      List<ItemWrite> out = new ArrayList<>();
-      for (ItemWrite w : writes) {
-        if (w instanceof ItemWrite.Update u && u.add().containsKey(attribute)) {
-          ItemWrite.Update.Builder b = ItemWrite.update(u.key()).when(u.condition());
-          u.add()
-              .forEach(
-                  (k, v) -> {
-                    if (!k.equals(attribute)) {
-                      b.add(k, v);
-                    }
-                  });
-          u.set().forEach(b::set);
-          u.addMarks().forEach(b::addMarks);
-          u.remove().forEach(b::remove);
-          out.add(b.build());
-        } else {
-          out.add(w);
+        ItemWrite kept = keep.apply(w);
+        if (kept != null) {
+          out.add(kept);
         }
       }
       items.write(out);
