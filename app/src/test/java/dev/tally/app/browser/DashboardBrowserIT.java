@@ -49,6 +49,18 @@ class DashboardBrowserIT {
   static final java.util.Set<String> MONEY_FIELDS =
       java.util.Set.of("revenue", "refunds", "netRevenue", "averageOrderValue");
 
+  /** The summary's KPI tiles by their current names, in the order the API gives them. */
+  static final List<String> TILES =
+      List.of(
+          "revenue",
+          "ordersCompleted",
+          "averageOrderValue",
+          "visitors",
+          "conversionRate",
+          "sessions",
+          "newVisitors",
+          "returningVisitors");
+
   BrowserContext context;
   BrowserSupport.ConsoleErrors console;
 
@@ -173,16 +185,7 @@ class DashboardBrowserIT {
       PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-" + tile + "-value]"))
           .hasText("—");
     }
-    for (String tile :
-        List.of(
-            "revenue",
-            "ordersCompleted",
-            "averageOrderValue",
-            "visitors",
-            "conversionRate",
-            "sessions",
-            "newVisitors",
-            "returningVisitors")) {
+    for (String tile : TILES) {
       PlaywrightAssertions.assertThat(page.locator("[data-testid=kpi-" + tile + "-change]"))
           .hasText("—");
     }
@@ -516,19 +519,10 @@ class DashboardBrowserIT {
       List<String> lines = csv.lines().toList();
       List<String> header = List.of(lines.get(0).split(",", -1));
       JsonNode json = api(client, v.api());
-      // One CSV row per JSON row (tiles: the five current names, not the deprecated aliases).
+      // One CSV row per JSON row (tiles: the current names, not the deprecated aliases).
       List<Map.Entry<String, JsonNode>> rows = new java.util.ArrayList<>();
       if (v.rows().equals("tiles")) {
-        for (String tile :
-            List.of(
-                "revenue",
-                "ordersCompleted",
-                "averageOrderValue",
-                "visitors",
-                "conversionRate",
-                "sessions",
-                "newVisitors",
-                "returningVisitors")) {
+        for (String tile : TILES) {
           rows.add(Map.entry(tile, json.path("tiles").path(tile)));
         }
       } else {
