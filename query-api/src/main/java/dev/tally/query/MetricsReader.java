@@ -122,16 +122,12 @@ public final class MetricsReader {
 
   /**
    * One acquisition dimension summed over the range, label to {sessions, orders, revenue}: one item
-   * per part of the range's cover by whole weeks and edge days, read in one batch.
+   * per day, read in one batch (a day's item holds at most 50 labels, so it stays small to write).
    */
   public Map<String, long[]> acquisition(String store, Touch.Dimension d, DateRange range) {
     List<ItemKey> keys = new ArrayList<>();
-    for (Periods.Part part : Periods.weeksAndDays(range.from(), range.to())) {
-      String pk =
-          part.kind() == Periods.Kind.WEEK
-              ? MetricKeys.acquisitionWeekPk(store, part.start())
-              : MetricKeys.acquisitionDayPk(store, part.start());
-      keys.add(ItemKey.of(pk, MetricKeys.dimensionSk(d)));
+    for (LocalDate day : range.each()) {
+      keys.add(ItemKey.of(MetricKeys.acquisitionDayPk(store, day), MetricKeys.dimensionSk(d)));
     }
     Map<String, long[]> out = new HashMap<>();
     for (Item item : items.getAll(keys).values()) {

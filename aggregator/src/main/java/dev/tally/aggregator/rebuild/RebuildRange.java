@@ -10,8 +10,8 @@ import java.time.LocalDate;
  * rebuilt whole; and which items of a store belong to them: day items of people, store shards and
  * sketches, mark pages of those days, product partitions of those days, week sketches and product
  * week roll-ups of those weeks, product month roll-ups of those months, acquisition items of those
- * days and weeks. Identity links and first visits are not day items: a rebuild adds missing ones
- * and never removes one.
+ * days. Identity links and first visits are not day items: a rebuild adds missing ones and never
+ * removes one.
  */
 public record RebuildRange(String store, LocalDate from, LocalDate to) {
   public RebuildRange {
@@ -66,10 +66,6 @@ public record RebuildRange(String store, LocalDate from, LocalDate to) {
     }
     if (rest.startsWith("ACQ#DAY#")) {
       return contains(day(rest.substring("ACQ#DAY#".length())));
-    }
-    if (rest.startsWith("ACQ#WEEK#")) {
-      LocalDate monday = day(rest.substring("ACQ#WEEK#".length()));
-      return contains(monday) && contains(monday.plusDays(6));
     }
     if (rest.startsWith("PRODUCTS#MONTH#")) {
       LocalDate first = day(rest.substring("PRODUCTS#MONTH#".length()));

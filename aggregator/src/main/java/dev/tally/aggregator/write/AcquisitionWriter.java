@@ -54,12 +54,11 @@ final class AcquisitionWriter {
 
   /** Every acquisition item a count on {@code day} may touch. */
   static void touched(String store, LocalDate day, Set<ItemKey> out) {
-    for (String pk : MetricKeys.acquisitionPks(store, day)) {
-      for (Dimension d : Dimension.values()) {
-        out.add(ItemKey.of(pk, MetricKeys.dimensionSk(d)));
-      }
-      out.add(ItemKey.of(pk, MetricKeys.TOTAL_SK));
+    String pk = MetricKeys.acquisitionDayPk(store, day);
+    for (Dimension d : Dimension.values()) {
+      out.add(ItemKey.of(pk, MetricKeys.dimensionSk(d)));
     }
+    out.add(ItemKey.of(pk, MetricKeys.TOTAL_SK));
   }
 
   /**
@@ -129,26 +128,25 @@ final class AcquisitionWriter {
         });
     cells.forEach(
         (day, byCell) -> {
-          for (String pk : MetricKeys.acquisitionPks(store.id(), day)) {
-            byCell.forEach(
-                (cell, v) -> {
-                  ItemWrite.Update.Builder u =
-                      ItemMetricWriter.plain(
-                          out, ItemKey.of(pk, MetricKeys.dimensionSk(cell.dimension())));
-                  addNonZero(u, PREFIX_SESSIONS + cell.label(), v[0]);
-                  addNonZero(u, "orders:" + cell.label(), v[1]);
-                  addNonZero(u, "revenue:" + cell.label(), v[2]);
-                });
-          }
+          String pk = MetricKeys.acquisitionDayPk(store.id(), day);
+          byCell.forEach(
+              (cell, v) -> {
+                ItemWrite.Update.Builder u =
+                    ItemMetricWriter.plain(
+                        out, ItemKey.of(pk, MetricKeys.dimensionSk(cell.dimension())));
+                addNonZero(u, PREFIX_SESSIONS + cell.label(), v[0]);
+                addNonZero(u, "orders:" + cell.label(), v[1]);
+                addNonZero(u, "revenue:" + cell.label(), v[2]);
+              });
         });
     totals.forEach(
         (day, v) -> {
-          for (String pk : MetricKeys.acquisitionPks(store.id(), day)) {
-            ItemWrite.Update.Builder u =
-                ItemMetricWriter.plain(out, ItemKey.of(pk, MetricKeys.TOTAL_SK));
-            addNonZero(u, MetricKeys.SESSIONS_TOTAL, v[0]);
-            addNonZero(u, MetricKeys.NEW_VISITORS, v[1]);
-          }
+          ItemWrite.Update.Builder u =
+              ItemMetricWriter.plain(
+                  out,
+                  ItemKey.of(MetricKeys.acquisitionDayPk(store.id(), day), MetricKeys.TOTAL_SK));
+          addNonZero(u, MetricKeys.SESSIONS_TOTAL, v[0]);
+          addNonZero(u, MetricKeys.NEW_VISITORS, v[1]);
         });
   }
 

@@ -438,10 +438,10 @@ abstract class MetricWriterContract {
     assertThat(r.counted()).isEqualTo(200);
     assertThat(r.transactions()).isEqualTo(1);
     // 2 user-days + at most 2 store shards + 3 product buckets in each of the day's, week's and
-    // month's product partitions + 2 first visits + the day's and week's acquisition items (4
-    // dimensions and the totals), each written once.
+    // month's product partitions + 2 first visits + the day's acquisition items (4 dimensions and
+    // the totals), each written once.
     assertThat(itemsPerTx).hasSize(1);
-    assertThat(itemsPerTx.get(0)).isBetween(24, 25);
+    assertThat(itemsPerTx.get(0)).isBetween(19, 20);
     assertMatchesOracle(List.of(batch));
   }
 
@@ -472,33 +472,9 @@ abstract class MetricWriterContract {
     assertMatchesOracle(batches);
   }
 
-  /** Acquisition items of the days, and each week's roll-up checked against the days' sums. */
+  /** The stored acquisition items of the days. */
   private Map<String, Map<String, Long>> storedAcquisition() {
-    Map<String, Map<String, Long>> all = MetricTable.acquisition(table.all(), store.id());
-    Map<String, Map<String, Long>> days = new java.util.TreeMap<>();
-    Map<String, Map<String, Long>> weeksFromDays = new java.util.TreeMap<>();
-    Map<String, Map<String, Long>> weeks = new java.util.TreeMap<>();
-    all.forEach(
-        (k, v) -> {
-          String[] parts = k.split("\\|", 3);
-          if (parts[0].equals("ACQ")) {
-            days.put(k, v);
-            String monday =
-                dev.tally.core.agg.Weeks.start(java.time.LocalDate.parse(parts[1])).toString();
-            v.forEach(
-                (a, n) ->
-                    weeksFromDays
-                        .computeIfAbsent(
-                            "ACQW|" + monday + "|" + parts[2], x -> new java.util.TreeMap<>())
-                        .merge(a, n, Long::sum));
-          } else {
-            weeks.put(k, v);
-          }
-        });
-    weeksFromDays.values().forEach(m -> m.values().removeIf(n -> n == 0));
-    weeksFromDays.values().removeIf(Map::isEmpty);
-    assertThat(weeks).isEqualTo(weeksFromDays);
-    return days;
+    return MetricTable.acquisition(table.all(), store.id());
   }
 
   /** Dense visits (many events per device-day) with page context, so sessions merge and split. */

@@ -1,11 +1,8 @@
 package dev.tally.core.agg;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.tally.core.agg.Touch.Dimension;
 import dev.tally.core.event.Ecommerce;
 import dev.tally.core.event.Event;
-import dev.tally.core.event.Json;
 import dev.tally.core.event.TrackEvent;
 import dev.tally.core.store.Store;
 import java.time.Instant;
@@ -48,9 +45,21 @@ public final class Sessions {
    * @param orders 1 for a completed order, else 0
    * @param revenue the order's revenue in the store's minor units (0 when none or converted)
    */
-  public record Hit(int minute, long at, long tie, Touch touch, long orders, long revenue) {
+  public record Hit(
+      int minute,
+      long at,
+      long tie,
+      boolean known,
+      java.util.function.Supplier<Touch> touch,
+      long orders,
+      long revenue) {
     public Hit {
       Objects.requireNonNull(touch, "touch");
+    }
+
+    /** A hit whose touch is already known. */
+    public Hit(int minute, long at, long tie, Touch touch, long orders, long revenue) {
+      this(minute, at, tie, touch.known(), () -> touch, orders, revenue);
     }
   }
 
@@ -131,8 +140,16 @@ public final class Sessions {
         revenue = OrderMath.revenueMinor(t.properties(), c);
       }
     }
+    // Most events fall inside a session whose first event came earlier: their touch is never
+    // needed, so it is only parsed when the event becomes a session's first.
     return new Hit(
-        minuteOfDay(at, store.timezone()), at.toEpochMilli(), tie, Touch.of(e), orders, revenue);
+        minuteOfDay(at, store.timezone()),
+        at.toEpochMilli(),
+        tie,
+        Touch.hasContext(e),
+        () -> Touch.of(e),
+        orders,
+        revenue);
   }
 
   /** These sessions with one more event in them. */
@@ -140,14 +157,7 @@ public final class Sessions {
     List<Session> out = new ArrayList<>(list.size() + 1);
     Session hit =
         new Session(
-            h.minute(),
-            h.minute(),
-            h.at(),
-            h.touch().known(),
-            h.tie(),
-            List.of(),
-            h.orders(),
-            h.revenue());
+            h.minute(), h.minute(), h.at(), h.known(), h.tie(), List.of(), h.orders(), h.revenue());
     Session first = hit;
     int start = h.minute();
     int end = h.minute();
@@ -166,7 +176,7 @@ public final class Sessions {
         out.add(s);
       }
     }
-    List<String> labels = first == hit ? labels(h.touch(), labeller) : first.labels();
+    List<String> labels = first == hit ? labels(h.touch().get(), labeller) : first.labels();
     out.add(
         new Session(
             start,
@@ -222,16 +232,30 @@ public final class Sessions {
     }
   }
 
-  /** The stored form: a JSON array of sessions. */
+  // Labels are cleaned of control characters (Touch), so these two can separate them.
+  private static final char FIELD = '\u001f';
+  private static final char RECORD = '\u001e';
+
+  /**
+   * The stored form: sessions separated by U+001E, their fields (start, end, first time, whether
+   * the first had page context, its tie, orders, revenue, then the labels) by U+001F. Compact and
+   * quick to read back, since the writer decodes and re-encodes it whenever a chunk touches the
+   * device-day.
+   */
   public String encode() {
-    ArrayNode a = Json.mapper().createArrayNode();
+    StringBuilder b = new StringBuilder(list.size() * 96);
     for (Session s : list) {
-      ArrayNode n = a.addArray();
-      n.add(s.start()).add(s.end()).add(s.firstAt()).add(s.firstKnown() ? 1 : 0);
-      n.add(s.firstTie()).add(s.orders()).add(s.revenue());
-      s.labels().forEach(n::add);
+      if (b.length() > 0) {
+        b.append(RECORD);
+      }
+      b.append(s.start()).append(FIELD).append(s.end()).append(FIELD).append(s.firstAt());
+      b.append(FIELD).append(s.firstKnown() ? 1 : 0).append(FIELD).append(s.firstTie());
+      b.append(FIELD).append(s.orders()).append(FIELD).append(s.revenue());
+      for (String l : s.labels()) {
+        b.append(FIELD).append(l);
+      }
     }
-    return a.toString();
+    return b.toString();
   }
 
   /**
@@ -244,29 +268,39 @@ public final class Sessions {
       return EMPTY;
     }
     try {
-      JsonNode a = Json.mapper().readTree(stored);
       List<Session> out = new ArrayList<>();
-      for (JsonNode n : a) {
-        List<String> labels = new ArrayList<>();
-        for (int i = 7; i < n.size(); i++) {
-          labels.add(n.get(i).asText());
+      for (String record : split(stored, RECORD)) {
+        List<String> f = split(record, FIELD);
+        if (f.size() < 7) {
+          throw new IllegalArgumentException("a session has " + f.size() + " fields");
         }
         out.add(
             new Session(
-                n.get(0).intValue(),
-                n.get(1).intValue(),
-                n.get(2).longValue(),
-                n.get(3).intValue() == 1,
-                n.get(4).longValue(),
-                labels,
-                n.get(5).longValue(),
-                n.get(6).longValue()));
+                Integer.parseInt(f.get(0)),
+                Integer.parseInt(f.get(1)),
+                Long.parseLong(f.get(2)),
+                f.get(3).equals("1"),
+                Long.parseLong(f.get(4)),
+                f.subList(7, f.size()),
+                Long.parseLong(f.get(5)),
+                Long.parseLong(f.get(6))));
       }
       out.sort(Comparator.comparingInt(Session::start));
       return new Sessions(List.copyOf(out));
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a stored session list: " + e.getMessage(), e);
     }
+  }
+
+  private static List<String> split(String s, char sep) {
+    List<String> out = new ArrayList<>();
+    int from = 0;
+    for (int i = s.indexOf(sep); i >= 0; i = s.indexOf(sep, from)) {
+      out.add(s.substring(from, i));
+      from = i + 1;
+    }
+    out.add(s.substring(from));
+    return out;
   }
 
   @Override

@@ -117,6 +117,23 @@ public record Touch(
     }
   }
 
+  /**
+   * Whether the event carries a page, referrer or campaign, as {@link #of}{@code (e).known()} says,
+   * without parsing anything.
+   */
+  public static boolean hasContext(Event e) {
+    Props ctx = e.header().context();
+    JsonNode page = ctx.get("page");
+    Props props = e instanceof PageEvent p ? p.properties() : Props.empty();
+    for (String f : new String[] {"url", "referrer", "path"}) {
+      if (text(props.get(f)) != null || (page != null && text(page.get(f)) != null)) {
+        return true;
+      }
+    }
+    JsonNode campaign = ctx.get("campaign");
+    return field(campaign, "source") != null;
+  }
+
   /** The touch of one event. */
   public static Touch of(Event e) {
     Props ctx = e.header().context();

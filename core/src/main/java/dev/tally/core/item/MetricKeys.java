@@ -22,7 +22,7 @@ import java.util.List;
  * links         {store}#LINKS#{userId}        ANON#{anonymousId}
  * first visit   {store}#USER#{device}         FIRST              firstDay (epoch day), ver
  * acquisition   {store}#ACQ#DAY#{d}           DIM#{dimension}    sessions:{label}, orders:{label},
- *               {store}#ACQ#WEEK#{monday}                        revenue:{label} (<= 50 labels a day)
+ *                                                                revenue:{label} (<= 50 labels a day)
  *                                             TOTAL              sessions, newVisitors
  * bad event     {store}#BAD                   {messageId}        body, reason, failedAt (30 days)
  * customer      {store}#CUSTOMERS#{k}         C#{uid}            ordersCompleted, revenue (lifetime),
@@ -201,18 +201,6 @@ public final class MetricKeys {
   /** Acquisition of one store-local day. */
   public static String acquisitionDayPk(String store, LocalDate day) {
     return store + "#ACQ#DAY#" + day;
-  }
-
-  /** Weekly roll-up of acquisition, keyed by the week's Monday. */
-  public static String acquisitionWeekPk(String store, LocalDate monday) {
-    return store + "#ACQ#WEEK#" + monday;
-  }
-
-  /** The acquisition partitions a count of {@code day} is added to: the day's and its week's. */
-  public static List<String> acquisitionPks(String store, LocalDate day) {
-    return List.of(
-        acquisitionDayPk(store, day),
-        acquisitionWeekPk(store, dev.tally.core.agg.Weeks.start(day)));
   }
 
   /** Acquisition item of one dimension: {@code sessions:<label>} and so on. */

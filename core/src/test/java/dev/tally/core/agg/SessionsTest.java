@@ -109,7 +109,7 @@ class SessionsTest {
   @Test
   void storedTextThatIsNotASessionList_isRefusedClearly() {
     assertThat(Sessions.decode(null).isEmpty()).isTrue();
-    assertThatThrownBy(() -> Sessions.decode("{nope"))
+    assertThatThrownBy(() -> Sessions.decode("12\u001f13"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not a stored session list");
   }

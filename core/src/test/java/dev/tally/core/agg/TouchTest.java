@@ -67,6 +67,36 @@ class TouchTest {
   }
 
   @Test
+  void hasContext_saysWhatTheParsedTouchSays_withoutParsing() {
+    var n = Json.mapper().createObjectNode();
+    n.put("type", "track")
+        .put("messageId", "m2")
+        .put("userId", "u1")
+        .put("event", "Order Completed");
+    n.put("timestamp", "2025-03-20T10:00:00Z");
+    Event server =
+        new EventParser(ParseOptions.live().historical())
+            .parse(
+                n,
+                null,
+                EventParser.BatchContext.at(Instant.parse("2025-03-20T10:00:01Z")),
+                Currency.getInstance("USD"));
+    assertThat(Touch.hasContext(server)).isFalse();
+    assertThat(Touch.of(server).known()).isFalse();
+    n.putObject("context").putObject("campaign").put("source", "newsletter");
+    Event tagged =
+        new EventParser(ParseOptions.live().historical())
+            .parse(
+                n,
+                null,
+                EventParser.BatchContext.at(Instant.parse("2025-03-20T10:00:01Z")),
+                Currency.getInstance("USD"));
+    assertThat(Touch.hasContext(tagged)).isTrue();
+    assertThat(Touch.of(tagged).known()).isTrue();
+    assertThat(page("https://shop.example/", null, null).known()).isTrue();
+  }
+
+  @Test
   void deviceClass_followsTheUserAgentsMobiAndTabletMarkers() {
     assertThat(Touch.deviceClass("Mozilla/5.0 (iPhone) Mobile/15E148")).isEqualTo("mobile");
     assertThat(Touch.deviceClass("Mozilla/5.0 (iPad; CPU OS 17_5)")).isEqualTo("tablet");

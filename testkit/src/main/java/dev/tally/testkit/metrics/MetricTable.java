@@ -67,8 +67,8 @@ public final class MetricTable {
 
   /**
    * The stored acquisition items, keyed as {@link AcquisitionOracle} keys them ({@code
-   * ACQ|<day>|<dimension or TOTAL>}), and the weekly roll-ups as {@code ACQW|<monday>|...}; zero
-   * figures (a session that moved to another label) are left out.
+   * ACQ|<day>|<dimension or TOTAL>}); zero figures (a session that moved to another label) are left
+   * out.
    */
   public static Map<String, Map<String, Long>> acquisition(List<Item> items, String store) {
     Map<String, Map<String, Long>> out = new TreeMap<>();
@@ -77,8 +77,6 @@ public final class MetricTable {
       String prefix;
       if (pk.startsWith(store + "#ACQ#DAY#")) {
         prefix = "ACQ|" + pk.substring((store + "#ACQ#DAY#").length());
-      } else if (pk.startsWith(store + "#ACQ#WEEK#")) {
-        prefix = "ACQW|" + pk.substring((store + "#ACQ#WEEK#").length());
       } else {
         continue;
       }
