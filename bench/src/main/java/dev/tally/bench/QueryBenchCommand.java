@@ -11,7 +11,6 @@ import dev.tally.core.agg.ResolvedEvent;
 import dev.tally.core.agg.Weeks;
 import dev.tally.core.event.Event;
 import dev.tally.core.event.EventParser;
-import dev.tally.core.event.Json;
 import dev.tally.core.event.ParseOptions;
 import dev.tally.core.item.AttrValue;
 import dev.tally.core.item.Item;
@@ -27,7 +26,6 @@ import dev.tally.query.QueryService;
 import dev.tally.query.http.QueryRoutes;
 import dev.tally.sqlite.SqliteDatabase;
 import io.javalin.Javalin;
-import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -110,16 +108,7 @@ public final class QueryBenchCommand implements Callable<Integer> {
       QueryService service =
           new QueryService(
               stores, new MetricsReader(counting), new QueryConfig(SHARDS, 1_000_000, 1_000_000));
-      http =
-          Javalin.create(
-                  c -> {
-                    c.jsonMapper(new JavalinJackson(Json.mapper(), false));
-                    c.jetty.host = "127.0.0.1";
-                    c.jetty.port = 0;
-                    c.startup.showJavalinBanner = false;
-                    new QueryRoutes(service).register(c);
-                  })
-              .start();
+      http = QueryRoutes.loopback(service);
       URI base = URI.create("http://127.0.0.1:" + http.port());
       System.out.printf(
           "Query bench: embedded engine (SQLite in %s), query API at %s, %d shards, %d warm-up + %d measured calls per query%n",

@@ -108,15 +108,8 @@ class RebuildIT {
   void metricAddedLater_getsItsHistoryFromARebuild_equalToTheOracle() throws Exception {
     Store store = Store.of("prints", "Europe/Berlin", "USD", List.of());
     LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-    List<ObjectNode> raw = new Workload(23, 60, 15, 20, 1_500, last).generate();
-    List<List<RawEvent>> batches = new ArrayList<>();
-    List<LogEntry> entries = new ArrayList<>();
-    for (int i = 0; i < raw.size(); i += 20) {
-      List<RawEvent> b =
-          raw.subList(i, Math.min(raw.size(), i + 20)).stream().map(RawEvent::fromSegment).toList();
-      batches.add(b);
-      entries.add(new LogEntry("e" + i, store.id(), b.stream().map(RawEvent::toEvent).toList()));
-    }
+    List<RawEvent> all = raw(new Workload(23, 60, 15, 20, 1_500, last).generate());
+    List<LogEntry> entries = entries(store, all);
     try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
       SqliteItemStore metrics = db.table("metrics");
       // Live counting by a version of the core that did not have cartViews yet.
@@ -128,37 +121,10 @@ class RebuildIT {
       }
       assertThat(metrics.scan()).noneMatch(i -> i.attrs().containsKey("cartViews"));
 
-      RebuildSource source =
-          new RebuildSource() {
-            @Override
-            public List<Part> parts(String s, ZoneId zone, LocalDate from, LocalDate to) {
-              return List.of(new Part("all", 1));
-            }
+      rebuilder(db, onePart(entries))
+          .run(freshConfig(store, last.minusDays(19), last), Rebuild.Progress.NONE);
 
-            @Override
-            public void read(Part part, Consumer<LogEntry> sink) {
-              entries.forEach(sink);
-            }
-          };
-      new EmbeddedRebuild(
-              db,
-              source,
-              null,
-              SuppressionList.NONE,
-              (table, shards) ->
-                  new ItemMetricWriter(table, new AggregatorConfig(shards, 1_000, 8)))
-          .run(
-              new EmbeddedRebuild.Config(
-                  data.resolve("rebuild"),
-                  store,
-                  last.minusDays(19),
-                  last,
-                  EmbeddedRebuild.Into.FRESH,
-                  false,
-                  4),
-              Rebuild.Progress.NONE);
-
-      Map<String, Map<String, Long>> oracle = Oracle.expected(batches, store.timezone());
+      Map<String, Map<String, Long>> oracle = Oracle.expected(List.of(all), store.timezone());
       long checked = 0;
       for (var e : oracle.entrySet()) {
         Long want = e.getValue().get("cartViews");
@@ -196,15 +162,8 @@ class RebuildIT {
   void interruptedFreshRebuild_resumesAfterTheLastFinishedPart() throws Exception {
     Store store = Store.of("prints", "UTC", "USD", List.of());
     LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-    List<ObjectNode> raw = new Workload(31, 30, 10, 6, 600, last).generate();
-    List<List<RawEvent>> batches = new ArrayList<>();
-    List<LogEntry> entries = new ArrayList<>();
-    for (int i = 0; i < raw.size(); i += 20) {
-      List<RawEvent> b =
-          raw.subList(i, Math.min(raw.size(), i + 20)).stream().map(RawEvent::fromSegment).toList();
-      batches.add(b);
-      entries.add(new LogEntry("e" + i, store.id(), b.stream().map(RawEvent::toEvent).toList()));
-    }
+    List<RawEvent> all = raw(new Workload(31, 30, 10, 6, 600, last).generate());
+    List<LogEntry> entries = entries(store, all);
     int half = entries.size() / 2;
     boolean[] failOnce = {true};
     List<String> read = new ArrayList<>();
@@ -230,23 +189,8 @@ class RebuildIT {
           }
         };
     try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
-      EmbeddedRebuild rebuild =
-          new EmbeddedRebuild(
-              db,
-              source,
-              null,
-              SuppressionList.NONE,
-              (table, shards) ->
-                  new ItemMetricWriter(table, new AggregatorConfig(shards, 1_000, 8)));
-      EmbeddedRebuild.Config config =
-          new EmbeddedRebuild.Config(
-              data.resolve("rebuild"),
-              store,
-              last.minusDays(5),
-              last,
-              EmbeddedRebuild.Into.FRESH,
-              false,
-              4);
+      EmbeddedRebuild rebuild = rebuilder(db, source);
+      EmbeddedRebuild.Config config = freshConfig(store, last.minusDays(5), last);
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> rebuild.run(config, Rebuild.Progress.NONE))
           .hasMessageContaining("disk went away");
@@ -256,14 +200,13 @@ class RebuildIT {
       assertThat(r.summary().skippedParts()).isEqualTo(1);
       assertThat(read).containsExactly("first", "second", "second");
       assertThat(data.resolve("rebuild")).isEmptyDirectory();
-      Map<String, Map<String, Long>> expected = Oracle.expected(batches, store.timezone());
+      Map<String, Map<String, Long>> expected = Oracle.expected(List.of(all), store.timezone());
       Map<String, Map<String, Long>> actual =
           dev.tally.testkit.metrics.MetricTable.read(db.table("metrics").scan(), store.id());
       assertThat(actual).isEqualTo(expected);
     }
   }
 
-  /** Equal item for item; sketches compared as the sets they hold (bytes depend on order). */
   /** Runs the embedded rebuild of the demo store over {@code from}..{@code to}, as the CLI does. */
   private EmbeddedRebuild.Result rebuild(
       EmbeddedStack stack, LocalDate from, LocalDate to, EmbeddedRebuild.Into into)
@@ -287,6 +230,58 @@ class RebuildIT {
     }
   }
 
+  /** Segment calls as test events. */
+  private static List<RawEvent> raw(List<ObjectNode> calls) {
+    return calls.stream().map(RawEvent::fromSegment).toList();
+  }
+
+  /** The events as the live log would hold them: entries of 20. */
+  private static List<LogEntry> entries(Store store, List<RawEvent> events) {
+    List<LogEntry> out = new ArrayList<>();
+    for (int i = 0; i < events.size(); i += 20) {
+      out.add(
+          new LogEntry(
+              "e" + i,
+              store.id(),
+              events.subList(i, Math.min(events.size(), i + 20)).stream()
+                  .map(RawEvent::toEvent)
+                  .toList()));
+    }
+    return out;
+  }
+
+  /** A source holding every entry in one part. */
+  private static RebuildSource onePart(List<LogEntry> entries) {
+    return new RebuildSource() {
+      @Override
+      public List<Part> parts(String s, ZoneId zone, LocalDate from, LocalDate to) {
+        return List.of(new Part("all", 1));
+      }
+
+      @Override
+      public void read(Part part, Consumer<LogEntry> sink) {
+        entries.forEach(sink);
+      }
+    };
+  }
+
+  /** A rebuild of this test's database from {@code source}, with the standard writer. */
+  private static EmbeddedRebuild rebuilder(SqliteDatabase db, RebuildSource source) {
+    return new EmbeddedRebuild(
+        db,
+        source,
+        null,
+        SuppressionList.NONE,
+        (table, shards) -> new ItemMetricWriter(table, new AggregatorConfig(shards, 1_000, 8)));
+  }
+
+  /** A fresh rebuild of {@code from}..{@code to} with 4 shards, state kept in the data dir. */
+  private EmbeddedRebuild.Config freshConfig(Store store, LocalDate from, LocalDate to) {
+    return new EmbeddedRebuild.Config(
+        data.resolve("rebuild"), store, from, to, EmbeddedRebuild.Into.FRESH, false, 4);
+  }
+
+  /** Equal item for item; sketches compared as the sets they hold (bytes depend on order). */
   private static void assertSameItems(Map<String, Item> actual, Map<String, Item> expected) {
     assertThat(actual.keySet()).isEqualTo(expected.keySet());
     for (String k : expected.keySet()) {
@@ -353,19 +348,10 @@ class RebuildIT {
   void acquisitionAddedLater_getsItsHistoryFromAFreshRebuild_equalToTheOracle() throws Exception {
     Store store = Store.of("posters", "America/New_York", "USD", List.of());
     LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-    List<ObjectNode> raw = new Workload(29, 60, 15, 20, 1_500, last).generate();
-    dev.tally.testkit.metrics.Events.addTouches(new java.util.Random(29), raw);
-    List<RawEvent> all = raw.stream().map(RawEvent::fromSegment).toList();
-    List<LogEntry> entries = new ArrayList<>();
-    for (int i = 0; i < all.size(); i += 20) {
-      entries.add(
-          new LogEntry(
-              "e" + i,
-              store.id(),
-              all.subList(i, Math.min(all.size(), i + 20)).stream()
-                  .map(RawEvent::toEvent)
-                  .toList()));
-    }
+    List<ObjectNode> calls = new Workload(29, 60, 15, 20, 1_500, last).generate();
+    dev.tally.testkit.metrics.Events.addTouches(new java.util.Random(29), calls);
+    List<RawEvent> all = raw(calls);
+    List<LogEntry> entries = entries(store, all);
     try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
       SqliteItemStore metrics = db.table("metrics");
       // Live counting by a version of Tally from before sessions and sources.
@@ -377,42 +363,10 @@ class RebuildIT {
       }
       assertThat(MetricTable.acquisition(metrics.scan(), store.id())).isEmpty();
 
-      new EmbeddedRebuild(
-              db,
-              new RebuildSource() {
-                @Override
-                public List<Part> parts(String s, ZoneId zone, LocalDate from, LocalDate to) {
-                  return List.of(new Part("all", 1));
-                }
+      rebuilder(db, onePart(entries))
+          .run(freshConfig(store, last.minusDays(25), last), Rebuild.Progress.NONE);
 
-                @Override
-                public void read(Part part, Consumer<LogEntry> sink) {
-                  entries.forEach(sink);
-                }
-              },
-              null,
-              SuppressionList.NONE,
-              (table, shards) ->
-                  new ItemMetricWriter(table, new AggregatorConfig(shards, 1_000, 8)))
-          .run(
-              new EmbeddedRebuild.Config(
-                  data.resolve("rebuild"),
-                  store,
-                  last.minusDays(25),
-                  last,
-                  EmbeddedRebuild.Into.FRESH,
-                  false,
-                  4),
-              Rebuild.Progress.NONE);
-
-      Map<String, Map<String, Long>> stored = new TreeMap<>();
-      MetricTable.acquisition(metrics.scan(), store.id())
-          .forEach(
-              (k, v) -> {
-                if (k.startsWith("ACQ|")) {
-                  stored.put(k, v);
-                }
-              });
+      Map<String, Map<String, Long>> stored = MetricTable.acquisition(metrics.scan(), store.id());
       Map<String, Map<String, Long>> expected =
           AcquisitionOracle.expected(List.of(all), store.timezone(), "USD");
       assertThat(expected).isNotEmpty();

@@ -31,34 +31,21 @@ final class DuckDbPeer extends SqlPeer {
   public long load(PeerWorkload workload) throws Exception {
     Path ev = dir.resolve("chunk-events.csv");
     Path li = dir.resolve("chunk-lines.csv");
-    long[] nanos = {0};
-    Exception[] failed = {null};
-    workload.forEach(
-        chunk -> {
-          if (failed[0] != null) {
-            return;
-          }
-          try {
-            long t0 = System.nanoTime();
-            Csv csv = Csv.of(chunk);
-            Files.writeString(ev, csv.events());
-            Files.writeString(li, csv.lines());
-            exec("COPY events FROM '" + ev + "' (FORMAT csv, HEADER false)");
-            exec("COPY order_lines FROM '" + li + "' (FORMAT csv, HEADER false)");
-            nanos[0] += System.nanoTime() - t0;
-          } catch (Exception e) {
-            failed[0] = e;
-          }
-        });
-    if (failed[0] != null) {
-      throw failed[0];
-    }
+    long nanos =
+        copyChunks(
+            workload,
+            csv -> {
+              Files.writeString(ev, csv.events());
+              Files.writeString(li, csv.lines());
+              exec("COPY events FROM '" + ev + "' (FORMAT csv, HEADER false)");
+              exec("COPY order_lines FROM '" + li + "' (FORMAT csv, HEADER false)");
+            });
     long t0 = System.nanoTime();
     exec("CHECKPOINT");
-    nanos[0] += System.nanoTime() - t0;
+    nanos += System.nanoTime() - t0;
     Files.deleteIfExists(ev);
     Files.deleteIfExists(li);
-    return nanos[0];
+    return nanos;
   }
 
   @Override

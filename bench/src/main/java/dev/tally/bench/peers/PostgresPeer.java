@@ -41,27 +41,15 @@ final class PostgresPeer extends SqlPeer {
   @Override
   public long load(PeerWorkload workload) throws Exception {
     CopyManager copy = conn.unwrap(PGConnection.class).getCopyAPI();
-    long[] nanos = {0};
-    Exception[] failed = {null};
-    workload.forEach(
-        chunk -> {
-          if (failed[0] != null) {
-            return;
-          }
-          try {
-            long t0 = System.nanoTime();
-            Csv csv = Csv.of(chunk);
-            copy.copyIn("COPY events FROM STDIN WITH (FORMAT csv)", new StringReader(csv.events()));
-            copy.copyIn(
-                "COPY order_lines FROM STDIN WITH (FORMAT csv)", new StringReader(csv.lines()));
-            nanos[0] += System.nanoTime() - t0;
-          } catch (Exception e) {
-            failed[0] = e;
-          }
-        });
-    if (failed[0] != null) {
-      throw failed[0];
-    }
+    long nanos =
+        copyChunks(
+            workload,
+            csv -> {
+              copy.copyIn(
+                  "COPY events FROM STDIN WITH (FORMAT csv)", new StringReader(csv.events()));
+              copy.copyIn(
+                  "COPY order_lines FROM STDIN WITH (FORMAT csv)", new StringReader(csv.lines()));
+            });
     long t0 = System.nanoTime();
     for (String ddl :
         List.of(
@@ -74,8 +62,8 @@ final class PostgresPeer extends SqlPeer {
             "VACUUM ANALYZE order_lines")) {
       exec(ddl);
     }
-    nanos[0] += System.nanoTime() - t0;
-    return nanos[0];
+    nanos += System.nanoTime() - t0;
+    return nanos;
   }
 
   @Override

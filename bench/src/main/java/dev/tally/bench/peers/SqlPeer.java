@@ -18,6 +18,38 @@ import java.util.Map;
  * over them. The SQL is the same for DuckDB and PostgreSQL.
  */
 abstract class SqlPeer implements PeerEngine {
+  /** Loads one chunk of the workload, as CSV, into the engine's tables. */
+  @FunctionalInterface
+  interface ChunkCopy {
+    void copy(Csv csv) throws Exception;
+  }
+
+  /**
+   * Copies the workload chunk by chunk; returns the nanoseconds spent making and copying the CSV.
+   * The first failure stops the copying and is thrown.
+   */
+  static long copyChunks(PeerWorkload workload, ChunkCopy copy) throws Exception {
+    long[] nanos = {0};
+    Exception[] failed = {null};
+    workload.forEach(
+        chunk -> {
+          if (failed[0] != null) {
+            return;
+          }
+          try {
+            long t0 = System.nanoTime();
+            copy.copy(Csv.of(chunk));
+            nanos[0] += System.nanoTime() - t0;
+          } catch (Exception e) {
+            failed[0] = e;
+          }
+        });
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    return nanos[0];
+  }
+
   static final String SCHEMA_EVENTS =
       "CREATE TABLE events (message_id VARCHAR NOT NULL, type VARCHAR NOT NULL, event VARCHAR,"
           + " anonymous_id VARCHAR, user_id VARCHAR, device_id VARCHAR NOT NULL,"

@@ -17,7 +17,6 @@ import dev.tally.query.QueryService;
 import dev.tally.query.http.QueryRoutes;
 import dev.tally.sqlite.SqliteDatabase;
 import io.javalin.Javalin;
-import io.javalin.json.JavalinJackson;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -119,16 +118,7 @@ final class TallyPeer implements PeerEngine {
   /** The same store and questions over HTTP: the query API's routes on a loopback port. */
   PeerEngine http() {
     if (server == null) {
-      server =
-          Javalin.create(
-                  c -> {
-                    c.jsonMapper(new JavalinJackson(Json.mapper(), false));
-                    c.jetty.host = "127.0.0.1";
-                    c.jetty.port = 0;
-                    c.startup.showJavalinBanner = false;
-                    new QueryRoutes(service).register(c);
-                  })
-              .start();
+      server = QueryRoutes.loopback(service);
       client = HttpClient.newHttpClient();
       base = URI.create("http://127.0.0.1:" + server.port());
     }

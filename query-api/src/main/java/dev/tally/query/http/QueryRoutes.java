@@ -1,10 +1,13 @@
 package dev.tally.query.http;
 
+import dev.tally.core.event.Json;
 import dev.tally.query.QueryRequest;
 import dev.tally.query.QueryResponse;
 import dev.tally.query.QueryService;
+import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,6 +17,22 @@ public final class QueryRoutes {
 
   public QueryRoutes(QueryService service) {
     this.service = service;
+  }
+
+  /**
+   * A server with only the query API on a free loopback port, started: for benchmarks and tools
+   * that ask the API over HTTP.
+   */
+  public static Javalin loopback(QueryService service) {
+    return Javalin.create(
+            c -> {
+              c.jsonMapper(new JavalinJackson(Json.mapper(), false));
+              c.jetty.host = "127.0.0.1";
+              c.jetty.port = 0;
+              c.startup.showJavalinBanner = false;
+              new QueryRoutes(service).register(c);
+            })
+        .start();
   }
 
   public void register(JavalinConfig config) {
