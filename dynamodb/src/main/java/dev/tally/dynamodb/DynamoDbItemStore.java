@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -42,6 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
@@ -551,6 +554,71 @@ public final class DynamoDbItemStore implements ItemStore {
               .putRequest(PutRequest.builder().item(codec.item(i)).build())
               .build());
     }
+    batchWrite(writes);
+  }
+
+  /** Unconditional deletes, not atomic as a whole: for offline jobs (a rebuild's switch). */
+  public void deleteAll(Collection<ItemKey> keys) {
+    List<WriteRequest> writes = new ArrayList<>(keys.size());
+    for (ItemKey k : new LinkedHashSet<>(keys)) {
+      writes.add(
+          WriteRequest.builder()
+              .deleteRequest(DeleteRequest.builder().key(codec.key(k)).build())
+              .build());
+    }
+    batchWrite(writes);
+  }
+
+  /**
+   * Every live item whose partition key starts with {@code pkPrefix} (and whose sort key is {@code
+   * sk}, unless null), in no particular order: a paged, strongly consistent Scan of the whole
+   * table, billed as such. For offline jobs (a rebuild), never on a read path.
+   */
+  public void scan(String pkPrefix, String sk, Consumer<Item> sink) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    names.put("#pk", Attr.PK);
+    values.put(":p", AttributeValue.fromS(pkPrefix));
+    String filter = "begins_with(#pk, :p)";
+    if (sk != null) {
+      names.put("#sk", Attr.SK);
+      values.put(":s", AttributeValue.fromS(sk));
+      filter += " AND #sk = :s";
+    }
+    String f = filter;
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      ScanResponse r;
+      try {
+        requests.increment();
+        r =
+            ddb.scan(
+                b ->
+                    b.tableName(table)
+                        .filterExpression(f)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .consistentRead(true)
+                        .exclusiveStartKey(from)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL));
+      } catch (SdkException e) {
+        throw DynamoDbErrors.translate(e, "Scan", table, "read_rejected");
+      }
+      count(r.consumedCapacity(), false);
+      for (Map<String, AttributeValue> raw : r.items()) {
+        Item item = live(codec.decode(raw));
+        if (item != null) {
+          sink.accept(item);
+        }
+      }
+      start =
+          r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+    } while (start != null);
+  }
+
+  /** BatchWriteItem in calls of 25, retrying what DynamoDB leaves unprocessed. */
+  private void batchWrite(List<WriteRequest> writes) {
     for (int i = 0; i < writes.size(); i += BATCH_WRITE) {
       Map<String, List<WriteRequest>> pending = new HashMap<>();
       pending.put(table, writes.subList(i, Math.min(writes.size(), i + BATCH_WRITE)));

@@ -224,7 +224,7 @@ public final class SqliteItemStore implements ItemStore {
    * the new ones, never a mix: the switch of a {@code fresh} rebuild. Returns the items written.
    */
   public int replaceFrom(
-      SqliteItemStore fresh, String pkPrefix, java.util.function.Predicate<ItemKey> replaced) {
+      SqliteItemStore fresh, String pkPrefix, java.util.function.Predicate<Item> replaced) {
     if (fresh.db != db) {
       throw new IllegalArgumentException("both tables must be in the same database file");
     }
@@ -235,13 +235,13 @@ public final class SqliteItemStore implements ItemStore {
         c -> {
           List<ItemKey> old = new ArrayList<>();
           PreparedStatement sel =
-              c.prepare("SELECT pk, sk FROM " + t + " WHERE pk >= ? AND pk < ?");
+              c.prepare("SELECT pk, sk, attrs FROM " + t + " WHERE pk >= ? AND pk < ?");
           sel.setString(1, pkPrefix);
           sel.setString(2, upper);
           try (ResultSet rs = sel.executeQuery()) {
             while (rs.next()) {
               ItemKey k = ItemKey.of(rs.getString(1), rs.getString(2));
-              if (replaced.test(k)) {
+              if (replaced.test(new Item(k, ItemCodec.decode(rs.getBytes(3))))) {
                 old.add(k);
               }
             }
@@ -266,7 +266,8 @@ public final class SqliteItemStore implements ItemStore {
           try (ResultSet rs = src.executeQuery()) {
             while (rs.next()) {
               ItemKey k = ItemKey.of(rs.getString(1), rs.getString(2));
-              PreparedStatement ps = replaced.test(k) ? replace : add;
+              PreparedStatement ps =
+                  replaced.test(new Item(k, ItemCodec.decode(rs.getBytes(3)))) ? replace : add;
               ps.setString(1, k.pk());
               ps.setString(2, k.sk());
               ps.setBytes(3, rs.getBytes(3));

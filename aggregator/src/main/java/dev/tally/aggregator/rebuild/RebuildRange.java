@@ -1,7 +1,9 @@
 package dev.tally.aggregator.rebuild;
 
 import dev.tally.core.agg.Weeks;
+import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.MetricKeys;
 import java.time.LocalDate;
 
 /**
@@ -10,8 +12,9 @@ import java.time.LocalDate;
  * rebuilt whole; and which items of a store belong to them: day items of people, store shards and
  * sketches, mark pages of those days, product partitions of those days, week sketches and product
  * week roll-ups of those weeks, product month roll-ups of those months, acquisition items of those
- * days. Identity links and first visits are not day items: a rebuild adds missing ones and never
- * removes one.
+ * days, buyers partitions of those days, weeks and months, and first visits dated in those days.
+ * Identity links and the customer index (lifetime figures) are not day items: a rebuild adds
+ * missing ones and never removes or replaces one.
  */
 public record RebuildRange(String store, LocalDate from, LocalDate to) {
   public RebuildRange {
@@ -31,7 +34,21 @@ public record RebuildRange(String store, LocalDate from, LocalDate to) {
     return !d.isBefore(from) && !d.isAfter(to);
   }
 
-  /** True when the item is one a rebuild of this range replaces. */
+  /**
+   * True when the item is one a rebuild of this range replaces: one of its day items, or a first
+   * visit dated in it (so a catch-up after the switch finds the visits the rebuild did not see
+   * absent, and counts them as new).
+   */
+  public boolean replaces(Item item) {
+    if (item.key().sk().equals(MetricKeys.FIRST_SK)
+        && item.key().pk().startsWith(MetricKeys.userPk(store, ""))) {
+      Long day = item.numOrNull(MetricKeys.FIRST_DAY);
+      return day != null && contains(LocalDate.ofEpochDay(day));
+    }
+    return replaces(item.key());
+  }
+
+  /** True when the key is one of a day item a rebuild of this range replaces. */
   public boolean replaces(ItemKey key) {
     String pk = key.pk();
     String sk = key.sk();
@@ -66,6 +83,17 @@ public record RebuildRange(String store, LocalDate from, LocalDate to) {
     }
     if (rest.startsWith("ACQ#DAY#")) {
       return contains(day(rest.substring("ACQ#DAY#".length())));
+    }
+    if (rest.startsWith("BUYERS#DAY#")) {
+      return contains(day(rest.substring("BUYERS#DAY#".length())));
+    }
+    if (rest.startsWith("BUYERS#WEEK#")) {
+      LocalDate monday = day(rest.substring("BUYERS#WEEK#".length()));
+      return contains(monday) && contains(monday.plusDays(6));
+    }
+    if (rest.startsWith("BUYERS#MONTH#")) {
+      LocalDate first = day(rest.substring("BUYERS#MONTH#".length()));
+      return contains(first) && contains(first.withDayOfMonth(first.lengthOfMonth()));
     }
     if (rest.startsWith("PRODUCTS#MONTH#")) {
       LocalDate first = day(rest.substring("PRODUCTS#MONTH#".length()));

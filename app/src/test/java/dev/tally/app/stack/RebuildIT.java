@@ -7,7 +7,7 @@ import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.rebuild.Rebuild;
 import dev.tally.aggregator.rebuild.RebuildSource;
 import dev.tally.aggregator.write.ItemMetricWriter;
-import dev.tally.app.rebuild.EmbeddedRebuild;
+import dev.tally.app.rebuild.StagedRebuild;
 import dev.tally.app.sim.TallyClient;
 import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.event.LogEntry;
@@ -26,6 +26,7 @@ import dev.tally.opensearch.archive.LocalArchive;
 import dev.tally.opensearch.regulation.ArchiveEvents;
 import dev.tally.sqlite.SqliteDatabase;
 import dev.tally.sqlite.SqliteItemStore;
+import dev.tally.sqlite.SqliteItemTables;
 import dev.tally.testkit.metrics.AcquisitionOracle;
 import dev.tally.testkit.metrics.MetricTable;
 import dev.tally.testkit.metrics.Oracle;
@@ -82,8 +83,7 @@ class RebuildIT {
       Map<String, Item> live = storeItems(stack.engine().metrics());
       assertThat(live).hasSizeGreaterThan(500);
 
-      EmbeddedRebuild.Result r =
-          rebuild(stack, last.minusDays(29), last, EmbeddedRebuild.Into.FRESH);
+      StagedRebuild.Result r = rebuild(stack, last.minusDays(29), last, StagedRebuild.Into.FRESH);
       assertThat(r.summary().counted()).isEqualTo(events.size() - identifies(events));
       assertThat(r.switchedItems()).isGreaterThan(500);
       Map<String, Item> rebuilt = storeItems(stack.engine().metrics());
@@ -92,13 +92,13 @@ class RebuildIT {
 
       // Three days in the middle: widened to whole months and weeks, so the product roll-ups it
       // replaces (weeks, months) are rebuilt whole and the table still equals live counting.
-      rebuild(stack, last.minusDays(15), last.minusDays(13), EmbeddedRebuild.Into.FRESH);
+      rebuild(stack, last.minusDays(15), last.minusDays(13), StagedRebuild.Into.FRESH);
       assertSameItems(storeItems(stack.engine().metrics()), live);
 
       // In place, over what is already counted: the marks skip every event, nothing changes.
       Map<String, Item> before = storeItems(stack.engine().metrics());
-      EmbeddedRebuild.Result again =
-          rebuild(stack, last.minusDays(29), last, EmbeddedRebuild.Into.IN_PLACE);
+      StagedRebuild.Result again =
+          rebuild(stack, last.minusDays(29), last, StagedRebuild.Into.IN_PLACE);
       assertThat(again.summary().counted()).isZero();
       assertSameItems(storeItems(stack.engine().metrics()), before);
     }
@@ -189,14 +189,14 @@ class RebuildIT {
           }
         };
     try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
-      EmbeddedRebuild rebuild = rebuilder(db, source);
-      EmbeddedRebuild.Config config = freshConfig(store, last.minusDays(5), last);
+      StagedRebuild rebuild = rebuilder(db, source);
+      StagedRebuild.Config config = freshConfig(store, last.minusDays(5), last);
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> rebuild.run(config, Rebuild.Progress.NONE))
           .hasMessageContaining("disk went away");
       assertThat(data.resolve("rebuild")).isNotEmptyDirectory();
 
-      EmbeddedRebuild.Result r = rebuild.run(config, Rebuild.Progress.NONE);
+      StagedRebuild.Result r = rebuild.run(config, Rebuild.Progress.NONE);
       assertThat(r.summary().skippedParts()).isEqualTo(1);
       assertThat(read).containsExactly("first", "second", "second");
       assertThat(data.resolve("rebuild")).isEmptyDirectory();
@@ -208,17 +208,16 @@ class RebuildIT {
   }
 
   /** Runs the embedded rebuild of the demo store over {@code from}..{@code to}, as the CLI does. */
-  private EmbeddedRebuild.Result rebuild(
-      EmbeddedStack stack, LocalDate from, LocalDate to, EmbeddedRebuild.Into into)
-      throws Exception {
+  private StagedRebuild.Result rebuild(
+      EmbeddedStack stack, LocalDate from, LocalDate to, StagedRebuild.Into into) throws Exception {
     try (SqliteDatabase db = SqliteDatabase.open(data.resolve("tally.db"))) {
-      return EmbeddedRebuild.create(
+      return StagedRebuild.embedded(
               db,
               data.resolve("archive"),
               ((EmbeddedEngine) stack.engine()).eventLog(),
               new ItemSuppressionList(db.table("stores"), Clock.systemUTC()))
           .run(
-              new EmbeddedRebuild.Config(
+              new StagedRebuild.Config(
                   data.resolve("rebuild"),
                   stack.stores().find(DemoStore.ID).orElseThrow(),
                   from,
@@ -266,19 +265,20 @@ class RebuildIT {
   }
 
   /** A rebuild of this test's database from {@code source}, with the standard writer. */
-  private static EmbeddedRebuild rebuilder(SqliteDatabase db, RebuildSource source) {
-    return new EmbeddedRebuild(
-        db,
+  private static StagedRebuild rebuilder(SqliteDatabase db, RebuildSource source) {
+    return new StagedRebuild(
+        new SqliteItemTables(db),
         source,
         null,
+        Duration.ZERO,
         SuppressionList.NONE,
         (table, shards) -> new ItemMetricWriter(table, new AggregatorConfig(shards, 1_000, 8)));
   }
 
   /** A fresh rebuild of {@code from}..{@code to} with 4 shards, state kept in the data dir. */
-  private EmbeddedRebuild.Config freshConfig(Store store, LocalDate from, LocalDate to) {
-    return new EmbeddedRebuild.Config(
-        data.resolve("rebuild"), store, from, to, EmbeddedRebuild.Into.FRESH, false, 4);
+  private StagedRebuild.Config freshConfig(Store store, LocalDate from, LocalDate to) {
+    return new StagedRebuild.Config(
+        data.resolve("rebuild"), store, from, to, StagedRebuild.Into.FRESH, false, 4);
   }
 
   /** Equal item for item; sketches compared as the sets they hold (bytes depend on order). */

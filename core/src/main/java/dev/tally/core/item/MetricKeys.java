@@ -192,11 +192,14 @@ public final class MetricKeys {
 
   /** A device's first-visit item, outside every {@code DAY#} range of its partition. */
   public static ItemKey firstVisit(String store, String deviceId) {
-    return ItemKey.of(userPk(store, deviceId), "FIRST");
+    return ItemKey.of(userPk(store, deviceId), FIRST_SK);
   }
 
   /** First-visit item: the store-local epoch day of the device's first event. */
   public static final String FIRST_DAY = "firstDay";
+
+  /** The sort key of a device's first visit. */
+  public static final String FIRST_SK = "FIRST";
 
   /** Acquisition of one store-local day. */
   public static String acquisitionDayPk(String store, LocalDate day) {
