@@ -18,11 +18,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * AWS_ENDPOINT_URL_DYNAMODB}, {@code AWS_ENDPOINT_URL_SQS}, {@code AWS_ENDPOINT_URL_KINESIS},
  * {@code AWS_ENDPOINT_URL_S3} and {@code AWS_ENDPOINT_URL_FIREHOSE}. Read from the environment only
  * in {@code main} or a Lambda handler.
+ *
+ * @param keys {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY} as the environment map
+ *     gave them (empty: the SDK's default chain, or dummy keys for an emulator)
  */
-public record AwsEndpoints(Optional<URI> endpoint, Region region, Map<String, URI> services) {
+public record AwsEndpoints(
+    Optional<URI> endpoint,
+    Region region,
+    Map<String, URI> services,
+    Optional<AwsBasicCredentials> keys) {
 
   public AwsEndpoints {
     services = Map.copyOf(services);
+  }
+
+  public AwsEndpoints(Optional<URI> endpoint, Region region, Map<String, URI> services) {
+    this(endpoint, region, services, Optional.empty());
   }
 
   public AwsEndpoints(Optional<URI> endpoint, Region region) {
@@ -36,7 +47,13 @@ public record AwsEndpoints(Optional<URI> endpoint, Region region, Map<String, UR
     for (String service : new String[] {"DYNAMODB", "SQS", "KINESIS", "S3", "FIREHOSE"}) {
       uri(env.get("AWS_ENDPOINT_URL_" + service)).ifPresent(u -> services.put(service, u));
     }
-    return new AwsEndpoints(uri(env.get("AWS_ENDPOINT_URL")), Region.of(region), services);
+    String id = env.get("AWS_ACCESS_KEY_ID");
+    String secret = env.get("AWS_SECRET_ACCESS_KEY");
+    Optional<AwsBasicCredentials> keys =
+        id == null || id.isBlank() || secret == null || secret.isBlank()
+            ? Optional.empty()
+            : Optional.of(AwsBasicCredentials.create(id, secret));
+    return new AwsEndpoints(uri(env.get("AWS_ENDPOINT_URL")), Region.of(region), services, keys);
   }
 
   private static Optional<URI> uri(String url) {
@@ -59,7 +76,9 @@ public record AwsEndpoints(Optional<URI> endpoint, Region region, Map<String, UR
    */
   public AwsEndpoints forService(String service) {
     URI specific = services.get(service);
-    return specific == null ? this : new AwsEndpoints(Optional.of(specific), region, Map.of());
+    return specific == null
+        ? this
+        : new AwsEndpoints(Optional.of(specific), region, Map.of(), keys);
   }
 
   /** A local emulator endpoint, with dummy credentials. */
@@ -76,6 +95,9 @@ public record AwsEndpoints(Optional<URI> endpoint, Region region, Map<String, UR
 
   /** Emulators accept any credentials; real AWS uses the default chain. */
   public AwsCredentialsProvider credentials() {
+    if (keys.isPresent()) {
+      return StaticCredentialsProvider.create(keys.get());
+    }
     boolean realAws = endpoint.isEmpty() || endpoint.get().getHost().endsWith("amazonaws.com");
     if (!realAws && System.getenv("AWS_ACCESS_KEY_ID") == null) {
       return StaticCredentialsProvider.create(AwsBasicCredentials.create("tally", "tally"));

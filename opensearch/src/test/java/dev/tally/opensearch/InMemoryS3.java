@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * An S3 bucket in memory, for the archive reader's S3 side: {@code ListObjectsV2} (prefix, pages of
  * {@code maxKeys}, continuation tokens, as the SDK's paginator drives it) and {@code GetObject}:
  * small pages and call counts that a real server does not let a test choose. The S3 protocol itself
- * is exercised against s3rver ({@link S3rver}).
+ * is exercised against s3rver ({@link dev.tally.testkit.S3rver}).
  */
 public final class InMemoryS3 implements S3Client {
   public final String bucket;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.models.s3.S3EventNotification;
+import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.opensearch.archive.ArchiveFile;
 import dev.tally.opensearch.archive.ArchiveFilter;
 import dev.tally.opensearch.archive.S3Archive;
@@ -14,6 +15,7 @@ import dev.tally.opensearch.replay.Replay;
 import dev.tally.opensearch.replay.ReplayConfig;
 import dev.tally.opensearch.replay.ReplaySummary;
 import dev.tally.testkit.OpenSearchServer;
+import dev.tally.testkit.S3rver;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -68,7 +70,8 @@ class S3ArchiveIT {
   void replayOverTheS3Protocol_ofS3rver_indexesEveryAcceptedEventOnce() throws Exception {
     SeededTally seeded = SeededTally.get();
     try (S3rver server = S3rver.start();
-        software.amazon.awssdk.services.s3.S3Client s3 = server.client()) {
+        software.amazon.awssdk.services.s3.S3Client s3 =
+            S3Archive.client(AwsEndpoints.local(server.endpoint()), S3rver.CREDENTIALS)) {
       s3.createBucket(b -> b.bucket("tally-archive"));
       InMemoryS3 files = new InMemoryS3("tally-archive", 1000);
       files.putTree(seeded.tally.archiveDir(), "raw/events/");

@@ -33,10 +33,13 @@ import dev.tally.ingest.ItemRejectedEvents;
 import dev.tally.ingest.RejectedCallsStep;
 import dev.tally.ingest.http.IngestRoutes;
 import dev.tally.opensearch.archive.LocalArchiver;
+import dev.tally.opensearch.archive.S3Archive;
 import dev.tally.opensearch.index.IndexNames;
 import dev.tally.opensearch.index.OpenSearch;
+import dev.tally.opensearch.regulation.ArchiveEvents;
 import dev.tally.opensearch.regulation.LocalArchiveRedactor;
 import dev.tally.opensearch.regulation.OpenSearchDeleteStep;
+import dev.tally.opensearch.regulation.S3ArchiveRedactor;
 import dev.tally.query.MetricsReader;
 import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryService;
@@ -57,6 +60,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The whole pipeline in one process: HTTP (ingest, query, admin, health, metrics) on one port, a
@@ -207,6 +211,7 @@ public final class EmbeddedStack implements AutoCloseable {
   private RegulationJob regulationJob(Map<String, String> env) {
     List<DeletionStep> steps = new ArrayList<>();
     RawEventSource raw = null;
+    dev.tally.core.config.TallyConfig tally = dev.tally.core.config.TallyConfig.fromEnv(env);
     if (engine instanceof EmbeddedEngine embedded) {
       raw =
           new EmbeddedRawEvents(
@@ -221,17 +226,22 @@ public final class EmbeddedStack implements AutoCloseable {
             new RedactStep(
                 new LocalArchiveRedactor(config.archiveDir()), engine.dedup(), regulations));
       }
-      raw =
-          new EmbeddedRawEvents(
-              config.archives() ? config.archiveDir() : null, embedded.eventLog());
+    } else if (tally.archiveUrl().isPresent()) {
+      // AWS: the S3 archive Firehose writes is the raw-event source; SQS holds nothing to redact
+      // that the aggregator would count (it drops suppressed people's events).
+      S3Client s3 = S3Archive.client(dev.tally.dynamodb.AwsEndpoints.fromEnv(env));
+      S3Archive archive = S3Archive.of(s3, tally.archiveUrl().get());
+      raw = new ArchiveEvents(archive);
+      steps.add(SubtractStep.subtract(engine.metrics(), raw, config.shards()));
+      steps.add(SubtractStep.keep(engine.metrics(), raw, config.shards()));
+      steps.add(new RedactStep(new S3ArchiveRedactor(s3, archive), engine.dedup(), regulations));
     }
     steps.add(new PersonItemsStep(engine.metrics()));
     steps.add(new RejectedCallsStep(engine.metrics(), Clock.systemUTC()));
     if (raw != null) {
       steps.add(new SketchRebuildStep(engine.metrics(), raw, suppressions, config.shards()));
     }
-    java.util.Optional<String> search =
-        dev.tally.core.config.TallyConfig.fromEnv(env).openSearchUrl();
+    java.util.Optional<String> search = tally.openSearchUrl();
     if (search.isPresent()) {
       OpenSearch os = OpenSearch.connect(URI.create(search.get()));
       closeables.add(os);

@@ -315,7 +315,7 @@ class RegulationDeletionIT {
     return e;
   }
 
-  private static dev.tally.core.event.Event parse(ObjectNode n) {
+  static dev.tally.core.event.Event parse(ObjectNode n) {
     return new EventParser(dev.tally.core.event.ParseOptions.live().historical())
         .parse(
             n,

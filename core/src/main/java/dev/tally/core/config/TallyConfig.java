@@ -30,6 +30,8 @@ import java.util.function.Function;
  * @param searchEndpoint the OpenSearch domain of the live-search Lambda
  * @param indexPrefix the OpenSearch index prefix
  * @param openSearchUrl where tally up's deletions also remove people's documents; empty: nowhere
+ * @param archiveUrl the S3 archive ({@code s3://bucket/prefix}) the AWS engine's deletions rewrite
+ *     and read
  */
 public record TallyConfig(
     int shards,
@@ -47,7 +49,8 @@ public record TallyConfig(
     Optional<String> adminToken,
     Optional<String> searchEndpoint,
     String indexPrefix,
-    Optional<String> openSearchUrl) {
+    Optional<String> openSearchUrl,
+    Optional<String> archiveUrl) {
 
   /** The AWS event log. */
   public enum LogKind {
@@ -81,6 +84,8 @@ public record TallyConfig(
           new Setting("TALLY_INDEX_PREFIX", "tally", "OpenSearch index prefix."),
           new Setting(
               "TALLY_OPENSEARCH_URL", "unset", "Where tally up's deletions reach OpenSearch."),
+          new Setting(
+              "TALLY_ARCHIVE_URL", "unset", "The S3 archive AWS deletions rewrite (s3://…)."),
           new Setting("TALLY_LOG_FORMAT", "text", "json: one JSON object per log line."),
           new Setting("TALLY_LOG_LEVEL", "INFO", "Level of Tally's own loggers."));
 
@@ -100,6 +105,15 @@ public record TallyConfig(
     Objects.requireNonNull(adminToken, "adminToken");
     Objects.requireNonNull(searchEndpoint, "searchEndpoint");
     Objects.requireNonNull(indexPrefix, "indexPrefix");
+    Objects.requireNonNull(openSearchUrl, "openSearchUrl");
+    Objects.requireNonNull(archiveUrl, "archiveUrl");
+    archiveUrl.ifPresent(
+        u -> {
+          if (!u.startsWith("s3://") || u.length() <= "s3://".length()) {
+            throw new IllegalArgumentException(
+                "TALLY_ARCHIVE_URL must be s3://bucket[/prefix], not '" + u + "'");
+          }
+        });
     if (dedupTtl.isNegative() || dedupTtl.isZero()) {
       throw new IllegalArgumentException("TALLY_DEDUP_TTL_HOURS must be positive");
     }
@@ -133,7 +147,8 @@ public record TallyConfig(
         get.apply("TALLY_ADMIN_TOKEN"),
         get.apply("TALLY_SEARCH_ENDPOINT"),
         text(get, "TALLY_INDEX_PREFIX"),
-        get.apply("TALLY_OPENSEARCH_URL"));
+        get.apply("TALLY_OPENSEARCH_URL"),
+        get.apply("TALLY_ARCHIVE_URL"));
   }
 
   /** The same settings with another shard count. */
@@ -154,7 +169,8 @@ public record TallyConfig(
         adminToken,
         searchEndpoint,
         indexPrefix,
-        openSearchUrl);
+        openSearchUrl,
+        archiveUrl);
   }
 
   /** The value of a setting that must be present for the caller, with a message naming it. */

@@ -1,7 +1,5 @@
-package dev.tally.opensearch;
+package dev.tally.testkit;
 
-import dev.tally.dynamodb.AwsEndpoints;
-import dev.tally.opensearch.archive.S3Archive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,14 +11,13 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * s3rver (MIT; npm, pinned in {@code src/test/node/package-lock.json}, installed by the build in
- * {@code pre-integration-test}), a real S3 protocol on 127.0.0.1 and a free port, with a fresh
- * directory; closed by the test. It accepts only its own credentials, {@code S3RVER}/{@code
- * S3RVER}.
+ * s3rver (MIT; npm, pinned in testkit's {@code src/main/node/package-lock.json} beside dynalite and
+ * installed by the testkit build), a real S3 protocol on 127.0.0.1 and a free port, with a fresh
+ * directory; closed by the test. It accepts only its own credentials, {@link #CREDENTIALS}.
  */
 public final class S3rver implements AutoCloseable {
   private final Process process;
@@ -34,10 +31,9 @@ public final class S3rver implements AutoCloseable {
   }
 
   public static S3rver start() throws IOException, InterruptedException {
-    Path home = Path.of(System.getProperty("tally.s3rver.dir", "target/node"));
-    Path bin = home.resolve("node_modules/s3rver/bin/s3rver.js");
+    Path bin = DynaliteFixture.nodeDir().resolve("node_modules/s3rver/bin/s3rver.js");
     if (!Files.exists(bin)) {
-      throw new IllegalStateException(bin + " is missing: the build's npm ci installs it");
+      throw new IllegalStateException(bin + " is missing: the testkit build's npm ci installs it");
     }
     Path dir = Files.createTempDirectory("s3rver-");
     int port;
@@ -46,7 +42,7 @@ public final class S3rver implements AutoCloseable {
     }
     Process p =
         new ProcessBuilder(
-                "node",
+                System.getProperty(DynaliteFixture.NODE_PROPERTY, "node"),
                 bin.toString(),
                 "-d",
                 dir.toString(),
@@ -81,12 +77,9 @@ public final class S3rver implements AutoCloseable {
     return endpoint;
   }
 
-  /** The client the archive tools build, pointed here as {@code AWS_ENDPOINT_URL_S3} would. */
-  public S3Client client() {
-    return S3Archive.client(
-        AwsEndpoints.local(endpoint),
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("S3RVER", "S3RVER")));
-  }
+  /** The only credentials s3rver accepts. */
+  public static final AwsCredentialsProvider CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("S3RVER", "S3RVER"));
 
   @Override
   public void close() {
