@@ -341,7 +341,7 @@ public final class TallyFlinkJob implements Callable<Integer> {
     return s == null || s.isBlank();
   }
 
-  private static String firstNonBlank(String a, String b) {
+  static String firstNonBlank(String a, String b) {
     return !blank(a) ? a : b;
   }
 }

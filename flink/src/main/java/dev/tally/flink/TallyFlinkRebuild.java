@@ -176,8 +176,9 @@ public final class TallyFlinkRebuild implements Callable<Integer> {
     JobConfig job =
         JobConfig.builder(archive == null || archive.isBlank() ? "archive" : archive)
             .region(region)
-            .dynamoDbEndpoint(firstNonBlank(env.get("AWS_ENDPOINT_URL_DYNAMODB"), any))
-            .sqsEndpoint(firstNonBlank(env.get("AWS_ENDPOINT_URL_SQS"), any))
+            .dynamoDbEndpoint(
+                TallyFlinkJob.firstNonBlank(env.get("AWS_ENDPOINT_URL_DYNAMODB"), any))
+            .sqsEndpoint(TallyFlinkJob.firstNonBlank(env.get("AWS_ENDPOINT_URL_SQS"), any))
             .metricsTable(metricsTable != null ? metricsTable : tally.metricsTable())
             .storesTable(storesTable != null ? storesTable : tally.storesTable())
             .shards(shards != null ? shards : tally.shards())
@@ -185,7 +186,12 @@ public final class TallyFlinkRebuild implements Callable<Integer> {
             .writeRecords(writeRecords)
             .build();
     return new RebuildConfig(
-        store, from, to, archive, firstNonBlank(env.get("AWS_ENDPOINT_URL_S3"), any), job);
+        store,
+        from,
+        to,
+        archive,
+        TallyFlinkJob.firstNonBlank(env.get("AWS_ENDPOINT_URL_S3"), any),
+        job);
   }
 
   /**
@@ -268,13 +274,5 @@ public final class TallyFlinkRebuild implements Callable<Integer> {
         .name("batch per device")
         .sinkTo(new TallySink(job, wiring))
         .name("Tally metric writer");
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
-  }
-
-  private static String firstNonBlank(String a, String b) {
-    return !blank(a) ? a : b;
   }
 }

@@ -17,14 +17,12 @@ import dev.tally.core.regulation.Suppressed;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.Store;
 import dev.tally.dynamodb.DynamoDbItemStore;
-import dev.tally.dynamodb.internal.ItemCodec;
 import dev.tally.opensearch.archive.LocalArchiver;
 import dev.tally.testkit.DynaliteFixture;
 import dev.tally.testkit.EngineTable;
 import dev.tally.testkit.metrics.RawEvent;
 import dev.tally.testkit.metrics.ShopTraffic;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,8 +37,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -81,7 +77,7 @@ class FlinkRebuildIT {
           new MiniClusterResourceConfiguration.Builder()
               .setNumberTaskManagers(1)
               .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(clusterConfig())
+              .setConfiguration(FlinkHarness.tmpUnder(WORK))
               .build());
 
   static final DynaliteFixture dynalite = DynaliteFixture.shared();
@@ -92,17 +88,6 @@ class FlinkRebuildIT {
   static Path archive;
   static List<Item> liveItems;
   static EngineTable rebuilt;
-
-  static Configuration clusterConfig() {
-    try {
-      Files.createDirectories(WORK.resolve("tmp"));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    Configuration c = new Configuration();
-    c.set(CoreOptions.TMP_DIRS, WORK.resolve("tmp").toString());
-    return c;
-  }
 
   @BeforeAll
   static void archiveAndCountLive() throws Exception {
@@ -255,20 +240,7 @@ class FlinkRebuildIT {
   }
 
   static EngineTable newTable() {
-    String table = dynalite.newTable(DynaliteFixture.Keys.PK_SK);
-    ItemCodec codec = new ItemCodec(false);
-    return new EngineTable(
-        "dynamodb",
-        DynamoDbItemStore.create(dynalite.client(), table, Clock.systemUTC()),
-        () -> {
-          List<Item> out = new ArrayList<>();
-          dynalite
-              .client()
-              .scanPaginator(b -> b.tableName(table).consistentRead(true))
-              .items()
-              .forEach(raw -> out.add(codec.decode(raw)));
-          return out;
-        });
+    return FlinkHarness.newTable(dynalite);
   }
 
   static List<Item> storeItems(List<Item> items) {
