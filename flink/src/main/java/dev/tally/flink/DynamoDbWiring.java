@@ -6,9 +6,11 @@ import dev.tally.aggregator.DeadLetters;
 import dev.tally.aggregator.ItemBadEvents;
 import dev.tally.aggregator.MetricWriter;
 import dev.tally.aggregator.lambda.LogBatch;
+import dev.tally.aggregator.regulation.SuppressingMetricWriter;
 import dev.tally.aggregator.sqs.SqsDeadLetters;
 import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.core.item.ItemStore;
+import dev.tally.core.regulation.ItemSuppressionList;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.dynamodb.DynamoDbItemStore;
@@ -27,8 +29,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * The job's production wiring, the same as the Lambda aggregator's ({@code LambdaWiring}): the
  * stores table through {@link ItemStoreRegistry}, the metrics table through {@link
- * DynamoDbItemStore}, the one exactly-once {@link ItemMetricWriter}, and poison records to the SQS
- * dead-letter queue. Nothing here counts.
+ * DynamoDbItemStore}, the one exactly-once {@link ItemMetricWriter} behind the stores table's
+ * suppression list, and poison records to the SQS dead-letter queue. Nothing here counts.
  */
 public final class DynamoDbWiring implements AggregatorWiring {
   private static final long serialVersionUID = 1L;
@@ -86,12 +88,17 @@ public final class DynamoDbWiring implements AggregatorWiring {
         sqs == null ? new LoggedDeadLetters() : new SqsDeadLetters(sqs, c.deadLetterQueueUrl());
     ItemStore metrics =
         metricsDecorator.apply(DynamoDbItemStore.create(ddb, c.metricsTable(), Clock.systemUTC()));
+    DynamoDbItemStore stores = DynamoDbItemStore.keyOnly(ddb, c.storesTable(), Clock.systemUTC());
+    // Suppressed people's events still in flight (in the stream, or replayed from the archive by
+    // the batch rebuild) are dropped before the writer, as the Lambda aggregator drops them.
     AggregatorService service =
         new AggregatorService(
-            new ItemStoreRegistry(
-                DynamoDbItemStore.keyOnly(ddb, c.storesTable(), Clock.systemUTC())),
-            writerDecorator.apply(
-                new ItemMetricWriter(metrics, AggregatorConfig.defaults().withShards(c.shards()))),
+            new ItemStoreRegistry(stores),
+            new SuppressingMetricWriter(
+                writerDecorator.apply(
+                    new ItemMetricWriter(
+                        metrics, AggregatorConfig.defaults().withShards(c.shards()))),
+                new ItemSuppressionList(stores, Clock.systemUTC())),
             new ItemBadEvents(metrics, Clock.systemUTC()));
     return new Wired(
         new LogBatch(service, deadLetters),

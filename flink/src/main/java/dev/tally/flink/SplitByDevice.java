@@ -29,13 +29,22 @@ public final class SplitByDevice implements FlatMapFunction<LogRecord, DeviceRec
       out.collect(new DeviceRecord(poisonKey(record), record.sourceId, record.data));
       return;
     }
+    split(entry, record.sourceId, record.data, out);
+  }
+
+  /**
+   * Emits {@code entry} (whose encoding is {@code body}) as one record per device: as it is when it
+   * holds one device's events, else as entries with derived, stable ids. The batch rebuild splits
+   * the archive's entries the same way.
+   */
+  static void split(LogEntry entry, String sourceId, byte[] body, Collector<DeviceRecord> out) {
     Map<String, List<Event>> byDevice = new LinkedHashMap<>();
     for (Event e : entry.events()) {
       byDevice.computeIfAbsent(e.header().deviceId(), d -> new ArrayList<>()).add(e);
     }
     if (byDevice.size() == 1) {
       String device = byDevice.keySet().iterator().next();
-      out.collect(new DeviceRecord(key(entry.storeId(), device), record.sourceId, record.data));
+      out.collect(new DeviceRecord(key(entry.storeId(), device), sourceId, body));
       return;
     }
     for (var d : byDevice.entrySet()) {
@@ -43,7 +52,7 @@ public final class SplitByDevice implements FlatMapFunction<LogRecord, DeviceRec
       out.collect(
           new DeviceRecord(
               key(entry.storeId(), d.getKey()),
-              record.sourceId + "#" + d.getKey(),
+              sourceId + "#" + d.getKey(),
               EventCodec.encode(part)));
     }
   }

@@ -57,6 +57,7 @@ import picocli.CommandLine.Option;
       "TALLY_METRICS_TABLE, TALLY_STORES_TABLE, TALLY_DLQ_URL, TALLY_SHARDS,",
       "AWS_REGION; emulators: AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_KINESIS,",
       "_DYNAMODB and _SQS.",
+      "`tally flink rebuild --help`: the rebuild from the archive as a batch job.",
       ""
     })
 public final class TallyFlinkJob implements Callable<Integer> {
@@ -164,11 +165,17 @@ public final class TallyFlinkJob implements Callable<Integer> {
         args.length == 0
             ? ManagedFlinkProperties.args(Path.of(ManagedFlinkProperties.FILE)).orElse(args)
             : args;
-    int code = new CommandLine(new TallyFlinkJob(System.getenv())).execute(effective);
+    int code = commandLine(System.getenv()).execute(effective);
     // No System.exit: under `flink run` application mode this main runs inside the JobManager.
     if (code != 0) {
       throw new IllegalStateException("tally flink failed (exit code " + code + ")");
     }
+  }
+
+  /** The command, with the batch rebuild as its {@code rebuild} subcommand. */
+  static CommandLine commandLine(Map<String, String> env) {
+    return new CommandLine(new TallyFlinkJob(env))
+        .addSubcommand("rebuild", new TallyFlinkRebuild(env));
   }
 
   @Override
@@ -334,7 +341,7 @@ public final class TallyFlinkJob implements Callable<Integer> {
     return s == null || s.isBlank();
   }
 
-  private static String firstNonBlank(String a, String b) {
+  static String firstNonBlank(String a, String b) {
     return !blank(a) ? a : b;
   }
 }

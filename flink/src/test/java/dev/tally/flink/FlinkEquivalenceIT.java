@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -63,13 +62,7 @@ class FlinkEquivalenceIT {
 
   /** Two slots; checkpoints kept three deep; Flink's temporary files under target/, not /tmp. */
   static Configuration clusterConfig() {
-    try {
-      Files.createDirectories(WORK.resolve("tmp"));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    Configuration c = new Configuration();
-    c.set(CoreOptions.TMP_DIRS, WORK.resolve("tmp").toString());
+    Configuration c = FlinkHarness.tmpUnder(WORK);
     c.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
     return c;
   }

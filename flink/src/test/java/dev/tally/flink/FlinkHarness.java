@@ -30,8 +30,11 @@ import dev.tally.testkit.metrics.MetricTable;
 import dev.tally.testkit.metrics.Oracle;
 import dev.tally.testkit.metrics.RawEvent;
 import dev.tally.testkit.metrics.ShopTraffic;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +48,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -175,6 +180,11 @@ final class FlinkHarness implements AutoCloseable {
 
   /** A fresh metrics table on dynalite. */
   EngineTable newTable() {
+    return newTable(dynalite);
+  }
+
+  /** A fresh metrics table on {@code dynalite}, read back by a consistent scan. */
+  static EngineTable newTable(DynaliteFixture dynalite) {
     String table = dynalite.newTable(DynaliteFixture.Keys.PK_SK);
     ItemCodec codec = new ItemCodec(false);
     return new EngineTable(
@@ -189,6 +199,20 @@ final class FlinkHarness implements AutoCloseable {
               .forEach(raw -> out.add(codec.decode(raw)));
           return out;
         });
+  }
+
+  /**
+   * A MiniCluster configuration that keeps Flink's temporary files in {@code work/tmp}, not /tmp.
+   */
+  static Configuration tmpUnder(Path work) {
+    try {
+      Files.createDirectories(work.resolve("tmp"));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    Configuration c = new Configuration();
+    c.set(CoreOptions.TMP_DIRS, work.resolve("tmp").toString());
+    return c;
   }
 
   String tableName(EngineTable t) {

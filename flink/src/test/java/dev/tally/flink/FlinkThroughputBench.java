@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -54,14 +53,7 @@ class FlinkThroughputBench {
   static final InMemoryItemStore SHARED = new InMemoryItemStore(Clock.systemUTC());
 
   static Configuration config() {
-    try {
-      Files.createDirectories(WORK.resolve("tmp"));
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-    Configuration c = new Configuration();
-    c.set(CoreOptions.TMP_DIRS, WORK.resolve("tmp").toString());
-    return c;
+    return FlinkHarness.tmpUnder(WORK);
   }
 
   @AfterAll

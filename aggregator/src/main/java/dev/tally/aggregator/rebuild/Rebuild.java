@@ -3,12 +3,8 @@ package dev.tally.aggregator.rebuild;
 import dev.tally.aggregator.ApplyResult;
 import dev.tally.aggregator.MetricWriter;
 import dev.tally.core.event.Event;
-import dev.tally.core.event.LogEntry;
-import dev.tally.core.regulation.Suppressed;
 import dev.tally.core.regulation.SuppressionList;
 import dev.tally.core.store.Store;
-import dev.tally.core.time.DayBucketer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -76,6 +72,7 @@ public final class Rebuild {
       }
     }
     progress.started(total, already, parts.size(), alreadyParts);
+    RebuildFilter filter = new RebuildFilter(store, range, suppressions);
     int skipped = 0;
     long[] events = {0};
     long[] counted = {0};
@@ -87,7 +84,7 @@ public final class Rebuild {
       source.read(
           p,
           entry -> {
-            List<Event> wanted = wanted(store, range, entry);
+            List<Event> wanted = filter.wanted(entry);
             if (!wanted.isEmpty()) {
               events[0] += wanted.size();
               ApplyResult r = writer.apply(store, wanted);
@@ -98,22 +95,5 @@ public final class Rebuild {
       progress.advanced(p.bytes());
     }
     return new Summary(parts.size(), skipped, events[0], counted[0]);
-  }
-
-  /** The entry's events of the store and range, without suppressed people's. */
-  private List<Event> wanted(Store store, RebuildRange range, LogEntry entry) {
-    if (!entry.storeId().equals(store.id())) {
-      return List.of();
-    }
-    List<Event> out = new ArrayList<>();
-    for (Event e : entry.events()) {
-      // Links count whatever their day: an identify outside the range still decides whom the
-      // range's anonymous events count under.
-      if (!e.isActivity()
-          || range.contains(DayBucketer.day(e.header().timestamp(), store.timezone()))) {
-        out.add(e);
-      }
-    }
-    return Suppressed.drop(suppressions, store.id(), out);
   }
 }
