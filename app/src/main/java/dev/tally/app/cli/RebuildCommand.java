@@ -105,6 +105,20 @@ public final class RebuildCommand implements Callable<Integer> {
   Path stateDir;
 
   @Option(
+      names = "--prepare",
+      description =
+          "fresh: only create and seed the staging table and print its name, for the Flink batch"
+              + " job (flink/README.md) to aggregate into; then run again with --switch")
+  boolean prepare;
+
+  @Option(
+      names = "--switch",
+      description =
+          "fresh: only switch to the staging table --prepare made (and the Flink job filled),"
+              + " catch up and drop it")
+  boolean switchOnly;
+
+  @Option(
       names = "--shards",
       defaultValue = "4",
       description =
@@ -158,6 +172,12 @@ public final class RebuildCommand implements Callable<Integer> {
   }
 
   private int embedded(StagedRebuild.Into mode) {
+    if (prepare || switchOnly) {
+      System.err.println(
+          "tally rebuild: --prepare and --switch are for --engine aws (a Flink job aggregates in"
+              + " between); the embedded rebuild does all of it in one run");
+      return 2;
+    }
     if (!Files.exists(data.resolve("tally.db"))) {
       System.err.println(
           "tally rebuild: no Tally data in " + data.toAbsolutePath() + " (use --data DIR)");
@@ -218,6 +238,14 @@ public final class RebuildCommand implements Callable<Integer> {
                           "Switched; waiting %s for the archive's buffer before the catch-up%n",
                           wait));
       bar.close();
+      if (prepare) {
+        System.out.printf(
+            "Staging table %s is ready for %s from %s to %s. Aggregate into it (flink run -c"
+                + " dev.tally.flink.TallyFlinkRebuild … --metrics-table %s), then run this command"
+                + " again with --switch instead of --prepare.%n",
+            r.table(), s.id(), r.range().from(), r.range().to(), r.table());
+        return 0;
+      }
       report(s, mode, r);
       return 0;
     }
@@ -230,8 +258,20 @@ public final class RebuildCommand implements Callable<Integer> {
   }
 
   private StagedRebuild.Config config(Store s, StagedRebuild.Into mode, Path defaultState) {
+    if (prepare && switchOnly) {
+      throw new IllegalArgumentException("--prepare and --switch are two runs, not one");
+    }
     return new StagedRebuild.Config(
-        stateDir != null ? stateDir : defaultState, s, from, to, mode, restart, shards);
+        stateDir != null ? stateDir : defaultState,
+        s,
+        from,
+        to,
+        mode,
+        restart,
+        shards,
+        prepare
+            ? StagedRebuild.Phase.PREPARE
+            : switchOnly ? StagedRebuild.Phase.SWITCH : StagedRebuild.Phase.ALL);
   }
 
   private static void report(Store s, StagedRebuild.Into mode, StagedRebuild.Result r) {

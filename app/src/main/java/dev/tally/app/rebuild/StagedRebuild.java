@@ -65,6 +65,18 @@ public final class StagedRebuild {
     IN_PLACE
   }
 
+  /**
+   * Which part of a fresh rebuild to run: all of it, or (when another program, the Flink batch job,
+   * aggregates into the staging table) only the preparation, then only the switch.
+   */
+  public enum Phase {
+    ALL,
+    /** Create the staging table and seed it; aggregate nothing. */
+    PREPARE,
+    /** Switch to the prepared staging table (aggregated meanwhile), catch up, drop it. */
+    SWITCH
+  }
+
   /** What to rebuild. */
   public record Config(
       Path stateDir,
@@ -73,7 +85,25 @@ public final class StagedRebuild {
       LocalDate to,
       Into into,
       boolean restart,
-      int shards) {}
+      int shards,
+      Phase phase) {
+    public Config {
+      if (phase != Phase.ALL && into != Into.FRESH) {
+        throw new IllegalArgumentException("--prepare and --switch are steps of --into fresh");
+      }
+    }
+
+    public Config(
+        Path stateDir,
+        Store store,
+        LocalDate from,
+        LocalDate to,
+        Into into,
+        boolean restart,
+        int shards) {
+      this(stateDir, store, from, to, into, restart, shards, Phase.ALL);
+    }
+  }
 
   /** What was done. */
   public record Result(
@@ -166,6 +196,18 @@ public final class StagedRebuild {
                     + c.into().name().toLowerCase(java.util.Locale.ROOT)
                     + ".json");
     State state = c.restart() ? null : State.load(stateFile);
+    if (state == null && c.phase() == Phase.SWITCH) {
+      throw new IllegalArgumentException(
+          "no prepared staging table for "
+              + c.store().id()
+              + " "
+              + range.from()
+              + ".."
+              + range.to()
+              + " in "
+              + c.stateDir()
+              + ": run it with --prepare first");
+    }
     if (state == null) {
       String table =
           c.into() == Into.FRESH ? tables.newStagingName(Clock.systemUTC().instant()) : LIVE;
@@ -174,23 +216,29 @@ public final class StagedRebuild {
     }
     boolean fresh = c.into() == Into.FRESH;
     ItemStore target = fresh ? tables.staging(state.table) : tables.live();
-    if (fresh) {
+    if (fresh && c.phase() != Phase.SWITCH) {
       seedFirstVisits(target, c.store().id(), range);
     }
-    MetricWriter writer =
-        new SuppressingMetricWriter(writers.apply(target, c.shards()), suppressions);
-    State s = state;
-    Rebuild.Summary summary =
-        new Rebuild(source, writer, suppressions)
-            .run(
-                c.store(),
-                range,
-                s.done,
-                part -> {
-                  s.done.add(part);
-                  s.save(stateFile);
-                },
-                progress);
+    if (c.phase() == Phase.PREPARE) {
+      return new Result(range, new Rebuild.Summary(0, 0, 0, 0), state.table, 0);
+    }
+    Rebuild.Summary summary = new Rebuild.Summary(0, 0, 0, 0);
+    if (c.phase() == Phase.ALL) {
+      MetricWriter writer =
+          new SuppressingMetricWriter(writers.apply(target, c.shards()), suppressions);
+      State s = state;
+      summary =
+          new Rebuild(source, writer, suppressions)
+              .run(
+                  c.store(),
+                  range,
+                  s.done,
+                  part -> {
+                    s.done.add(part);
+                    s.save(stateFile);
+                  },
+                  progress);
+    }
     int switched = 0;
     if (fresh) {
       switched = tables.switchTo(state.table, c.store().id() + "#", range::replaces);

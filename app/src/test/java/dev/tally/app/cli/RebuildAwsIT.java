@@ -193,6 +193,53 @@ class RebuildAwsIT {
     assertSameItems(storeItems(), live);
   }
 
+  @Test
+  void preparedStagingTable_filledByAnotherProgram_isSwitchedIn_equalToLiveAggregation() {
+    Map<String, Item> live = storeItems();
+    String[] range = {
+      "--store",
+      STORE.id(),
+      "--from",
+      LAST.minusDays(29).toString(),
+      "--to",
+      LAST.toString(),
+      "--engine",
+      "aws",
+      "--archive",
+      dir.resolve("archive").toString(),
+      "--settle",
+      "0s",
+      "--state",
+      dir.resolve("state").toString(),
+      "--no-progress"
+    };
+    assertThat(cli(concat(range, "--switch"))).as("nothing prepared yet").isEqualTo(2);
+    assertThat(cli(concat(range, "--prepare"))).isZero();
+    String staging =
+        ddb.listTables().tableNames().stream()
+            .filter(t -> t.startsWith(config.metricsTable() + "-rebuild-"))
+            .findFirst()
+            .orElseThrow();
+    // What the Flink batch job does: the archive's entries through the writer, into staging.
+    ItemMetricWriter job =
+        new ItemMetricWriter(
+            DynamoDbItemStore.create(ddb, staging, Clock.systemUTC()),
+            new AggregatorConfig(4, 50, 8));
+    for (LogEntry e : entries) {
+      job.apply(STORE, e.events());
+    }
+    assertThat(storeItems()).isEqualTo(live); // nothing switched before --switch
+    assertThat(cli(concat(range, "--switch"))).isZero();
+    assertSameItems(storeItems(), live);
+    assertThat(ddb.listTables().tableNames()).doesNotContain(staging);
+  }
+
+  private static String[] concat(String[] args, String more) {
+    String[] out = java.util.Arrays.copyOf(args, args.length + 1);
+    out[args.length] = more;
+    return out;
+  }
+
   private int cli(String... args) {
     RebuildCommand cmd = new RebuildCommand();
     new CommandLine(cmd).parseArgs(args);
