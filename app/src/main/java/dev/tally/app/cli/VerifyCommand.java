@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
           + " distinct devices over the whole range (Tally keeps a sketch there: ±2%%).",
       "Prints a table of differences. Exit code 0: equal; 1: different; 2: could not compare.",
       "Tally's figures come from the embedded engine at --data (also while `tally up` runs on"
-          + " it), or from a running query API with --api and --read-key."
+          + " it), or from a running query API with --api and --read-key (and --admin-token, so"
+          + " that deleted people's kept aggregates are taken out as with --data)."
     },
     sortOptions = false)
 public final class VerifyCommand implements Callable<Integer> {
@@ -53,6 +54,19 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--read-key", required = true, description = "the store's read key")
     String readKey;
+
+    @Option(
+        names = "--admin-token",
+        description =
+            "admin token (default: $TALLY_ADMIN_TOKEN): with it, what deleted people still count"
+                + " in Tally's aggregates (the regulation ledger) is taken out before comparing,"
+                + " as with --data; without it, their events show as differences")
+    String adminToken;
+
+    String token() {
+      String t = adminToken != null ? adminToken : System.getenv("TALLY_ADMIN_TOKEN");
+      return t == null || t.isBlank() ? null : t;
+    }
   }
 
   static final class Source {
@@ -92,7 +106,7 @@ public final class VerifyCommand implements Callable<Integer> {
     try (OpenSearch os = OpenSearch.connect(url)) {
       TallyFigures tally;
       if (source.api != null) {
-        tally = ApiFigures.create(source.api.api, source.api.readKey);
+        tally = ApiFigures.create(source.api.api, source.api.readKey, source.api.token());
       } else {
         Path data = source.data != null ? source.data : Path.of("data");
         local = LocalData.open(data);

@@ -187,6 +187,7 @@ public final class EmbeddedStack implements AutoCloseable {
               AdminRoutes admin = new AdminRoutes(stores, adminToken);
               admin.register(c);
               new RegulationRoutes(admin, regulationRunner, regulations).register(c);
+              new LedgerRoutes(admin, stores, engine.metrics()).register(c);
               c.routes.get(
                   "/healthz",
                   ctx -> {

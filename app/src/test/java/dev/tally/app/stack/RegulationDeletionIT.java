@@ -225,6 +225,25 @@ class RegulationDeletionIT {
                     HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(404);
+    assertThat(ledger("store=nope&from=2026-01-01&to=2026-01-31", "test-admin-token").statusCode())
+        .isEqualTo(404);
+    HttpResponse<String> noRange = ledger("store=demo&from=2026-01-01", "test-admin-token");
+    assertThat(noRange.statusCode()).isEqualTo(400);
+    assertThat(noRange.body()).contains("to is required");
+    assertThat(ledger("store=demo&from=2026-01-01&to=2026-01-31", "wrong").statusCode())
+        .isEqualTo(401);
+    HttpResponse<String> empty =
+        ledger("store=demo&from=2026-01-01&to=2026-01-31", "test-admin-token");
+    assertThat(empty.statusCode()).isEqualTo(200);
+    assertThat(Json.mapper().readTree(empty.body()).path("days").size()).isZero();
+  }
+
+  private HttpResponse<String> ledger(String query, String token) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(stack.baseUri().resolve("/admin/v1/ledger?" + query))
+            .header("Authorization", "Bearer " + token)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

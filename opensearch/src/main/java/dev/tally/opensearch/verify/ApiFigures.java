@@ -34,17 +34,27 @@ public final class ApiFigures implements TallyFigures {
   private static final int API_MAX_PRODUCTS = 100;
   private final URI api;
   private final String readKey;
+  private final String adminToken;
   private final HttpClient http;
 
-  public ApiFigures(URI api, String readKey, HttpClient http) {
+  /**
+   * @param adminToken when not null, the kept-aggregates ledger ({@code GET /admin/v1/ledger}) is
+   *     taken out of the figures, as the embedded verify does: deleted people's events stay counted
+   *     in Tally's aggregates but are gone from the copy
+   */
+  public ApiFigures(URI api, String readKey, String adminToken, HttpClient http) {
     this.api = api;
     this.readKey = readKey;
+    this.adminToken = adminToken;
     this.http = http;
   }
 
-  public static ApiFigures create(URI api, String readKey) {
+  public static ApiFigures create(URI api, String readKey, String adminToken) {
     return new ApiFigures(
-        api, readKey, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
+        api,
+        readKey,
+        adminToken,
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build());
   }
 
   @Override
@@ -80,6 +90,25 @@ public final class ApiFigures implements TallyFigures {
         days.get(d).put(s.path("step").asText(), s.path("userDays").asLong());
       }
     }
+    JsonNode ledger =
+        adminToken == null
+            ? null
+            : get(
+                "/admin/v1/ledger",
+                Map.of("store", store.id(), "from", from.toString(), "to", to.toString()),
+                adminToken);
+    if (ledger != null) {
+      ledger
+          .path("days")
+          .fields()
+          .forEachRemaining(
+              d -> {
+                Map<String, Long> day = days.get(LocalDate.parse(d.getKey()));
+                if (day != null) {
+                  subtract(day, d.getValue());
+                }
+              });
+    }
     days.values().removeIf(m -> m.values().stream().allMatch(v -> v == 0));
     Map<String, Long> distinct = new HashMap<>();
     for (JsonNode s : get("/api/v1/funnel", range).path("steps")) {
@@ -106,10 +135,33 @@ public final class ApiFigures implements TallyFigures {
         products.put(p.path("productId").asText(), counters);
       }
     }
+    if (ledger != null) {
+      ledger
+          .path("products")
+          .fields()
+          .forEachRemaining(
+              p -> {
+                Map<String, Long> counters = products.get(p.getKey());
+                if (counters != null) {
+                  subtract(counters, p.getValue());
+                }
+              });
+    }
     return new Figures(days, distinct, products);
   }
 
+  /** Takes the ledger's counters out of those the API gave (only those it gave). */
+  private static void subtract(Map<String, Long> counters, JsonNode kept) {
+    kept.fields()
+        .forEachRemaining(
+            k -> counters.computeIfPresent(k.getKey(), (a, v) -> v - k.getValue().asLong()));
+  }
+
   private JsonNode get(String path, Map<String, String> query) {
+    return get(path, query, readKey);
+  }
+
+  private JsonNode get(String path, Map<String, String> query, String token) {
     StringBuilder url = new StringBuilder(api.toString().replaceAll("/+$", "")).append(path);
     char sep = '?';
     for (var e : new TreeMap<>(query).entrySet()) {
@@ -121,7 +173,7 @@ public final class ApiFigures implements TallyFigures {
     }
     HttpRequest req =
         HttpRequest.newBuilder(URI.create(url.toString()))
-            .header("Authorization", "Bearer " + readKey)
+            .header("Authorization", "Bearer " + token)
             .timeout(Duration.ofSeconds(60))
             .GET()
             .build();
