@@ -81,7 +81,8 @@ final class ItemCodec {
       throw corrupt("unknown version " + version, 0);
     }
     int count = in.length();
-    Map<String, AttrValue> attrs = new LinkedHashMap<>();
+    // Sized for its attributes: product and acquisition items hold hundreds.
+    Map<String, AttrValue> attrs = new LinkedHashMap<>(Math.max(16, count * 4 / 3 + 1));
     for (int i = 0; i < count; i++) {
       int at = in.pos;
       String name = in.string();

@@ -1,5 +1,6 @@
 package dev.tally.sqlite;
 
+import dev.tally.core.item.AttrValue;
 import dev.tally.core.item.Condition;
 import dev.tally.core.item.ConditionFailedException;
 import dev.tally.core.item.InMemoryItemStore;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -301,12 +303,19 @@ public final class SqliteItemStore implements ItemStore {
               needed.add(w.key());
             }
           }
-          Map<ItemKey, Item> current = needed.isEmpty() ? Map.of() : lookup(c, needed, now);
+          // Decoded maps are this call's own: updates are applied to them in place.
+          Map<ItemKey, Map<String, AttrValue>> current =
+              needed.isEmpty() ? Map.of() : lookupAttrs(c, needed, now);
           List<Integer> failed = new ArrayList<>();
           Map<Integer, Item> failedItems = new HashMap<>();
           for (int i = 0; i < writes.size(); i++) {
-            Item found = current.get(writes.get(i).key());
-            if (!writes.get(i).condition().test(found)) {
+            ItemWrite w = writes.get(i);
+            if (w.condition() instanceof Condition.None) {
+              continue;
+            }
+            Map<String, AttrValue> attrs = current.get(w.key());
+            Item found = attrs == null ? null : new Item(w.key(), attrs);
+            if (!w.condition().test(found)) {
               failed.add(i);
               if (found != null) {
                 failedItems.put(i, found);
@@ -321,7 +330,18 @@ public final class SqliteItemStore implements ItemStore {
           int ups = 0;
           int dels = 0;
           for (ItemWrite w : writes) {
-            Item next = ItemMath.apply(current.get(w.key()), w);
+            Map<String, AttrValue> next;
+            if (w instanceof ItemWrite.Put p) {
+              next = p.item().attrs();
+            } else if (w instanceof ItemWrite.Update u) {
+              next = current.get(w.key());
+              if (next == null) {
+                next = new LinkedHashMap<>();
+              }
+              ItemMath.applyTo(next, u);
+            } else {
+              next = null;
+            }
             if (next == null) {
               // Also removes an expired row the write could not see.
               del.setString(1, w.key().pk());
@@ -329,7 +349,7 @@ public final class SqliteItemStore implements ItemStore {
               del.addBatch();
               dels++;
             } else {
-              bindItem(up, next);
+              bind(up, w.key(), next);
               up.addBatch();
               ups++;
             }
@@ -393,6 +413,14 @@ public final class SqliteItemStore implements ItemStore {
   private Map<ItemKey, Item> lookup(SqlConnection c, List<ItemKey> keys, long now)
       throws SQLException {
     Map<ItemKey, Item> out = new HashMap<>();
+    lookupAttrs(c, keys, now).forEach((k, attrs) -> out.put(k, new Item(k, attrs)));
+    return out;
+  }
+
+  /** The live items among {@code keys}, as freshly decoded (mutable) attribute maps. */
+  private Map<ItemKey, Map<String, AttrValue>> lookupAttrs(
+      SqlConnection c, List<ItemKey> keys, long now) throws SQLException {
+    Map<ItemKey, Map<String, AttrValue>> out = new HashMap<>();
     for (int from = 0; from < keys.size(); from += LOOKUP_CHUNK) {
       List<ItemKey> chunk = keys.subList(from, Math.min(keys.size(), from + LOOKUP_CHUNK));
       int slots = Integer.highestOneBit(chunk.size());
@@ -409,14 +437,13 @@ public final class SqliteItemStore implements ItemStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           ItemKey k = ItemKey.of(rs.getString(1), rs.getString(2));
-          out.put(k, new Item(k, ItemCodec.decode(rs.getBytes(3))));
+          out.put(k, ItemCodec.decode(rs.getBytes(3)));
         }
       }
     }
     return out;
   }
 
-  /** The keys drive the join (CROSS JOIN fixes the order), each a primary-key probe. */
   private String lookupSql(int slots) {
     StringBuilder sql = new StringBuilder("WITH k(pk, sk) AS (VALUES ");
     for (int i = 0; i < slots; i++) {
@@ -430,14 +457,18 @@ public final class SqliteItemStore implements ItemStore {
   }
 
   private static void bindItem(PreparedStatement ps, Item item) throws SQLException {
-    ps.setString(1, item.key().pk());
-    ps.setString(2, item.key().sk());
-    ps.setBytes(3, ItemCodec.encode(item.attrs()));
-    Long expires = item.numOrNull(EXPIRES_AT);
-    if (expires == null) {
-      ps.setNull(4, Types.INTEGER);
+    bind(ps, item.key(), item.attrs());
+  }
+
+  private static void bind(PreparedStatement ps, ItemKey key, Map<String, AttrValue> attrs)
+      throws SQLException {
+    ps.setString(1, key.pk());
+    ps.setString(2, key.sk());
+    ps.setBytes(3, ItemCodec.encode(attrs));
+    if (attrs.get(EXPIRES_AT) instanceof AttrValue.Num expires) {
+      ps.setLong(4, expires.value());
     } else {
-      ps.setLong(4, expires);
+      ps.setNull(4, Types.INTEGER);
     }
   }
 

@@ -23,6 +23,15 @@ public final class ItemMath {
     ItemWrite.Update u = (ItemWrite.Update) w;
     Map<String, AttrValue> attrs =
         current == null ? new LinkedHashMap<>() : new LinkedHashMap<>(current.attrs());
+    applyTo(attrs, u);
+    return new Item(w.key(), attrs);
+  }
+
+  /**
+   * Applies an update to attributes the caller owns, in place: for engines that decode an item into
+   * a fresh map anyway, so a large item is not copied once more per write.
+   */
+  public static void applyTo(Map<String, AttrValue> attrs, ItemWrite.Update u) {
     u.add()
         .forEach(
             (name, amount) -> {
@@ -49,7 +58,6 @@ public final class ItemMath {
               attrs.put(name, AttrValue.marks(all));
             });
     u.remove().forEach(attrs::remove);
-    return new Item(w.key(), attrs);
   }
 
   /** Whether an item has expired at {@code nowSeconds}. */
