@@ -53,7 +53,8 @@ public final class PeersBenchCommand implements Callable<Integer> {
   @Option(
       names = "--child-heap",
       description =
-          "-Xmx of each engine's JVM, and OpenSearch's server heap (default: ${DEFAULT-VALUE}).")
+          "-Xmx of each engine's JVM, and OpenSearch's server heap; engine=size sets one engine's,"
+              + " e.g. 1g,tally=512m (default: ${DEFAULT-VALUE}).")
   String childHeap = "1g";
 
   @Option(

@@ -76,7 +76,7 @@ public final class PeersBench {
                     config.warmup(),
                     config.iterations(),
                     config.secondsPerQuestion(),
-                    config.childHeap())
+                    heap(config.childHeap(), engine))
                 : child(engine, workload, user);
         r.forEach(runs::add);
         log.printf(Locale.ROOT, "  %s done in %.0f s%n", engine, (System.nanoTime() - t0) / 1e9);
@@ -109,6 +109,29 @@ public final class PeersBench {
     return all;
   }
 
+  /**
+   * The heap of one engine from {@code --child-heap}: a plain size ({@code 1g}) is every engine's,
+   * {@code engine=size} overrides it for one ({@code 1g,tally=512m}).
+   */
+  static String heap(String spec, String engine) {
+    String all = "1g";
+    String mine = null;
+    for (String part : spec.split(",")) {
+      String p = part.trim();
+      int eq = p.indexOf('=');
+      if (eq < 0) {
+        all = p;
+      } else if (p.substring(0, eq).trim().equalsIgnoreCase(engine)) {
+        mine = p.substring(eq + 1).trim();
+      }
+    }
+    String size = mine != null ? mine : all;
+    if (!size.matches("\\d+[kKmMgG]?")) {
+      throw new IllegalArgumentException("--child-heap: '" + size + "' is not a heap size like 1g");
+    }
+    return size;
+  }
+
   /** Thrown when any two engines disagree: the bench fails loudly. */
   public static final class AnswersDiffer extends RuntimeException {
     private final List<String> differences;
@@ -128,7 +151,8 @@ public final class PeersBench {
     try {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.add("-Xmx" + config.childHeap());
+      String heap = heap(config.childHeap(), engine);
+      cmd.add("-Xmx" + heap);
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));
       cmd.add(PeerProcess.class.getName());
@@ -140,7 +164,7 @@ public final class PeersBench {
       cmd.add(Integer.toString(config.iterations()));
       cmd.add(out.toString());
       cmd.add(Double.toString(config.secondsPerQuestion()));
-      cmd.add(config.childHeap());
+      cmd.add(heap);
       Process p =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)

@@ -1,5 +1,6 @@
 package dev.tally.bench.peers;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.OutputStream;
@@ -27,5 +28,15 @@ class PeersBenchTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("opensearh")
         .hasMessageContaining("tally, duckdb, postgres, opensearch");
+  }
+
+  @Test
+  void childHeap_isEveryEnginesUnlessOneIsNamed() {
+    assertThat(PeersBench.heap("1g", "tally")).isEqualTo("1g");
+    assertThat(PeersBench.heap("1g,tally=512m", "tally")).isEqualTo("512m");
+    assertThat(PeersBench.heap("1g,tally=512m", "duckdb")).isEqualTo("1g");
+    assertThat(PeersBench.heap("tally=384m", "postgres")).isEqualTo("1g");
+    assertThatThrownBy(() -> PeersBench.heap("1g,tally=lots", "tally"))
+        .hasMessageContaining("'lots' is not a heap size");
   }
 }
