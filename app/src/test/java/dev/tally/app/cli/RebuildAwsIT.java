@@ -105,46 +105,12 @@ class RebuildAwsIT {
     Map<String, Item> live = storeItems();
     assertThat(live).hasSizeGreaterThan(300);
 
-    assertThat(
-            cli(
-                "--store",
-                STORE.id(),
-                "--from",
-                LAST.minusDays(29).toString(),
-                "--to",
-                LAST.toString(),
-                "--engine",
-                "aws",
-                "--archive",
-                dir.resolve("archive").toString(),
-                "--settle",
-                "0s",
-                "--state",
-                dir.resolve("state").toString(),
-                "--no-progress"))
-        .isZero();
+    assertThat(cli(awsArgs("--settle", "0s"))).isZero();
     assertSameItems(storeItems(), live);
     assertThat(ddb.listTables().tableNames()).noneMatch(t -> t.contains("-rebuild-"));
     assertThat(dir.resolve("state")).isEmptyDirectory();
 
-    assertThat(
-            cli(
-                "--store",
-                STORE.id(),
-                "--from",
-                LAST.minusDays(29).toString(),
-                "--to",
-                LAST.toString(),
-                "--engine",
-                "aws",
-                "--into",
-                "in-place",
-                "--archive",
-                dir.resolve("archive").toString(),
-                "--state",
-                dir.resolve("state").toString(),
-                "--no-progress"))
-        .isZero();
+    assertThat(cli(awsArgs("--into", "in-place"))).isZero();
     assertSameItems(storeItems(), live);
   }
 
@@ -196,25 +162,8 @@ class RebuildAwsIT {
   @Test
   void preparedStagingTable_filledByAnotherProgram_isSwitchedIn_equalToLiveAggregation() {
     Map<String, Item> live = storeItems();
-    String[] range = {
-      "--store",
-      STORE.id(),
-      "--from",
-      LAST.minusDays(29).toString(),
-      "--to",
-      LAST.toString(),
-      "--engine",
-      "aws",
-      "--archive",
-      dir.resolve("archive").toString(),
-      "--settle",
-      "0s",
-      "--state",
-      dir.resolve("state").toString(),
-      "--no-progress"
-    };
-    assertThat(cli(concat(range, "--switch"))).as("nothing prepared yet").isEqualTo(2);
-    assertThat(cli(concat(range, "--prepare"))).isZero();
+    assertThat(cli(awsArgs("--settle", "0s", "--switch"))).as("nothing prepared yet").isEqualTo(2);
+    assertThat(cli(awsArgs("--prepare"))).isZero();
     String staging =
         ddb.listTables().tableNames().stream()
             .filter(t -> t.startsWith(config.metricsTable() + "-rebuild-"))
@@ -229,15 +178,31 @@ class RebuildAwsIT {
       job.apply(STORE, e.events());
     }
     assertThat(storeItems()).isEqualTo(live); // nothing switched before --switch
-    assertThat(cli(concat(range, "--switch"))).isZero();
+    assertThat(cli(awsArgs("--settle", "0s", "--switch"))).isZero();
     assertSameItems(storeItems(), live);
     assertThat(ddb.listTables().tableNames()).doesNotContain(staging);
   }
 
-  private static String[] concat(String[] args, String more) {
-    String[] out = java.util.Arrays.copyOf(args, args.length + 1);
-    out[args.length] = more;
-    return out;
+  /** The CLI's arguments for the 30 days on the AWS engine from this test's archive, and more. */
+  private String[] awsArgs(String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--store",
+                STORE.id(),
+                "--from",
+                LAST.minusDays(29).toString(),
+                "--to",
+                LAST.toString(),
+                "--engine",
+                "aws",
+                "--archive",
+                dir.resolve("archive").toString(),
+                "--state",
+                dir.resolve("state").toString(),
+                "--no-progress"));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   private int cli(String... args) {

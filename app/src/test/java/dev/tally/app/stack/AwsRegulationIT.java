@@ -169,23 +169,8 @@ class AwsRegulationIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-    String id = Json.mapper().readTree(r.body()).path("id").asText();
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    JsonNode s = null;
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> g =
-          http.send(
-              HttpRequest.newBuilder(stack.baseUri().resolve("/admin/v1/regulations/" + id))
-                  .header("Authorization", "Bearer test-admin-token")
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      s = Json.mapper().readTree(g.body());
-      if (s.path("status").asText().equals("DONE") || s.path("status").asText().equals("FAILED")) {
-        return s;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("regulation not done: " + s);
+    return RegulationOpenSearchIT.awaitDone(
+        http, stack, Json.mapper().readTree(r.body()).path("id").asText());
   }
 
   /** The events as log entries of 50 in gzip objects of four entries, Firehose's partitions. */

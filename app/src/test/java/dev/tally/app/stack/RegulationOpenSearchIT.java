@@ -175,6 +175,11 @@ class RegulationOpenSearchIT {
     }
   }
 
+  /** {@code tally verify} of the store's range against OpenSearch, from the stack's data. */
+  private Run verify(String url, String shop, String from, String to) {
+    return verifyWith(url, shop, from, to, "--data", data.toString());
+  }
+
   /** {@code tally verify} of the store's range against OpenSearch, through the query API. */
   private Run verifyApi(
       EmbeddedStack stack,
@@ -184,43 +189,21 @@ class RegulationOpenSearchIT {
       String to,
       String readKey,
       String adminToken) {
-    List<String> args =
+    List<String> source =
         new java.util.ArrayList<>(
-            List.of(
-                "verify",
-                "--url",
-                url,
-                "--store",
-                shop,
-                "--from",
-                from,
-                "--to",
-                to,
-                "--api",
-                stack.baseUri().toString(),
-                "--read-key",
-                readKey));
+            List.of("--api", stack.baseUri().toString(), "--read-key", readKey));
     if (adminToken != null) {
-      args.add("--admin-token");
-      args.add(adminToken);
+      source.addAll(List.of("--admin-token", adminToken));
     }
-    return run(args.toArray(String[]::new));
+    return verifyWith(url, shop, from, to, source.toArray(String[]::new));
   }
 
-  /** {@code tally verify} of the store's range against OpenSearch, from the stack's data. */
-  private Run verify(String url, String shop, String from, String to) {
-    return run(
-        "verify",
-        "--url",
-        url,
-        "--store",
-        shop,
-        "--from",
-        from,
-        "--to",
-        to,
-        "--data",
-        data.toString());
+  private Run verifyWith(String url, String shop, String from, String to, String... source) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("verify", "--url", url, "--store", shop, "--from", from, "--to", to));
+    args.addAll(List.of(source));
+    return run(args.toArray(String[]::new));
   }
 
   private long personDocs(String shop) {
@@ -239,9 +222,9 @@ class RegulationOpenSearchIT {
     }
   }
 
-  private static JsonNode awaitDone(HttpClient http, EmbeddedStack stack, String id)
+  static JsonNode awaitDone(HttpClient http, EmbeddedStack stack, String id)
       throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     JsonNode s = null;
     while (System.nanoTime() < deadline) {
       HttpResponse<String> r =
