@@ -5,6 +5,7 @@ import dev.tally.core.error.ValidationException;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoreRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,23 @@ public final class RegulationJob {
 
   /** Resumes every unfinished regulation (at start). */
   public void resumeAll() {
+    resumeCreatedBefore(Instant.MAX);
+  }
+
+  /**
+   * Runs or resumes every unfinished regulation created before {@code createdBefore} (a scheduled
+   * runner passes now minus the settle delay, so the aggregator's in-flight batches have finished).
+   * A retryable failure leaves that regulation for the next call.
+   *
+   * @return how many regulations it ran
+   */
+  public int resumeCreatedBefore(Instant createdBefore) {
+    int ran = 0;
     for (RegulationState s : regulations.unfinished()) {
+      if (!s.regulation().createdAt().isBefore(createdBefore)) {
+        continue;
+      }
+      ran++;
       try {
         runSteps(s, false);
       } catch (RetryableException e) {
@@ -120,6 +137,7 @@ public final class RegulationJob {
             "regulation " + s.regulation().id() + " will resume later: " + e.getMessage());
       }
     }
+    return ran;
   }
 
   private RegulationState runSteps(RegulationState s, boolean onlyFirst) {
