@@ -28,6 +28,8 @@ public final class RegulationApi {
   /** The collection's path; a regulation is {@code PATH + "/" + id}. */
   public static final String PATH = "/admin/v1/regulations";
 
+  private static final System.Logger LOG = System.getLogger(RegulationApi.class.getName());
+
   /** A status and its JSON body. */
   public record Answer(int status, ObjectNode body) {}
 
@@ -79,9 +81,14 @@ public final class RegulationApi {
     }
   }
 
-  /** Any failure as its API answer. */
+  /**
+   * Any failure as its API answer; an unexpected one (500) is logged, since its body says little.
+   */
   public static Answer error(RuntimeException e) {
     ApiError err = ApiError.of(e);
+    if (err.status() >= 500) {
+      LOG.log(System.Logger.Level.ERROR, "regulation API: " + err.code(), e);
+    }
     return new Answer(err.status(), err.toJson());
   }
 

@@ -211,12 +211,10 @@ public final class RegulationHandler
     if (config.adminToken().isPresent()) {
       return AdminToken.of(config.adminToken().get());
     }
-    String arn = env.get("TALLY_ADMIN_SECRET_ARN");
     return AdminToken.readOnce(
         () -> {
-          if (arn == null || arn.isBlank()) {
-            throw new IllegalStateException("TALLY_ADMIN_SECRET_ARN must be set");
-          }
+          // Checked here, not at init: the runner's function has no secret and never reads it.
+          String arn = TallyConfig.required(config.adminSecretArn(), "TALLY_ADMIN_SECRET_ARN");
           try (SecretsManagerClient sm =
               AwsEndpoints.fromEnv(env)
                   .forService("SECRETS_MANAGER")

@@ -164,4 +164,14 @@ class RegulationHandlerTest {
     assertThat(call(get("reg_0123"), 404))
         .hasToString(error("not_found", "no regulation 'reg_0123'"));
   }
+
+  @Test
+  void adminToken_fromTheEnvironment_orASecretReadOnlyWhenARequestNeedsIt() {
+    RegulationHandler.adminToken(Map.of("TALLY_ADMIN_TOKEN", "adm_env"))
+        .authorize("Bearer adm_env");
+    AdminToken none = RegulationHandler.adminToken(Map.of());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> none.authorize("Bearer x"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("TALLY_ADMIN_SECRET_ARN");
+  }
 }
