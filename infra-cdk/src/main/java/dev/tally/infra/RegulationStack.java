@@ -148,12 +148,8 @@ public final class RegulationStack extends Stack {
                 "Rewrites and deletes only the archive's events/ objects (keys not known in"
                     + " advance) and deletes people's documents from the search domain's"
                     + " indexes (names not known in advance).",
-                List.of(
-                    "Action::s3:Abort*",
-                    "Action::s3:DeleteObject*",
-                    "Action::s3:GetBucket*",
-                    "Action::s3:GetObject*",
-                    "Action::s3:List*",
+                Nag.appliesTo(
+                    Nag.S3_READ_WRITE_ACTIONS,
                     RegexAppliesTo.builder()
                         .regex("/^Resource::.*RawEvents.*Arn.*\\/events\\/\\*$/g")
                         .build(),

@@ -33,6 +33,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -42,23 +45,24 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The AWS engine with its S3 archive, for deletion tests: {@code tally up} on DynamoDB (dynalite)
  * and SQS (ElasticMQ), the archive in S3 (s3rver, {@code TALLY_ARCHIVE_URL}), a workload with
  * {@link RegulationDeletionIT}'s person in it counted and archived, and the checks that the person
- * is gone from every table and archive object.
+ * is gone from every table and archive object. A JUnit extension: a fresh stack per test.
  */
-final class AwsArchiveFixture implements AutoCloseable {
+final class AwsArchiveFixture implements BeforeEachCallback, AfterEachCallback {
   static final String BUCKET = "tally-archive";
 
-  final SQSRestServer sqs;
-  final S3rver s3rver;
-  final S3Client s3;
-  final DynamoDbClient ddb;
-  final Map<String, String> env;
-  final EmbeddedStack stack;
-  final TallyClient client;
+  SQSRestServer sqs;
+  S3rver s3rver;
+  S3Client s3;
+  DynamoDbClient ddb;
+  Map<String, String> env;
+  EmbeddedStack stack;
+  TallyClient client;
 
   /** The background events written by {@link #seed}, everyone but the person. */
   List<ObjectNode> background;
 
-  AwsArchiveFixture() throws Exception {
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
     sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
     int port = sqs.waitUntilStarted().localAddress().getPort();
     s3rver = S3rver.start();
@@ -210,10 +214,18 @@ final class AwsArchiveFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    stack.close();
-    s3.close();
-    s3rver.close();
-    sqs.stopAndWait();
+  public void afterEach(ExtensionContext context) {
+    if (stack != null) {
+      stack.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    if (s3rver != null) {
+      s3rver.close();
+    }
+    if (sqs != null) {
+      sqs.stopAndWait();
+    }
   }
 }

@@ -10,9 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A person deleted on the AWS engine (DynamoDB on dynalite, SQS on ElasticMQ) with the archive in
@@ -21,20 +20,8 @@ import org.junit.jupiter.api.Test;
  * archive, store aggregates are unchanged, and a second run changes nothing.
  */
 class AwsRegulationIT {
-  AwsArchiveFixture aws;
+  @RegisterExtension final AwsArchiveFixture aws = new AwsArchiveFixture();
   final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start() throws Exception {
-    aws = new AwsArchiveFixture();
-  }
-
-  @AfterEach
-  void stop() {
-    if (aws != null) {
-      aws.close();
-    }
-  }
 
   @Test
   void deletedPerson_isGoneFromDynamoDbAndTheS3Archive_andSketchesAreRebuiltWithoutThem()

@@ -13,9 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The deployed stack's regulation Lambda on the AWS engine's tables (dynalite) and S3 archive
@@ -31,19 +30,7 @@ class RegulationHandlerIT {
           + "\"]}";
   static final String TOKEN = "adm_lambda_it";
 
-  AwsArchiveFixture aws;
-
-  @BeforeEach
-  void start() throws Exception {
-    aws = new AwsArchiveFixture();
-  }
-
-  @AfterEach
-  void stop() {
-    if (aws != null) {
-      aws.close();
-    }
-  }
+  @RegisterExtension final AwsArchiveFixture aws = new AwsArchiveFixture();
 
   @Test
   void postThenSchedule_deletesThePersonFromTheTablesAndTheArchive() throws Exception {

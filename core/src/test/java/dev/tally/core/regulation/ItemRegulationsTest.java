@@ -2,17 +2,12 @@ package dev.tally.core.regulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.core.item.ForwardingItemStore;
 import dev.tally.core.item.InMemoryItemStore;
-import dev.tally.core.item.Item;
-import dev.tally.core.item.ItemKey;
-import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ItemRegulationsTest {
@@ -34,28 +29,8 @@ class ItemRegulationsTest {
     ItemRegulations other = new ItemRegulations(items);
     // Another process saves reg_b between this one's read of the index and its write.
     ItemStore racing =
-        new ItemStore() {
+        new ForwardingItemStore(items) {
           boolean raced;
-
-          @Override
-          public int maxWritesPerCall() {
-            return items.maxWritesPerCall();
-          }
-
-          @Override
-          public Optional<Item> get(ItemKey key) {
-            return items.get(key);
-          }
-
-          @Override
-          public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
-            return items.getAll(keys);
-          }
-
-          @Override
-          public List<Item> query(ItemQuery query) {
-            return items.query(query);
-          }
 
           @Override
           public void write(List<? extends ItemWrite> writes) {
@@ -63,12 +38,7 @@ class ItemRegulationsTest {
               raced = true;
               other.save(pending("reg_b"));
             }
-            items.write(writes);
-          }
-
-          @Override
-          public void putAll(Collection<Item> batch) {
-            items.putAll(batch);
+            super.write(writes);
           }
         };
     new ItemRegulations(racing).save(pending("reg_a"));

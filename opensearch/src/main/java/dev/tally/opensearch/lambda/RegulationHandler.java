@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tally.core.config.TallyConfig;
 import dev.tally.core.error.NotFoundException;
+import dev.tally.core.error.ValidationException;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.regulation.DeletionStep;
 import dev.tally.core.regulation.ItemRegulations;
@@ -19,6 +20,7 @@ import dev.tally.dynamodb.AwsEndpoints;
 import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
 import dev.tally.http.AdminToken;
+import dev.tally.http.ApiGatewayV2;
 import dev.tally.http.RegulationApi;
 import dev.tally.observability.EmfMetrics;
 import dev.tally.observability.RequestScope;
@@ -26,11 +28,9 @@ import dev.tally.opensearch.index.IndexNames;
 import dev.tally.opensearch.index.OpenSearch;
 import dev.tally.opensearch.regulation.AwsArchiveRegulation;
 import dev.tally.opensearch.regulation.OpenSearchDeleteStep;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -116,14 +116,18 @@ public final class RegulationHandler
   }
 
   private RegulationApi.Answer route(APIGatewayV2HTTPEvent event) {
-    String method =
-        event.getRequestContext() != null && event.getRequestContext().getHttp() != null
-            ? event.getRequestContext().getHttp().getMethod()
-            : "";
+    String method = ApiGatewayV2.method(event, "");
     String path = event.getRawPath() == null ? "" : event.getRawPath();
-    String authorization = header(event, "authorization");
+    String authorization = ApiGatewayV2.header(event, "authorization");
     if (method.equals("POST") && path.equals(RegulationApi.PATH)) {
-      return api.create(authorization, body(event));
+      byte[] body;
+      try {
+        body = ApiGatewayV2.body(event);
+      } catch (IllegalArgumentException e) {
+        return RegulationApi.error(
+            new ValidationException("malformed_body", "body is not valid base64"));
+      }
+      return api.create(authorization, body);
     }
     if (method.equals("GET") && path.startsWith(ITEM_PREFIX)) {
       return api.show(authorization, path.substring(ITEM_PREFIX.length()));
@@ -138,28 +142,6 @@ public final class RegulationHandler
         .withBody(a.body().toString())
         .withIsBase64Encoded(false)
         .build();
-  }
-
-  private static byte[] body(APIGatewayV2HTTPEvent event) {
-    String b = event.getBody();
-    if (b == null) {
-      return new byte[0];
-    }
-    return event.getIsBase64Encoded()
-        ? Base64.getDecoder().decode(b)
-        : b.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** A header by name, in any case (HTTP API v2 lower-cases them). */
-  private static String header(APIGatewayV2HTTPEvent event, String name) {
-    if (event.getHeaders() != null) {
-      for (var h : event.getHeaders().entrySet()) {
-        if (h.getKey().equalsIgnoreCase(name)) {
-          return h.getValue();
-        }
-      }
-    }
-    return null;
   }
 
   private static String requestId(Context context) {
