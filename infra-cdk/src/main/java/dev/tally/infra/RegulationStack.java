@@ -42,6 +42,12 @@ public final class RegulationStack extends Stack {
   static final String HANDLER = "dev.tally.opensearch.lambda.RegulationHandler";
   static final Duration RUNNER_TIMEOUT = Duration.minutes(15);
 
+  /**
+   * A POST resolves the linked ids of up to 5,000 people and suppresses them before it answers:
+   * just under the HTTP API's 30-second integration limit.
+   */
+  static final Duration API_TIMEOUT = Duration.seconds(29);
+
   private final Secret adminToken;
   private final TallyFunction api;
   private final TallyFunction runner;
@@ -104,7 +110,7 @@ public final class RegulationStack extends Stack {
                 config.resourceName("regulations"),
                 artifacts.searchJar(),
                 HANDLER + "::handleRequest",
-                ApiStack.HANDLER_TIMEOUT,
+                API_TIMEOUT,
                 apiEnv));
     adminToken.grantRead(api);
     data.metrics().grantReadData(api); // the user's linked anonymous ids

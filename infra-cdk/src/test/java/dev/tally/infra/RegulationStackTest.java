@@ -57,18 +57,22 @@ class RegulationStackTest {
     regulations.hasResourceProperties(
         "AWS::Lambda::Function",
         Map.of(
-            "FunctionName", "tally-dev-regulations",
-            "Handler", "dev.tally.opensearch.lambda.RegulationHandler::handleRequest",
+            "FunctionName",
+            "tally-dev-regulations",
+            "Handler",
+            "dev.tally.opensearch.lambda.RegulationHandler::handleRequest",
+            "Timeout",
+            29,
             "Environment",
-                Map.of(
-                    "Variables",
-                    Match.objectLike(
-                        Map.of(
-                            "TALLY_METRICS_TABLE", Match.anyValue(),
-                            "TALLY_STORES_TABLE", Match.anyValue(),
-                            "TALLY_DEDUP_TABLE", Match.anyValue(),
-                            "TALLY_ARCHIVE_URL", Match.anyValue(),
-                            "TALLY_ADMIN_SECRET_ARN", Map.of("Ref", secretId()))))));
+            Map.of(
+                "Variables",
+                Match.objectLike(
+                    Map.of(
+                        "TALLY_METRICS_TABLE", Match.anyValue(),
+                        "TALLY_STORES_TABLE", Match.anyValue(),
+                        "TALLY_DEDUP_TABLE", Match.anyValue(),
+                        "TALLY_ARCHIVE_URL", Match.anyValue(),
+                        "TALLY_ADMIN_SECRET_ARN", Map.of("Ref", secretId()))))));
   }
 
   @Test

@@ -118,7 +118,7 @@ public final class RegulationJob {
   /**
    * Runs or resumes every unfinished regulation created before {@code createdBefore} (a scheduled
    * runner passes now minus the settle delay, so the aggregator's in-flight batches have finished).
-   * A retryable failure leaves that regulation for the next call.
+   * A failure leaves that regulation for the next call and does not stop the others.
    *
    * @return how many regulations it ran
    */
@@ -135,6 +135,9 @@ public final class RegulationJob {
         LOG.log(
             System.Logger.Level.WARNING,
             "regulation " + s.regulation().id() + " will resume later: " + e.getMessage());
+      } catch (RuntimeException e) {
+        // One that cannot run (its store was deleted) must not hold up the others.
+        LOG.log(System.Logger.Level.ERROR, "regulation " + s.regulation().id() + " cannot run", e);
       }
     }
     return ran;
