@@ -3,17 +3,12 @@ package dev.tally.flink;
 import dev.tally.aggregator.ApplyResult;
 import dev.tally.aggregator.MetricWriter;
 import dev.tally.core.event.Event;
-import dev.tally.core.item.Item;
-import dev.tally.core.item.ItemKey;
-import dev.tally.core.item.ItemQuery;
+import dev.tally.core.item.ForwardingItemStore;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
 import dev.tally.core.item.MetricKeys;
 import dev.tally.core.store.Store;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -70,31 +65,9 @@ final class Watch {
   }
 
   /** Wraps the job's metrics store: records commits, injects failures around them. */
-  static final class Store implements ItemStore {
-    private final ItemStore inner;
-
+  static final class Store extends ForwardingItemStore {
     Store(ItemStore inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public int maxWritesPerCall() {
-      return inner.maxWritesPerCall();
-    }
-
-    @Override
-    public Optional<Item> get(ItemKey key) {
-      return inner.get(key);
-    }
-
-    @Override
-    public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
-      return inner.getAll(keys);
-    }
-
-    @Override
-    public List<Item> query(ItemQuery query) {
-      return inner.query(query);
+      super(inner);
     }
 
     @Override
@@ -108,7 +81,7 @@ final class Watch {
       if (marks > 0 && take(failBeforeCommit)) {
         throw new InjectedFailure("injected: the task died before a counter transaction");
       }
-      inner.write(writes);
+      delegate.write(writes);
       writeCalls.incrementAndGet();
       long now = System.nanoTime();
       firstWriteNanos.compareAndSet(0, now);
@@ -120,11 +93,6 @@ final class Watch {
           throw new InjectedFailure("injected: the task died right after a counter transaction");
         }
       }
-    }
-
-    @Override
-    public void putAll(Collection<Item> items) {
-      inner.putAll(items);
     }
 
     private static boolean take(AtomicInteger pending) {

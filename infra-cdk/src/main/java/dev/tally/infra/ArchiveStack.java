@@ -132,12 +132,8 @@ public final class ArchiveStack extends Stack {
                 "AwsSolutions-IAM5",
                 "The CDK grants Firehose read/write on this bucket's objects (multipart uploads,"
                     + " retries); it is scoped to the archive bucket alone.",
-                List.of(
-                    "Action::s3:Abort*",
-                    "Action::s3:DeleteObject*",
-                    "Action::s3:GetBucket*",
-                    "Action::s3:GetObject*",
-                    "Action::s3:List*",
+                Nag.appliesTo(
+                    Nag.S3_READ_WRITE_ACTIONS,
                     "Resource::<"
                         + getLogicalId((CfnElement) bucket.getNode().getDefaultChild())
                         + ".Arn>/*")),

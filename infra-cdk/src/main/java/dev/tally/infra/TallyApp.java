@@ -32,6 +32,7 @@ public final class TallyApp {
       DataStack data,
       PipelineStack pipeline,
       ApiStack api,
+      RegulationStack regulations,
       HostingStack hosting,
       MonitoringStack monitoring,
       ArchiveStack archive,
@@ -73,6 +74,17 @@ public final class TallyApp {
     }
     ApiStack api =
         new ApiStack(app, config.stackName("Api"), props, config, data, pipeline, artifacts);
+    RegulationStack regulations =
+        new RegulationStack(
+            app,
+            config.stackName("Regulations"),
+            props,
+            config,
+            data,
+            api,
+            archive,
+            search,
+            artifacts);
     HostingStack hosting =
         new HostingStack(app, config.stackName("Hosting"), props, config, api, artifacts);
     MonitoringStack monitoring =
@@ -92,7 +104,8 @@ public final class TallyApp {
     Tags.of(app).add("app", "tally");
     Tags.of(app).add("stage", config.stage().id());
     Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
-    return new Stacks(data, pipeline, api, hosting, monitoring, archive, search, demoStore, flink);
+    return new Stacks(
+        data, pipeline, api, regulations, hosting, monitoring, archive, search, demoStore, flink);
   }
 
   /**

@@ -4,7 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Where the build puts the Lambda jars and static files that the stacks deploy. */
+/**
+ * Where the build puts the Lambda jars and static files that the stacks deploy.
+ *
+ * @param searchJar the opensearch module's Lambda jar: the live search sink and the two regulation
+ *     functions (admin routes, scheduled runner) are handlers in it
+ */
 public record TallyArtifacts(
     Path ingestJar,
     Path aggregatorJar,

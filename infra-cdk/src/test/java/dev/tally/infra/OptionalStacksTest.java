@@ -104,4 +104,21 @@ class OptionalStacksTest {
                         List.of("https://shop.example", "https://admin.example")))));
     assertThat(stacks.archive().getStackName()).isEqualTo("Tally-dev-Archive");
   }
+
+  @Test
+  void regulationRunner_deletesFromTheSearchDomainToo() {
+    Template regulations = Template.fromStack(stacks.regulations());
+    regulations.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "FunctionName",
+            "tally-dev-regulations-runner",
+            "Environment",
+            Map.of(
+                "Variables", Match.objectLike(Map.of("TALLY_SEARCH_ENDPOINT", Match.anyValue())))));
+    assertThat(TestApps.actions(TestApps.statementsOf(regulations, "RunnerRole")))
+        .contains("es:ESHttpPost", "es:ESHttpDelete");
+    assertThat(TestApps.actions(TestApps.statementsOf(regulations, "ApiRole")))
+        .noneMatch(a -> a.startsWith("es:"));
+  }
 }

@@ -78,6 +78,7 @@ final class TestApps {
             s.data(),
             s.pipeline(),
             s.api(),
+            s.regulations(),
             s.hosting(),
             s.monitoring(),
             s.archive(),

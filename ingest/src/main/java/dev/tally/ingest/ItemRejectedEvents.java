@@ -5,6 +5,7 @@ import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.MetricKeys;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,7 @@ import java.util.UUID;
  */
 public final class ItemRejectedEvents implements RejectedEvents {
   static final int MAX_JSON_CHARS = 8 * 1024;
-  static final Duration RETENTION = Duration.ofDays(7);
+  static final Duration RETENTION = MetricKeys.REJECTED_RETENTION;
 
   private final ItemStore items;
   private final Clock clock;
@@ -31,10 +32,6 @@ public final class ItemRejectedEvents implements RejectedEvents {
   public ItemRejectedEvents(ItemStore items, Clock clock) {
     this.items = items;
     this.clock = clock;
-  }
-
-  static String pk(String storeId, LocalDate day) {
-    return storeId + "#REJECTED#" + day;
   }
 
   @Override
@@ -56,7 +53,7 @@ public final class ItemRejectedEvents implements RejectedEvents {
       batch.add(
           Item.of(
               ItemKey.of(
-                  pk(storeId, LocalDate.ofInstant(now, ZoneOffset.UTC)),
+                  MetricKeys.rejectedPk(storeId, LocalDate.ofInstant(now, ZoneOffset.UTC)),
                   now + "#" + UUID.randomUUID()),
               attrs));
     }
@@ -67,6 +64,6 @@ public final class ItemRejectedEvents implements RejectedEvents {
 
   /** The rejected calls of one UTC day (at most {@code limit}). */
   public List<Item> list(String storeId, LocalDate day, int limit) {
-    return items.query(ItemQuery.partition(pk(storeId, day)).limit(limit));
+    return items.query(ItemQuery.partition(MetricKeys.rejectedPk(storeId, day)).limit(limit));
   }
 }

@@ -1,14 +1,11 @@
 package dev.tally.testkit;
 
+import dev.tally.core.item.ForwardingItemStore;
 import dev.tally.core.item.Item;
-import dev.tally.core.item.ItemKey;
-import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -16,8 +13,7 @@ import java.util.function.Predicate;
  * An {@link ItemStore} that lets {@code allowed} write calls through and then throws {@link Crash}
  * on every later one, as if the process died there. Reads always pass.
  */
-public final class CrashingItemStore implements ItemStore {
-  private final ItemStore inner;
+public final class CrashingItemStore extends ForwardingItemStore {
   private final int allowed;
   private final Predicate<List<? extends ItemWrite>> counted;
   private final AtomicInteger calls = new AtomicInteger();
@@ -30,7 +26,7 @@ public final class CrashingItemStore implements ItemStore {
   /** Counts only the write calls {@code counted} accepts (puts always count). */
   public CrashingItemStore(
       ItemStore inner, int allowed, Predicate<List<? extends ItemWrite>> counted) {
-    this.inner = inner;
+    super(inner);
     this.allowed = allowed;
     this.counted = counted;
   }
@@ -54,36 +50,16 @@ public final class CrashingItemStore implements ItemStore {
   }
 
   @Override
-  public int maxWritesPerCall() {
-    return inner.maxWritesPerCall();
-  }
-
-  @Override
-  public Optional<Item> get(ItemKey key) {
-    return inner.get(key);
-  }
-
-  @Override
-  public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
-    return inner.getAll(keys);
-  }
-
-  @Override
-  public List<Item> query(ItemQuery query) {
-    return inner.query(query);
-  }
-
-  @Override
   public void write(List<? extends ItemWrite> writes) {
     if (counted.test(writes)) {
       maybeCrash("write");
     }
-    inner.write(writes);
+    delegate.write(writes);
   }
 
   @Override
   public void putAll(Collection<Item> items) {
     maybeCrash("putAll");
-    inner.putAll(items);
+    delegate.putAll(items);
   }
 }

@@ -1,14 +1,11 @@
 package dev.tally.testkit;
 
+import dev.tally.core.item.ForwardingItemStore;
 import dev.tally.core.item.Item;
-import dev.tally.core.item.ItemKey;
-import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -17,13 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * every atomic write, and the text of every write and put, so a test can check what an adapter over
  * the port stored (for example, that no plain key did).
  */
-public final class RecordingItemStore implements ItemStore {
-  private final ItemStore delegate;
+public final class RecordingItemStore extends ForwardingItemStore {
   private final ConcurrentLinkedQueue<String> written = new ConcurrentLinkedQueue<>();
   private final List<Integer> writeSizes = new CopyOnWriteArrayList<>();
 
   public RecordingItemStore(ItemStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Every write and put so far, one per line (keys, attribute names and values). */
@@ -34,26 +30,6 @@ public final class RecordingItemStore implements ItemStore {
   /** Items per {@link #write} call, in call order. */
   public List<Integer> writeSizes() {
     return List.copyOf(writeSizes);
-  }
-
-  @Override
-  public int maxWritesPerCall() {
-    return delegate.maxWritesPerCall();
-  }
-
-  @Override
-  public Optional<Item> get(ItemKey key) {
-    return delegate.get(key);
-  }
-
-  @Override
-  public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
-    return delegate.getAll(keys);
-  }
-
-  @Override
-  public List<Item> query(ItemQuery query) {
-    return delegate.query(query);
   }
 
   @Override

@@ -2,19 +2,17 @@ package dev.tally.app.stack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.core.error.AuthException;
 import dev.tally.core.error.ValidationException;
 import dev.tally.core.event.Json;
 import dev.tally.core.store.ApiKeys;
 import dev.tally.core.store.KeyKind;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoreRegistry;
+import dev.tally.http.AdminToken;
 import dev.tally.http.ApiError;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -24,11 +22,11 @@ import org.slf4j.LoggerFactory;
 final class AdminRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
   private final StoreRegistry stores;
-  private final byte[] token;
+  private final AdminToken token;
 
-  AdminRoutes(StoreRegistry stores, String adminToken) {
+  AdminRoutes(StoreRegistry stores, AdminToken token) {
     this.stores = stores;
-    this.token = adminToken.getBytes(StandardCharsets.UTF_8);
+    this.token = token;
   }
 
   void register(JavalinConfig config) {
@@ -37,7 +35,7 @@ final class AdminRoutes {
 
   private void createStore(Context ctx) {
     try {
-      authorize(ctx.header("Authorization"));
+      token.authorize(ctx.header("Authorization"));
       JsonNode body;
       try {
         body = Json.mapper().readTree(ctx.bodyAsBytes());
@@ -79,16 +77,6 @@ final class AdminRoutes {
         err = new ApiError(409, v.code(), v.getMessage(), null);
       }
       ctx.status(err.status()).json(err.toJson());
-    }
-  }
-
-  void authorize(String header) {
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw AuthException.missing("Authorization: Bearer <admin token>");
-    }
-    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(given, token)) {
-      throw AuthException.unknown("this admin token");
     }
   }
 

@@ -9,37 +9,34 @@ import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.app.regulation.EmbeddedRawEvents;
 import dev.tally.app.regulation.LogRedactor;
 import dev.tally.app.regulation.RegulationRunner;
+import dev.tally.core.config.TallyConfig;
 import dev.tally.core.event.Json;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.port.ItemDedupStore;
 import dev.tally.core.regulation.DeletionStep;
 import dev.tally.core.regulation.ItemRegulations;
 import dev.tally.core.regulation.ItemSuppressionList;
-import dev.tally.core.regulation.LinkedIdsStep;
-import dev.tally.core.regulation.PersonItemsStep;
 import dev.tally.core.regulation.RawEventSource;
-import dev.tally.core.regulation.RedactStep;
+import dev.tally.core.regulation.Redactor;
 import dev.tally.core.regulation.RegulationJob;
+import dev.tally.core.regulation.RegulationSteps;
 import dev.tally.core.regulation.Regulations;
-import dev.tally.core.regulation.SketchRebuildStep;
-import dev.tally.core.regulation.SubtractStep;
 import dev.tally.core.regulation.SuppressionList;
 import dev.tally.core.store.ItemStoreRegistry;
 import dev.tally.core.store.StoreRegistry;
+import dev.tally.dynamodb.AwsEndpoints;
+import dev.tally.http.AdminToken;
 import dev.tally.ingest.IngestConfig;
 import dev.tally.ingest.IngestMetrics;
 import dev.tally.ingest.IngestService;
 import dev.tally.ingest.ItemRejectedEvents;
-import dev.tally.ingest.RejectedCallsStep;
 import dev.tally.ingest.http.IngestRoutes;
 import dev.tally.opensearch.archive.LocalArchiver;
-import dev.tally.opensearch.archive.S3Archive;
 import dev.tally.opensearch.index.IndexNames;
 import dev.tally.opensearch.index.OpenSearch;
-import dev.tally.opensearch.regulation.ArchiveEvents;
+import dev.tally.opensearch.regulation.AwsArchiveRegulation;
 import dev.tally.opensearch.regulation.LocalArchiveRedactor;
 import dev.tally.opensearch.regulation.OpenSearchDeleteStep;
-import dev.tally.opensearch.regulation.S3ArchiveRedactor;
 import dev.tally.query.MetricsReader;
 import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryService;
@@ -60,7 +57,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The whole pipeline in one process: HTTP (ingest, query, admin, health, metrics) on one port, a
@@ -184,8 +180,8 @@ public final class EmbeddedStack implements AutoCloseable {
               c.startup.showJavalinBanner = false;
               new IngestRoutes(ingest).register(c);
               new QueryRoutes(query).register(c);
-              AdminRoutes admin = new AdminRoutes(stores, adminToken);
-              admin.register(c);
+              AdminToken admin = AdminToken.of(adminToken);
+              new AdminRoutes(stores, admin).register(c);
               new RegulationRoutes(admin, regulationRunner, regulations).register(c);
               new LedgerRoutes(admin, stores, engine.metrics()).register(c);
               c.routes.get(
@@ -208,53 +204,48 @@ public final class EmbeddedStack implements AutoCloseable {
     LOG.info("Tally is listening on {} ({})", baseUri(), engine.description());
   }
 
-  /** The deletion steps this engine supports, in order (see docs/privacy.md). */
+  /** The regulation job of this engine: what differs is where the raw events are. */
   private RegulationJob regulationJob(Map<String, String> env) {
-    List<DeletionStep> steps = new ArrayList<>();
+    TallyConfig tally = TallyConfig.fromEnv(env);
     RawEventSource raw = null;
-    dev.tally.core.config.TallyConfig tally = dev.tally.core.config.TallyConfig.fromEnv(env);
+    List<Redactor> redactors = new ArrayList<>();
+    List<DeletionStep> after = new ArrayList<>();
     if (engine instanceof EmbeddedEngine embedded) {
       raw =
           new EmbeddedRawEvents(
               config.archives() ? config.archiveDir() : null, embedded.eventLog());
-      // Before anything is deleted (they need the events and marks): --subtract removes the
-      // people's part of the aggregates; otherwise it is kept and recorded in the ledger.
-      steps.add(SubtractStep.subtract(engine.metrics(), raw, config.shards()));
-      steps.add(SubtractStep.keep(engine.metrics(), raw, config.shards()));
-      steps.add(new RedactStep(new LogRedactor(embedded.eventLog()), engine.dedup(), regulations));
+      redactors.add(new LogRedactor(embedded.eventLog()));
       if (config.archives()) {
-        steps.add(
-            new RedactStep(
-                new LocalArchiveRedactor(config.archiveDir()), engine.dedup(), regulations));
+        redactors.add(new LocalArchiveRedactor(config.archiveDir()));
       }
     } else if (tally.archiveUrl().isPresent()) {
       // AWS: the S3 archive Firehose writes is the raw-event source; SQS holds nothing to redact
       // that the aggregator would count (it drops suppressed people's events).
-      S3Client s3 = S3Archive.client(dev.tally.dynamodb.AwsEndpoints.fromEnv(env));
-      S3Archive archive = S3Archive.of(s3, tally.archiveUrl().get());
-      raw = new ArchiveEvents(archive);
-      steps.add(SubtractStep.subtract(engine.metrics(), raw, config.shards()));
-      steps.add(SubtractStep.keep(engine.metrics(), raw, config.shards()));
-      steps.add(new RedactStep(new S3ArchiveRedactor(s3, archive), engine.dedup(), regulations));
+      AwsArchiveRegulation archive =
+          AwsArchiveRegulation.of(AwsEndpoints.fromEnv(env), tally.archiveUrl().get());
+      raw = archive.raw();
+      redactors.add(archive.redactor());
     }
-    steps.add(new PersonItemsStep(engine.metrics()));
-    steps.add(new RejectedCallsStep(engine.metrics(), Clock.systemUTC()));
-    if (raw != null) {
-      steps.add(new SketchRebuildStep(engine.metrics(), raw, suppressions, config.shards()));
-    }
-    java.util.Optional<String> search = tally.openSearchUrl();
-    if (search.isPresent()) {
-      OpenSearch os = OpenSearch.connect(URI.create(search.get()));
-      closeables.add(os);
-      steps.add(new OpenSearchDeleteStep(os, IndexNames.defaults()));
-    }
-    return new RegulationJob(
-        stores,
-        regulations,
-        suppressions,
-        new LinkedIdsStep(engine.metrics()),
-        steps,
-        Clock.systemUTC());
+    tally
+        .openSearchUrl()
+        .ifPresent(
+            url -> {
+              OpenSearch os = OpenSearch.connect(URI.create(url));
+              closeables.add(os);
+              after.add(new OpenSearchDeleteStep(os, IndexNames.defaults()));
+            });
+    return RegulationSteps.job(
+        new RegulationSteps.Sources(
+            stores,
+            regulations,
+            suppressions,
+            engine.metrics(),
+            engine.dedup(),
+            config.shards(),
+            raw,
+            redactors,
+            after,
+            Clock.systemUTC()));
   }
 
   /** The aggregator the log poller feeds (what a redelivered log entry goes through). */

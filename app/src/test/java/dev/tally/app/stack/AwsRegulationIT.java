@@ -3,47 +3,15 @@ package dev.tally.app.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tally.app.sim.TallyClient;
-import dev.tally.core.agg.DistinctSketch;
-import dev.tally.core.event.EventCodec;
 import dev.tally.core.event.Json;
-import dev.tally.core.event.LogEntry;
 import dev.tally.core.item.Item;
-import dev.tally.core.item.MetricKeys;
-import dev.tally.core.sim.Workload;
-import dev.tally.dynamodb.AwsEndpoints;
-import dev.tally.dynamodb.DynamoDbItemStore;
-import dev.tally.opensearch.archive.ArchiveLayout;
-import dev.tally.opensearch.archive.S3Archive;
-import dev.tally.testkit.DynaliteFixture;
-import dev.tally.testkit.S3rver;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A person deleted on the AWS engine (DynamoDB on dynalite, SQS on ElasticMQ) with the archive in
@@ -52,72 +20,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * archive, store aggregates are unchanged, and a second run changes nothing.
  */
 class AwsRegulationIT {
-  static final String BUCKET = "tally-archive";
-
-  SQSRestServer sqs;
-  S3rver s3rver;
-  S3Client s3;
-  DynamoDbClient ddb;
-  Map<String, String> env;
-  EmbeddedStack stack;
-  TallyClient client;
+  @RegisterExtension final AwsArchiveFixture aws = new AwsArchiveFixture();
   final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeEach
-  void start() throws Exception {
-    sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-    int port = sqs.waitUntilStarted().localAddress().getPort();
-    s3rver = S3rver.start();
-    s3 = S3Archive.client(AwsEndpoints.local(s3rver.endpoint()), S3rver.CREDENTIALS);
-    s3.createBucket(b -> b.bucket(BUCKET));
-    DynaliteFixture dynalite = DynaliteFixture.shared();
-    ddb = dynalite.client();
-    String prefix = dynalite.uniquePrefix();
-    env =
-        Map.of(
-            "AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString(),
-            "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + port,
-            "AWS_ENDPOINT_URL_S3", s3rver.endpoint().toString(),
-            "AWS_ACCESS_KEY_ID", "S3RVER",
-            "AWS_SECRET_ACCESS_KEY", "S3RVER",
-            "TALLY_METRICS_TABLE", prefix + "metrics",
-            "TALLY_STORES_TABLE", prefix + "stores",
-            "TALLY_DEDUP_TABLE", prefix + "dedup",
-            "TALLY_SHOP_TABLE", prefix + "shop",
-            "TALLY_ARCHIVE_URL", "s3://" + BUCKET + "/events");
-    stack = EmbeddedStack.start(StackConfig.forTests(), env);
-    client = new TallyClient(stack.baseUri());
-  }
-
-  @AfterEach
-  void stop() {
-    if (stack != null) {
-      stack.close();
-    }
-    s3.close();
-    s3rver.close();
-    sqs.stopAndWait();
-  }
 
   @Test
   void deletedPerson_isGoneFromDynamoDbAndTheS3Archive_andSketchesAreRebuiltWithoutThem()
       throws Exception {
-    LocalDate last = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-    List<ObjectNode> background = new Workload(7, 30, 10, 4, 600, last).generate();
-    List<ObjectNode> person = RegulationDeletionIT.personEvents(last);
-    List<ObjectNode> all = new ArrayList<>(background);
-    all.addAll(background.size() / 2, person);
-    for (int i = 0; i < all.size(); i += 200) {
-      HttpResponse<String> r =
-          client.batch(DemoStore.WRITE_KEY, all.subList(i, Math.min(all.size(), i + 200)), true);
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    }
-    assertThat(stack.drain(Duration.ofMinutes(3))).isTrue();
-    // What Firehose would have delivered: the log entries, in the archive's layout.
-    archive(all, last);
-    assertThat(archiveContents()).contains(RegulationDeletionIT.USER);
-    assertThat(tableContents()).contains(RegulationDeletionIT.USER);
-    Map<String, Item> aggregatesBefore = storeAggregates();
+    aws.seed();
+    Map<String, Item> aggregatesBefore = aws.storeAggregates();
 
     JsonNode done = regulateAndWait();
     assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("DONE");
@@ -126,127 +36,27 @@ class AwsRegulationIT {
         .contains("rebuild-sketches")
         .contains("delete-person-items");
 
-    List<String> forbidden = new ArrayList<>(RegulationDeletionIT.IDS);
-    forbidden.add(RegulationDeletionIT.MSG);
-    String tables = tableContents();
-    String archive = archiveContents();
-    for (String f : forbidden) {
-      assertThat(tables).as("DynamoDB").doesNotContain(f);
-      assertThat(archive).as("S3 archive").doesNotContain(f);
-    }
-    assertThat(archive)
-        .as("everyone else's events stay")
-        .contains(background.get(0).path("messageId").asText());
-    assertThat(storeAggregates()).isEqualTo(aggregatesBefore);
-    for (Item i : metrics().values()) {
-      if (i.key().pk().contains("#SKETCH")) {
-        for (String device : List.of(RegulationDeletionIT.ANON1, RegulationDeletionIT.ANON2)) {
-          assertThat(DistinctSketch.containsAll(i.bin(MetricKeys.HLL), List.of(device)))
-              .as("%s holds the person's device", i.key())
-              .isFalse();
-        }
-      }
-    }
+    aws.assertPersonGone();
+    assertThat(aws.storeAggregates()).isEqualTo(aggregatesBefore);
 
     // A second run finds nothing to do and changes nothing.
-    Map<String, Item> before = metrics();
+    Map<String, Item> before = aws.metrics();
+    String archive = aws.archiveContents();
     assertThat(regulateAndWait().path("status").asText()).isEqualTo("DONE");
-    assertThat(metrics()).isEqualTo(before);
-    assertThat(archiveContents()).isEqualTo(archive);
+    assertThat(aws.metrics()).isEqualTo(before);
+    assertThat(aws.archiveContents()).isEqualTo(archive);
   }
 
   private JsonNode regulateAndWait() throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(stack.baseUri().resolve("/admin/v1/regulations"))
+            HttpRequest.newBuilder(aws.stack.baseUri().resolve("/admin/v1/regulations"))
                 .header("Authorization", "Bearer test-admin-token")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"store\":\"demo\",\"regulationType\":\"SUPPRESS_WITH_DELETE\","
-                            + "\"subjectType\":\"USER_ID\",\"subjectIds\":[\""
-                            + RegulationDeletionIT.USER
-                            + "\"]}"))
+                .POST(HttpRequest.BodyPublishers.ofString(RegulationHandlerIT.BODY))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     return RegulationOpenSearchIT.awaitDone(
-        http, stack, Json.mapper().readTree(r.body()).path("id").asText());
-  }
-
-  /** The events as log entries of 50 in gzip objects of four entries, Firehose's partitions. */
-  private void archive(List<ObjectNode> events, LocalDate day) throws IOException {
-    List<LogEntry> entries = new ArrayList<>();
-    for (int i = 0; i < events.size(); i += 50) {
-      entries.add(
-          new LogEntry(
-              "arch-" + i,
-              DemoStore.ID,
-              events.subList(i, Math.min(events.size(), i + 50)).stream()
-                  .map(RegulationDeletionIT::parse)
-                  .toList()));
-    }
-    for (int i = 0; i < entries.size(); i += 4) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-        for (LogEntry e : entries.subList(i, Math.min(entries.size(), i + 4))) {
-          out.write(EventCodec.encodeToString(e).getBytes(StandardCharsets.UTF_8));
-          out.write('\n');
-        }
-      }
-      String key =
-          "events/"
-              + ArchiveLayout.Partition.of(
-                      DemoStore.ID, day.atTime(12, 0).toInstant(ZoneOffset.UTC))
-                  .path()
-              + "/"
-              + ArchiveLayout.fileName(i, i + 3);
-      s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes.toByteArray()));
-    }
-  }
-
-  /** Every archive object, decompressed. */
-  private String archiveContents() throws IOException {
-    StringBuilder sb = new StringBuilder();
-    for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents()) {
-      try (InputStream in = new GZIPInputStream(s3.getObject(b -> b.bucket(BUCKET).key(o.key())))) {
-        sb.append(o.key())
-            .append('\n')
-            .append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      }
-    }
-    return sb.toString();
-  }
-
-  /** Every item of every table of this stack, as DynamoDB returns it. */
-  private String tableContents() {
-    StringBuilder sb = new StringBuilder();
-    for (String t :
-        List.of(
-            env.get("TALLY_METRICS_TABLE"),
-            env.get("TALLY_STORES_TABLE"),
-            env.get("TALLY_DEDUP_TABLE"),
-            env.get("TALLY_SHOP_TABLE"))) {
-      ddb.scanPaginator(b -> b.tableName(t)).items().forEach(i -> sb.append(i).append('\n'));
-    }
-    return sb.toString();
-  }
-
-  private Map<String, Item> metrics() {
-    Map<String, Item> out = new TreeMap<>();
-    DynamoDbItemStore.create(ddb, env.get("TALLY_METRICS_TABLE"), Clock.systemUTC())
-        .scan(DemoStore.ID + "#", null, i -> out.put(i.key().pk() + "|" + i.key().sk(), i));
-    return out;
-  }
-
-  private Map<String, Item> storeAggregates() {
-    Map<String, Item> out = new TreeMap<>();
-    metrics()
-        .forEach(
-            (k, v) -> {
-              if (k.contains("#STORE#") || k.contains("#PRODUCTS#")) {
-                out.put(k, v);
-              }
-            });
-    return out;
+        http, aws.stack, Json.mapper().readTree(r.body()).path("id").asText());
   }
 }

@@ -27,6 +27,8 @@ import java.util.function.Function;
  * @param dedupTtl how long ingest remembers a message id
  * @param maxEventAge how old a live event's timestamp may be
  * @param adminToken bearer token of the admin API; empty: generated and printed by tally up
+ * @param adminSecretArn the Secrets Manager secret holding the admin token (the regulation Lambda,
+ *     when {@code adminToken} is unset)
  * @param searchEndpoint the OpenSearch domain of the live-search Lambda
  * @param indexPrefix the OpenSearch index prefix
  * @param openSearchUrl where tally up's deletions also remove people's documents; empty: nowhere
@@ -47,6 +49,7 @@ public record TallyConfig(
     Duration dedupTtl,
     Duration maxEventAge,
     Optional<String> adminToken,
+    Optional<String> adminSecretArn,
     Optional<String> searchEndpoint,
     String indexPrefix,
     Optional<String> openSearchUrl,
@@ -80,6 +83,8 @@ public record TallyConfig(
           new Setting("TALLY_DEDUP_TTL_HOURS", "24", "Hours ingest remembers a message id."),
           new Setting("TALLY_MAX_EVENT_AGE_DAYS", "30", "Oldest live event, in days."),
           new Setting("TALLY_ADMIN_TOKEN", "unset", "Bearer token of the admin API."),
+          new Setting(
+              "TALLY_ADMIN_SECRET_ARN", "unset", "Secret holding the admin token (Lambda)."),
           new Setting("TALLY_SEARCH_ENDPOINT", "unset", "OpenSearch domain (live search)."),
           new Setting("TALLY_INDEX_PREFIX", "tally", "OpenSearch index prefix."),
           new Setting(
@@ -103,6 +108,7 @@ public record TallyConfig(
     Objects.requireNonNull(dlqUrl, "dlqUrl");
     Objects.requireNonNull(archiveStream, "archiveStream");
     Objects.requireNonNull(adminToken, "adminToken");
+    Objects.requireNonNull(adminSecretArn, "adminSecretArn");
     Objects.requireNonNull(searchEndpoint, "searchEndpoint");
     Objects.requireNonNull(indexPrefix, "indexPrefix");
     Objects.requireNonNull(openSearchUrl, "openSearchUrl");
@@ -145,6 +151,7 @@ public record TallyConfig(
         Duration.ofHours(number(get, "TALLY_DEDUP_TTL_HOURS")),
         Duration.ofDays(number(get, "TALLY_MAX_EVENT_AGE_DAYS")),
         get.apply("TALLY_ADMIN_TOKEN"),
+        get.apply("TALLY_ADMIN_SECRET_ARN"),
         get.apply("TALLY_SEARCH_ENDPOINT"),
         text(get, "TALLY_INDEX_PREFIX"),
         get.apply("TALLY_OPENSEARCH_URL"),
@@ -167,6 +174,7 @@ public record TallyConfig(
         dedupTtl,
         maxEventAge,
         adminToken,
+        adminSecretArn,
         searchEndpoint,
         indexPrefix,
         openSearchUrl,

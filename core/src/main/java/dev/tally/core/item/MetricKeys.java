@@ -1,6 +1,7 @@
 package dev.tally.core.item;
 
 import dev.tally.core.agg.FunnelStep;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -25,6 +26,7 @@ import java.util.List;
  *                                                                revenue:{label} (<= 50 labels a day)
  *                                             TOTAL              sessions, newVisitors
  * bad event     {store}#BAD                   {messageId}        body, reason, failedAt (30 days)
+ * refused call  {store}#REJECTED#{utc day}    {receivedAt}#{id}  code, reason, json (7 days)
  * customer      {store}#CUSTOMERS#{k}         C#{uid}            ordersCompleted, revenue (lifetime),
  *                                                                orderDays (epoch days, a set)
  * buyers-day    {store}#BUYERS#DAY#{d}        C#{uid}            ordersCompleted, revenue (that day)
@@ -165,6 +167,16 @@ public final class MetricKeys {
   public static String badPk(String store) {
     return store + "#BAD";
   }
+
+  /**
+   * The calls ingest refused on one UTC day, kept {@link #REJECTED_RETENTION} ({@code tally dlq}).
+   */
+  public static String rejectedPk(String store, LocalDate utcDay) {
+    return store + "#REJECTED#" + utcDay;
+  }
+
+  /** How long a refused call is kept. */
+  public static final Duration REJECTED_RETENTION = Duration.ofDays(7);
 
   public static String aliasPk(String store, String anonymousId) {
     return store + "#ALIAS#" + anonymousId;

@@ -4,14 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.error.RetryableException;
 import dev.tally.core.event.Json;
 import dev.tally.core.item.AttrValue;
+import dev.tally.core.item.Condition;
+import dev.tally.core.item.ConditionFailedException;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.ItemWrite;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +27,14 @@ import java.util.Set;
 /**
  * {@link Regulations} on any {@link ItemStore} with key-only items (the stores table): {@code
  * REG#{id}} holds the state as JSON, and {@code REGOPEN#{id}} exists while it is unfinished (the
- * port has no scan, so the open ones are listed by a small index item {@code REGOPEN}).
+ * port has no scan, so the open ones are listed by a small index item {@code REGOPEN}, written with
+ * a version condition so that concurrent writers never lose each other's ids).
  */
 public final class ItemRegulations implements Regulations {
   private static final String PREFIX = "REG#";
   private static final ItemKey OPEN = ItemKey.of("REGOPEN", "");
+  private static final String VERSION = "ver";
+  private static final int MAX_ATTEMPTS = 20;
   private final ItemStore items;
 
   public ItemRegulations(ItemStore items) {
@@ -33,21 +42,44 @@ public final class ItemRegulations implements Regulations {
   }
 
   @Override
-  public synchronized void save(RegulationState state) {
+  public void save(RegulationState state) {
     items.putAll(
         List.of(
             Item.of(
                 ItemKey.of(PREFIX + state.regulation().id(), ""),
                 Map.of("state", AttrValue.str(toJson(state).toString())))));
-    Set<String> open = new LinkedHashSet<>(openIds());
     boolean finished =
         state.status() == RegulationState.Status.DONE
             || state.status() == RegulationState.Status.FAILED;
-    boolean changed =
-        finished ? open.remove(state.regulation().id()) : open.add(state.regulation().id());
-    if (changed) {
-      items.putAll(
-          List.of(Item.of(OPEN, open.isEmpty() ? Map.of() : Map.of("ids", AttrValue.strs(open)))));
+    // The index is shared by every writer (the admin API submitting, the runner finishing), in
+    // this process or another: a versioned read-modify-write, retried when another one won.
+    for (int attempt = 1; ; attempt++) {
+      Optional<Item> current = items.get(OPEN);
+      Set<String> open = new LinkedHashSet<>(current.map(i -> i.strs("ids")).orElse(Set.of()));
+      boolean changed =
+          finished ? open.remove(state.regulation().id()) : open.add(state.regulation().id());
+      if (!changed) {
+        return;
+      }
+      Long version = current.map(i -> i.numOrNull(VERSION)).orElse(null);
+      Map<String, AttrValue> attrs = new HashMap<>();
+      attrs.put(VERSION, AttrValue.num(version == null ? 1 : version + 1));
+      if (!open.isEmpty()) {
+        attrs.put("ids", AttrValue.strs(open));
+      }
+      try {
+        items.write(
+            List.of(ItemWrite.put(Item.of(OPEN, attrs), Condition.versionIs(VERSION, version))));
+        return;
+      } catch (ConditionFailedException e) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw new RetryableException(
+              "regulations_busy",
+              "the open-regulations index kept changing; try again",
+              Duration.ofSeconds(1),
+              e);
+        }
+      }
     }
   }
 

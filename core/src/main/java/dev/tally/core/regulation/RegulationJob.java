@@ -5,6 +5,7 @@ import dev.tally.core.error.ValidationException;
 import dev.tally.core.store.Store;
 import dev.tally.core.store.StoreRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,15 +112,35 @@ public final class RegulationJob {
 
   /** Resumes every unfinished regulation (at start). */
   public void resumeAll() {
+    resumeCreatedBefore(Instant.MAX);
+  }
+
+  /**
+   * Runs or resumes every unfinished regulation created before {@code createdBefore} (a scheduled
+   * runner passes now minus the settle delay, so the aggregator's in-flight batches have finished).
+   * A failure leaves that regulation for the next call and does not stop the others.
+   *
+   * @return how many regulations it ran
+   */
+  public int resumeCreatedBefore(Instant createdBefore) {
+    int ran = 0;
     for (RegulationState s : regulations.unfinished()) {
+      if (!s.regulation().createdAt().isBefore(createdBefore)) {
+        continue;
+      }
+      ran++;
       try {
         runSteps(s, false);
       } catch (RetryableException e) {
         LOG.log(
             System.Logger.Level.WARNING,
             "regulation " + s.regulation().id() + " will resume later: " + e.getMessage());
+      } catch (RuntimeException e) {
+        // One that cannot run (its store was deleted) must not hold up the others.
+        LOG.log(System.Logger.Level.ERROR, "regulation " + s.regulation().id() + " cannot run", e);
       }
     }
+    return ran;
   }
 
   private RegulationState runSteps(RegulationState s, boolean onlyFirst) {

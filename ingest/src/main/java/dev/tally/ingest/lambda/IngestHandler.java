@@ -6,14 +6,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.tally.core.error.NotFoundException;
 import dev.tally.core.error.ValidationException;
+import dev.tally.http.ApiGatewayV2;
 import dev.tally.ingest.Endpoint;
 import dev.tally.ingest.IngestHttp;
 import dev.tally.ingest.IngestRequest;
 import dev.tally.observability.EmfMetrics;
 import dev.tally.observability.RequestScope;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -60,13 +58,13 @@ public final class IngestHandler
 
   IngestHttp.Answer answer(APIGatewayV2HTTPEvent event) {
     Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders();
-    String origin = header(headers, "origin");
+    String origin = ApiGatewayV2.header(headers, "origin");
     Optional<Endpoint> endpoint = IngestHttp.endpointOf(event.getRawPath());
     if (endpoint.isEmpty()) {
       return IngestHttp.failure(
           origin, new NotFoundException("no tracking endpoint at " + event.getRawPath()));
     }
-    String method = method(event);
+    String method = ApiGatewayV2.method(event, "POST");
     if ("OPTIONS".equals(method)) {
       return IngestHttp.preflight(origin);
     }
@@ -76,7 +74,7 @@ public final class IngestHandler
     }
     byte[] body;
     try {
-      body = body(event);
+      body = ApiGatewayV2.body(event);
     } catch (IllegalArgumentException e) {
       return IngestHttp.failure(
           origin, new ValidationException("malformed_body", "body is not valid base64"));
@@ -85,41 +83,10 @@ public final class IngestHandler
         new IngestRequest(
             endpoint.get(),
             body,
-            header(headers, "content-type"),
-            header(headers, "content-encoding"),
-            header(headers, "authorization"),
+            ApiGatewayV2.header(headers, "content-type"),
+            ApiGatewayV2.header(headers, "content-encoding"),
+            ApiGatewayV2.header(headers, "authorization"),
             origin));
-  }
-
-  private static String method(APIGatewayV2HTTPEvent event) {
-    var rc = event.getRequestContext();
-    String m = rc == null || rc.getHttp() == null ? null : rc.getHttp().getMethod();
-    return m == null ? "POST" : m.toUpperCase(Locale.ROOT);
-  }
-
-  private static byte[] body(APIGatewayV2HTTPEvent event) {
-    String b = event.getBody();
-    if (b == null) {
-      return new byte[0];
-    }
-    // Binary and compressed bodies (gzip) arrive base64-encoded.
-    return event.getIsBase64Encoded()
-        ? Base64.getDecoder().decode(b)
-        : b.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** HTTP API v2 lower-cases header names; a test or proxy may not, so match either way. */
-  private static String header(Map<String, String> headers, String lowerName) {
-    String v = headers.get(lowerName);
-    if (v != null) {
-      return v;
-    }
-    for (var e : headers.entrySet()) {
-      if (e.getKey().equalsIgnoreCase(lowerName)) {
-        return e.getValue();
-      }
-    }
-    return null;
   }
 
   static APIGatewayV2HTTPResponse toResponse(IngestHttp.Answer a) {

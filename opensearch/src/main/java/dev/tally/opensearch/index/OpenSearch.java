@@ -27,7 +27,11 @@ import org.opensearch.client.opensearch.generic.OpenSearchGenericClient;
 import org.opensearch.client.opensearch.generic.Requests;
 import org.opensearch.client.opensearch.generic.Response;
 import org.opensearch.client.transport.OpenSearchTransport;
+import org.opensearch.client.transport.aws.AwsSdk2Transport;
+import org.opensearch.client.transport.aws.AwsSdk2TransportOptions;
 import org.opensearch.client.transport.httpclient5.ApacheHttpClient5TransportBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * The adapter to one OpenSearch cluster, on the OpenSearch Java client (Apache HttpClient 5
@@ -45,6 +49,21 @@ public final class OpenSearch implements AutoCloseable {
     this.transport = transport;
     this.client = new OpenSearchClient(transport).generic();
     this.description = description;
+  }
+
+  /**
+   * An Amazon OpenSearch Service domain at {@code endpoint} (its host), every request signed with
+   * SigV4 by the default credentials (a Lambda's role).
+   */
+  public static OpenSearch aws(String endpoint, Region region) {
+    return new OpenSearch(
+        new AwsSdk2Transport(
+            UrlConnectionHttpClient.create(),
+            endpoint,
+            "es",
+            region,
+            AwsSdk2TransportOptions.builder().setMapper(new JacksonJsonpMapper()).build()),
+        "https://" + endpoint);
   }
 
   /**

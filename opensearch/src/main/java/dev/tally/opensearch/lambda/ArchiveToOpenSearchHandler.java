@@ -28,12 +28,8 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.opensearch.client.json.jackson.JacksonJsonpMapper;
-import org.opensearch.client.transport.aws.AwsSdk2Transport;
-import org.opensearch.client.transport.aws.AwsSdk2TransportOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -63,15 +59,7 @@ public final class ArchiveToOpenSearchHandler implements RequestHandler<S3Event,
     AwsEndpoints aws = AwsEndpoints.fromEnv(env);
     this.s3 = S3Archive.client(aws);
     String endpoint = TallyConfig.required(config.searchEndpoint(), "TALLY_SEARCH_ENDPOINT");
-    this.os =
-        new OpenSearch(
-            new AwsSdk2Transport(
-                UrlConnectionHttpClient.create(),
-                endpoint,
-                "es",
-                aws.region(),
-                AwsSdk2TransportOptions.builder().setMapper(new JacksonJsonpMapper()).build()),
-            "https://" + endpoint);
+    this.os = OpenSearch.aws(endpoint, aws.region());
     StoreRegistry registry =
         new ItemStoreRegistry(
             DynamoDbItemStore.keyOnly(

@@ -1,35 +1,31 @@
 package dev.tally.testkit.hooks;
 
 import dev.tally.core.error.RetryableException;
+import dev.tally.core.item.ForwardingItemStore;
 import dev.tally.core.item.Item;
-import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An engine's {@link ItemStore} whose next calls fail with {@link RetryableException}, as an
  * outage, throttling or a conflicting transaction does. Without faults set up it only delegates.
  */
-public final class FaultyItemStore implements ItemStore {
+public final class FaultyItemStore extends ForwardingItemStore {
   /** When a failing write fails: before it happened, or after it committed (a lost answer). */
   public enum When {
     BEFORE_WRITING,
     AFTER_WRITING
   }
 
-  private final ItemStore engine;
   private final AtomicInteger failingQueries = new AtomicInteger();
   private final AtomicInteger failingWrites = new AtomicInteger();
   private volatile When when = When.BEFORE_WRITING;
 
   public FaultyItemStore(ItemStore engine) {
-    this.engine = engine;
+    super(engine);
   }
 
   /** Fails the next {@code n} queries. */
@@ -51,42 +47,22 @@ public final class FaultyItemStore implements ItemStore {
   }
 
   @Override
-  public int maxWritesPerCall() {
-    return engine.maxWritesPerCall();
-  }
-
-  @Override
-  public Optional<Item> get(ItemKey key) {
-    return engine.get(key);
-  }
-
-  @Override
-  public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
-    return engine.getAll(keys);
-  }
-
-  @Override
   public List<Item> query(ItemQuery query) {
     if (take(failingQueries)) {
       throw outage();
     }
-    return engine.query(query);
+    return delegate.query(query);
   }
 
   @Override
   public void write(List<? extends ItemWrite> writes) {
     if (take(failingWrites)) {
       if (when == When.AFTER_WRITING) {
-        engine.write(writes);
+        delegate.write(writes);
       }
       throw outage();
     }
-    engine.write(writes);
-  }
-
-  @Override
-  public void putAll(Collection<Item> items) {
-    engine.putAll(items);
+    delegate.write(writes);
   }
 
   private static boolean take(AtomicInteger faults) {

@@ -1,12 +1,10 @@
-package dev.tally.ingest;
+package dev.tally.core.regulation;
 
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
-import dev.tally.core.regulation.DeletionStep;
-import dev.tally.core.regulation.PersonItemsStep;
-import dev.tally.core.regulation.RegulationState;
+import dev.tally.core.item.MetricKeys;
 import dev.tally.core.store.Store;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -15,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Deletes the calls ingest refused ({@link ItemRejectedEvents}, kept 7 days for {@code tally dlq})
- * whose JSON names one of the people. Idempotent.
+ * Deletes the calls ingest refused (ingest's {@code ItemRejectedEvents}, kept 7 days for {@code
+ * tally dlq}) whose JSON names one of the people. Idempotent.
  */
 public final class RejectedCallsStep implements DeletionStep {
   private final ItemStore items;
@@ -36,9 +34,9 @@ public final class RejectedCallsStep implements DeletionStep {
   public Outcome run(RegulationState state, Store store) {
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     List<ItemWrite> deletes = new ArrayList<>();
-    for (int d = 0; d <= ItemRejectedEvents.RETENTION.toDays() + 1; d++) {
+    for (int d = 0; d <= MetricKeys.REJECTED_RETENTION.toDays() + 1; d++) {
       for (Item i :
-          items.query(ItemQuery.partition(ItemRejectedEvents.pk(store.id(), today.minusDays(d))))) {
+          items.query(ItemQuery.partition(MetricKeys.rejectedPk(store.id(), today.minusDays(d))))) {
         if (PersonItemsStep.mentions(i, state.ids())) {
           deletes.add(ItemWrite.delete(i.key(), null));
         }
