@@ -7,6 +7,7 @@ import dev.tally.core.event.Json;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.regulation.KeptLedger;
 import dev.tally.core.store.StoreRegistry;
+import dev.tally.http.AdminToken;
 import dev.tally.http.ApiError;
 import dev.tally.query.DateRange;
 import io.javalin.config.JavalinConfig;
@@ -21,11 +22,11 @@ import java.util.Map;
  * verify --api} can take them out before comparing with a copy that no longer has those events.
  */
 final class LedgerRoutes {
-  private final AdminRoutes admin;
+  private final AdminToken admin;
   private final StoreRegistry stores;
   private final ItemStore metrics;
 
-  LedgerRoutes(AdminRoutes admin, StoreRegistry stores, ItemStore metrics) {
+  LedgerRoutes(AdminToken admin, StoreRegistry stores, ItemStore metrics) {
     this.admin = admin;
     this.stores = stores;
     this.metrics = metrics;

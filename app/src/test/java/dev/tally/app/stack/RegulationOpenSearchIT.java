@@ -222,8 +222,7 @@ class RegulationOpenSearchIT {
     }
   }
 
-  static JsonNode awaitDone(HttpClient http, EmbeddedStack stack, String id)
-      throws Exception {
+  static JsonNode awaitDone(HttpClient http, EmbeddedStack stack, String id) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     JsonNode s = null;
     while (System.nanoTime() < deadline) {
