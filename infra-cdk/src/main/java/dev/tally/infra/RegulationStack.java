@@ -22,10 +22,10 @@ import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.constructs.Construct;
 
 /**
- * GDPR/CCPA regulations on the deployed stack: {@code POST /admin/v1/regulations} and {@code GET
- * /admin/v1/regulations/{id}} on the HTTP API, behind a bearer token generated into a Secrets
- * Manager secret, and a schedule that runs the deletions. Two functions from the opensearch
- * module's Lambda jar, one handler class:
+ * GDPR/CCPA regulations on the deployed stack: {@code POST /admin/v1/regulations}, {@code GET
+ * /admin/v1/regulations/{id}} and {@code GET /admin/v1/ledger} on the HTTP API, behind a bearer
+ * token generated into a Secrets Manager secret, and a schedule that runs the deletions. Two
+ * functions from the opensearch module's Lambda jar, one handler class:
  *
  * <ul>
  *   <li>{@code tally-<stage>-regulations} answers the admin routes; a POST suppresses the people
@@ -174,6 +174,12 @@ public final class RegulationStack extends Stack {
     HttpRoute.Builder.create(this, "ShowRoute")
         .httpApi(apiStack.api())
         .routeKey(HttpRouteKey.with("/admin/v1/regulations/{id}", HttpMethod.GET))
+        .integration(integration)
+        .build();
+    // The kept-aggregates ledger, for `tally verify --api --admin-token` after a deletion.
+    HttpRoute.Builder.create(this, "LedgerRoute")
+        .httpApi(apiStack.api())
+        .routeKey(HttpRouteKey.with("/admin/v1/ledger", HttpMethod.GET))
         .integration(integration)
         .build();
     NagSuppressions.addStackSuppressions(

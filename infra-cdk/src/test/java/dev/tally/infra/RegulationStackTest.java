@@ -42,12 +42,16 @@ class RegulationStackTest {
 
   @Test
   void adminRoutes_goToTheRegulationFunctionsLiveAlias() {
-    for (String key : List.of("POST /admin/v1/regulations", "GET /admin/v1/regulations/{id}")) {
+    for (String key :
+        List.of(
+            "POST /admin/v1/regulations",
+            "GET /admin/v1/regulations/{id}",
+            "GET /admin/v1/ledger")) {
       regulations.hasResourceProperties(
           "AWS::ApiGatewayV2::Route",
           Map.of("RouteKey", key, "Target", Match.anyValue(), "ApiId", Match.anyValue()));
     }
-    regulations.resourceCountIs("AWS::ApiGatewayV2::Route", 2);
+    regulations.resourceCountIs("AWS::ApiGatewayV2::Route", 3);
     regulations.hasResourceProperties(
         "AWS::ApiGatewayV2::Integration",
         Map.of(

@@ -183,7 +183,8 @@ public final class EmbeddedStack implements AutoCloseable {
               AdminToken admin = AdminToken.of(adminToken);
               new AdminRoutes(stores, admin).register(c);
               new RegulationRoutes(admin, regulationRunner, regulations).register(c);
-              new LedgerRoutes(admin, stores, engine.metrics()).register(c);
+              new LedgerRoutes(new dev.tally.http.LedgerApi(admin, stores, engine.metrics()))
+                  .register(c);
               c.routes.get(
                   "/healthz",
                   ctx -> {

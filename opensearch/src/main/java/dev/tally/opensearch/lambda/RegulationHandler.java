@@ -21,6 +21,7 @@ import dev.tally.dynamodb.DynamoDbItemStore;
 import dev.tally.dynamodb.TableNames;
 import dev.tally.http.AdminToken;
 import dev.tally.http.ApiGatewayV2;
+import dev.tally.http.LedgerApi;
 import dev.tally.http.RegulationApi;
 import dev.tally.observability.EmfMetrics;
 import dev.tally.observability.RequestScope;
@@ -44,9 +45,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *
  * <ul>
  *   <li>{@link #handleRequest}: the API Gateway HTTP API (payload v2) adapter of {@code POST
- *       /admin/v1/regulations} and {@code GET /admin/v1/regulations/{id}}, answered by the shared
- *       {@link RegulationApi} exactly as {@code tally up} answers; a POST saves the regulation and
- *       suppresses the people before it returns 202.
+ *       /admin/v1/regulations}, {@code GET /admin/v1/regulations/{id}} and {@code GET
+ *       /admin/v1/ledger} ({@link LedgerApi}), answered by the shared {@link RegulationApi} exactly
+ *       as {@code tally up} answers; a POST saves the regulation and suppresses the people before
+ *       it returns 202.
  *   <li>{@link #runSettled}: the EventBridge schedule's (every minute), which runs or resumes every
  *       unfinished regulation older than {@link #SETTLE}, so the aggregator's in-flight batches
  *       have finished. Every step is idempotent; its function has a reserved concurrency of 1, so
@@ -69,6 +71,7 @@ public final class RegulationHandler
 
   private final RegulationJob job;
   private final RegulationApi api;
+  private final LedgerApi ledger;
   private final Clock clock;
   private final Duration settle;
   private final EmfMetrics metrics = EmfMetrics.create("regulations");
@@ -91,6 +94,7 @@ public final class RegulationHandler
       RegulationSteps.Sources sources, AdminToken admin, Clock clock, Duration settle) {
     this.job = RegulationSteps.job(sources);
     this.api = new RegulationApi(admin, job, job::submit, sources.regulations());
+    this.ledger = new LedgerApi(admin, sources.stores(), sources.metrics());
     this.clock = clock;
     this.settle = settle;
   }
@@ -128,6 +132,11 @@ public final class RegulationHandler
             new ValidationException("malformed_body", "body is not valid base64"));
       }
       return api.create(authorization, body);
+    }
+    if (method.equals("GET") && path.equals(LedgerApi.PATH)) {
+      Map<String, String> query =
+          event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+      return ledger.show(authorization, query);
     }
     if (method.equals("GET") && path.startsWith(ITEM_PREFIX)) {
       return api.show(authorization, path.substring(ITEM_PREFIX.length()));

@@ -35,10 +35,12 @@ class RegulationHandlerTest {
   final AtomicInteger secretReads = new AtomicInteger();
   RegulationHandler handler;
   InMemoryItemStore stores;
+  InMemoryItemStore metrics;
 
   @BeforeEach
   void setUp() {
     stores = new InMemoryItemStore(clock);
+    metrics = new InMemoryItemStore(clock);
     ItemStoreRegistry registry = new ItemStoreRegistry(stores);
     registry.create(Store.of("shop", "UTC", "USD", List.of()), "wk_shop_write", "rk_shop_read");
     handler =
@@ -47,7 +49,7 @@ class RegulationHandlerTest {
                 registry,
                 new ItemRegulations(stores),
                 new ItemSuppressionList(stores, clock),
-                new InMemoryItemStore(clock),
+                metrics,
                 new InMemoryItemStore(clock),
                 4,
                 null,
@@ -163,6 +165,35 @@ class RegulationHandlerTest {
         .hasToString(error("missing_key", "Authorization: Bearer <admin token> is required"));
     assertThat(call(get("reg_0123"), 404))
         .hasToString(error("not_found", "no regulation 'reg_0123'"));
+  }
+
+  @Test
+  void ledger_answersTheKeptFigures_andRefusesBadQueries() throws Exception {
+    metrics.putAll(
+        List.of(
+            dev.tally.core.item.Item.of(
+                dev.tally.core.regulation.KeptLedger.dayKey(
+                    "shop", java.time.LocalDate.parse("2026-11-02")),
+                Map.of(
+                    "ordersCompleted",
+                    dev.tally.core.item.AttrValue.num(1),
+                    "revenue",
+                    dev.tally.core.item.AttrValue.num(4250)))));
+    JsonNode kept =
+        call(ledger(Map.of("store", "shop", "from", "2026-11-01", "to", "2026-11-30")), 200);
+    assertThat(kept.at("/days/2026-11-02/revenue").asLong()).isEqualTo(4250);
+    assertThat(kept.at("/days/2026-11-02/ordersCompleted").asLong()).isEqualTo(1);
+    assertThat(call(ledger(Map.of("store", "nope", "from", "2026-11-01", "to", "2026-11-30")), 404))
+        .hasToString(error("not_found", "no store 'nope'"));
+    assertThat(call(ledger(Map.of("store", "shop", "from", "2026-11-01")), 400))
+        .hasToString(error("invalid_range", "to is required (YYYY-MM-DD)"));
+  }
+
+  static APIGatewayV2HTTPEvent ledger(Map<String, String> query) throws Exception {
+    APIGatewayV2HTTPEvent e = event("/apigw-v2-regulation-get.json");
+    e.setRawPath("/admin/v1/ledger");
+    e.setQueryStringParameters(new java.util.HashMap<>(query));
+    return e;
   }
 
   @Test
