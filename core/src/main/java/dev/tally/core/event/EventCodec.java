@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.core.time.IsoInstants;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -112,7 +113,7 @@ public final class EventCodec {
 
   private static Instant instant(JsonNode n, String field) {
     JsonNode v = n.get(field);
-    return v == null || v.isNull() ? null : Instant.parse(v.asText());
+    return v == null || v.isNull() ? null : IsoInstants.parse(v.asText());
   }
 
   private static void putIfPresent(ObjectNode n, String field, Object value) {
