@@ -292,29 +292,13 @@ public final class StagedRebuild {
   }
 
   /** The live table for a catch-up: writes to the customer index are left out. */
-  private record CustomersKept(ItemStore live) implements ItemStore {
+  private static final class CustomersKept extends dev.tally.core.item.ForwardingItemStore {
+    CustomersKept(ItemStore live) {
+      super(live);
+    }
+
     private static boolean kept(ItemKey key) {
       return !key.pk().contains("#CUSTOMERS#");
-    }
-
-    @Override
-    public int maxWritesPerCall() {
-      return live.maxWritesPerCall();
-    }
-
-    @Override
-    public java.util.Optional<Item> get(ItemKey key) {
-      return live.get(key);
-    }
-
-    @Override
-    public java.util.Map<ItemKey, Item> getAll(java.util.Collection<ItemKey> keys) {
-      return live.getAll(keys);
-    }
-
-    @Override
-    public List<Item> query(dev.tally.core.item.ItemQuery query) {
-      return live.query(query);
     }
 
     @Override
@@ -326,13 +310,13 @@ public final class StagedRebuild {
         }
       }
       if (!left.isEmpty()) {
-        live.write(left);
+        delegate.write(left);
       }
     }
 
     @Override
     public void putAll(java.util.Collection<Item> items) {
-      live.putAll(items.stream().filter(i -> kept(i.key())).toList());
+      delegate.putAll(items.stream().filter(i -> kept(i.key())).toList());
     }
   }
 
