@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.aggregator.AggregatorConfig;
 import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.app.rebuild.StagedRebuild;
-import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.config.TallyConfig;
 import dev.tally.core.event.Event;
 import dev.tally.core.event.EventCodec;
@@ -28,6 +27,7 @@ import dev.tally.opensearch.archive.ArchiveSource;
 import dev.tally.opensearch.archive.LocalArchive;
 import dev.tally.testkit.DynaliteFixture;
 import dev.tally.testkit.metrics.RawEvent;
+import dev.tally.testkit.metrics.SameItems;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -106,12 +106,12 @@ class RebuildAwsIT {
     assertThat(live).hasSizeGreaterThan(300);
 
     assertThat(cli(awsArgs("--settle", "0s"))).isZero();
-    assertSameItems(storeItems(), live);
+    SameItems.assertSame(storeItems(), live);
     assertThat(ddb.listTables().tableNames()).noneMatch(t -> t.contains("-rebuild-"));
     assertThat(dir.resolve("state")).isEmptyDirectory();
 
     assertThat(cli(awsArgs("--into", "in-place"))).isZero();
-    assertSameItems(storeItems(), live);
+    SameItems.assertSame(storeItems(), live);
   }
 
   @Test
@@ -156,7 +156,7 @@ class RebuildAwsIT {
                     4),
                 dev.tally.aggregator.rebuild.Rebuild.Progress.NONE);
     assertThat(r.summary().events()).isLessThan(entries.size() * 20L);
-    assertSameItems(storeItems(), live);
+    SameItems.assertSame(storeItems(), live);
   }
 
   @Test
@@ -179,7 +179,7 @@ class RebuildAwsIT {
     }
     assertThat(storeItems()).isEqualTo(live); // nothing switched before --switch
     assertThat(cli(awsArgs("--settle", "0s", "--switch"))).isZero();
-    assertSameItems(storeItems(), live);
+    SameItems.assertSame(storeItems(), live);
     assertThat(ddb.listTables().tableNames()).doesNotContain(staging);
   }
 
@@ -224,25 +224,6 @@ class RebuildAwsIT {
               out.put(i.key().pk() + "|" + i.key().sk(), Item.of(i.key(), attrs));
             });
     return out;
-  }
-
-  /** Equal item for item; sketches compared as the sets they hold (bytes depend on order). */
-  private static void assertSameItems(Map<String, Item> actual, Map<String, Item> expected) {
-    assertThat(actual.keySet()).isEqualTo(expected.keySet());
-    for (String k : expected.keySet()) {
-      Item a = expected.get(k);
-      Item b = actual.get(k);
-      if (a.has(MetricKeys.HLL)) {
-        long alone = DistinctSketch.estimateUnion(List.of(a.bin(MetricKeys.HLL)));
-        assertThat(
-                DistinctSketch.estimateUnion(List.of(a.bin(MetricKeys.HLL), b.bin(MetricKeys.HLL))))
-            .as(k)
-            .isEqualTo(alone)
-            .isEqualTo(DistinctSketch.estimateUnion(List.of(b.bin(MetricKeys.HLL))));
-      } else {
-        assertThat(b).as(k).isEqualTo(a);
-      }
-    }
   }
 
   /**

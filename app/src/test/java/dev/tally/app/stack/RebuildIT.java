@@ -9,12 +9,10 @@ import dev.tally.aggregator.rebuild.RebuildSource;
 import dev.tally.aggregator.write.ItemMetricWriter;
 import dev.tally.app.rebuild.StagedRebuild;
 import dev.tally.app.sim.TallyClient;
-import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.event.LogEntry;
 import dev.tally.core.item.AttrValue;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
-import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
 import dev.tally.core.item.MetricKeys;
@@ -31,6 +29,7 @@ import dev.tally.testkit.metrics.AcquisitionOracle;
 import dev.tally.testkit.metrics.MetricTable;
 import dev.tally.testkit.metrics.Oracle;
 import dev.tally.testkit.metrics.RawEvent;
+import dev.tally.testkit.metrics.SameItems;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,11 +38,9 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -87,20 +84,20 @@ class RebuildIT {
       assertThat(r.summary().counted()).isEqualTo(events.size() - identifies(events));
       assertThat(r.switchedItems()).isGreaterThan(500);
       Map<String, Item> rebuilt = storeItems(stack.engine().metrics());
-      assertSameItems(rebuilt, live);
+      SameItems.assertSame(rebuilt, live);
       assertThat(data.resolve("rebuild")).isEmptyDirectory();
 
       // Three days in the middle: widened to whole months and weeks, so the product roll-ups it
       // replaces (weeks, months) are rebuilt whole and the table still equals live counting.
       rebuild(stack, last.minusDays(15), last.minusDays(13), StagedRebuild.Into.FRESH);
-      assertSameItems(storeItems(stack.engine().metrics()), live);
+      SameItems.assertSame(storeItems(stack.engine().metrics()), live);
 
       // In place, over what is already counted: the marks skip every event, nothing changes.
       Map<String, Item> before = storeItems(stack.engine().metrics());
       StagedRebuild.Result again =
           rebuild(stack, last.minusDays(29), last, StagedRebuild.Into.IN_PLACE);
       assertThat(again.summary().counted()).isZero();
-      assertSameItems(storeItems(stack.engine().metrics()), before);
+      SameItems.assertSame(storeItems(stack.engine().metrics()), before);
     }
   }
 
@@ -281,28 +278,6 @@ class RebuildIT {
         data.resolve("rebuild"), store, from, to, StagedRebuild.Into.FRESH, false, 4);
   }
 
-  /** Equal item for item; sketches compared as the sets they hold (bytes depend on order). */
-  private static void assertSameItems(Map<String, Item> actual, Map<String, Item> expected) {
-    assertThat(actual.keySet()).isEqualTo(expected.keySet());
-    for (String k : expected.keySet()) {
-      Item a = expected.get(k);
-      Item b = actual.get(k);
-      if (a.has(MetricKeys.HLL)) {
-        long alone = DistinctSketch.estimateUnion(List.of(a.bin(MetricKeys.HLL)));
-        assertThat(DistinctSketch.estimateUnion(List.of(b.bin(MetricKeys.HLL))))
-            .as(k)
-            .isEqualTo(alone);
-        assertThat(
-                DistinctSketch.estimateUnion(List.of(a.bin(MetricKeys.HLL), b.bin(MetricKeys.HLL))))
-            .as(k)
-            .isEqualTo(alone);
-        assertThat(b.attrs().keySet()).as(k).isEqualTo(a.attrs().keySet());
-      } else {
-        assertThat(b).as(k).isEqualTo(a);
-      }
-    }
-  }
-
   private static int identifies(List<ObjectNode> events) {
     return (int)
         events.stream()
@@ -381,8 +356,14 @@ class RebuildIT {
    * A writer from before a metric: an item store that drops what {@code keep} leaves out of each
    * write (null drops the whole write).
    */
-  private record Older(ItemStore items, java.util.function.UnaryOperator<ItemWrite> keep)
-      implements ItemStore {
+  private static final class Older extends dev.tally.core.item.ForwardingItemStore {
+    private final java.util.function.UnaryOperator<ItemWrite> keep;
+
+    Older(ItemStore items, java.util.function.UnaryOperator<ItemWrite> keep) {
+      super(items);
+      this.keep = keep;
+    }
+
     /** Drops one counter from every update. */
     static Older without(ItemStore items, String counter) {
       return new Older(
@@ -423,26 +404,6 @@ class RebuildIT {
     }
 
     @Override
-    public int maxWritesPerCall() {
-      return items.maxWritesPerCall();
-    }
-
-    @Override
-    public Optional<Item> get(ItemKey key) {
-      return items.get(key);
-    }
-
-    @Override
-    public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
-      return items.getAll(keys);
-    }
-
-    @Override
-    public List<Item> query(ItemQuery query) {
-      return items.query(query);
-    }
-
-    @Override
     public void write(List<? extends ItemWrite> writes) {
       List<ItemWrite> out = new ArrayList<>();
       for (ItemWrite w : writes) {
@@ -451,12 +412,7 @@ class RebuildIT {
           out.add(kept);
         }
       }
-      items.write(out);
-    }
-
-    @Override
-    public void putAll(Collection<Item> batch) {
-      items.putAll(batch);
+      delegate.write(out);
     }
   }
 }
