@@ -194,20 +194,13 @@ final class StoreViews {
           "invalid_by", "by '" + by + "' must be one of " + String.join(", ", PRODUCT_SORTS));
     }
     int limit = limit(limitParam);
-    List<Map.Entry<String, Map<String, Long>>> ranked =
-        new ArrayList<>(reader.products(store.id(), range).entrySet());
-    ranked.sort(
-        Comparator.comparing(
-                (Map.Entry<String, Map<String, Long>> e) -> e.getValue().getOrDefault(sort, 0L))
-            .reversed()
-            .thenComparing(Map.Entry::getKey));
+    List<Map.Entry<String, Map<String, Long>>> top =
+        reader.topProducts(store.id(), range, sort, limit);
     ObjectNode out = rangeNode(range);
     out.put("by", sort);
     out.put("limit", limit);
     out.put("currency", store.currency().getCurrencyCode());
     ArrayNode products = out.putArray("products");
-    List<Map.Entry<String, Map<String, Long>>> top =
-        ranked.subList(0, Math.min(limit, ranked.size()));
     // Names and images from the catalog: one batch read of at most `limit` items.
     Map<String, dev.tally.core.item.Item> catalog =
         reader.catalog(store.id(), top.stream().map(Map.Entry::getKey).toList());
