@@ -1,5 +1,7 @@
 package dev.tally.sqlite;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tally.core.item.AttrValue;
 import dev.tally.core.item.Condition;
 import dev.tally.core.item.ConditionFailedException;
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,7 +32,8 @@ import java.util.Optional;
  * SqliteDatabase}. A write call is one SQLite transaction on the writer: it reads the current
  * items, checks every condition, and applies every write ({@link ItemMath}) or none. Attributes are
  * stored in {@link ItemCodec}'s binary form; {@code expires} mirrors {@link ItemStore#EXPIRES_AT}
- * so that reads can skip expired items and the purge can find them by index.
+ * so that reads can skip expired items and the purge can find them by index. Partition reads reuse
+ * the decoded item of a recent read while the stored bytes are the same.
  */
 public final class SqliteItemStore implements ItemStore {
   /** SQLite has no per-transaction item limit; this bounds one call's memory and lock time. */
@@ -37,6 +41,13 @@ public final class SqliteItemStore implements ItemStore {
 
   /** Keys per lookup statement; smaller lookups round up to a power of two (few statements). */
   private static final int LOOKUP_CHUNK = 256;
+
+  /**
+   * Bound of the decoded-items cache, in estimated heap bytes (a decoded item takes about eight
+   * times its stored bytes): dashboards ask for the same month, week and day partitions again and
+   * again, and decoding their hundreds of counters cost more than reading them.
+   */
+  static final long DECODED_CACHE_BYTES = 48L << 20;
 
   private static final int PURGE_BATCH = 1_000;
 
@@ -49,6 +60,15 @@ public final class SqliteItemStore implements ItemStore {
   private final String upsert;
   private final String delete;
   private final String purge;
+  private final Cache<ItemKey, Decoded> decoded =
+      Caffeine.newBuilder()
+          .maximumWeight(DECODED_CACHE_BYTES)
+          .weigher((ItemKey k, Decoded d) -> 8 * d.stored().length + 128)
+          .executor(Runnable::run)
+          .build();
+
+  /** An item as decoded from {@code stored}, its bytes in the table. */
+  private record Decoded(byte[] stored, Item item) {}
 
   SqliteItemStore(SqliteDatabase db, String name, Clock clock) {
     this.db = db;
@@ -158,12 +178,22 @@ public final class SqliteItemStore implements ItemStore {
           List<Item> out = new ArrayList<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              out.add(
-                  new Item(ItemKey.of(q.pk(), rs.getString(1)), ItemCodec.decode(rs.getBytes(2))));
+              out.add(decodedItem(ItemKey.of(q.pk(), rs.getString(1)), rs.getBytes(2)));
             }
           }
           return out;
         });
+  }
+
+  /** The item stored as {@code stored}: a recent read's decoded item when its bytes are equal. */
+  private Item decodedItem(ItemKey key, byte[] stored) {
+    Decoded d = decoded.getIfPresent(key);
+    if (d != null && Arrays.equals(d.stored(), stored)) {
+      return d.item();
+    }
+    Item item = new Item(key, ItemCodec.decode(stored));
+    decoded.put(key, new Decoded(stored, item));
+    return item;
   }
 
   /**

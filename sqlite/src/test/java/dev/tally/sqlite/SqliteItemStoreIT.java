@@ -8,6 +8,7 @@ import dev.tally.core.item.Condition;
 import dev.tally.core.item.ConditionFailedException;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
+import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
 import dev.tally.testkit.ItemStoreConformance;
@@ -46,6 +47,21 @@ class SqliteItemStoreIT extends ItemStoreConformance {
   @AfterEach
   void close() {
     databases.forEach(SqliteDatabase::close);
+  }
+
+  @Test
+  void partitionReads_seeEveryChange_toItemsTheyReadBefore_includingAnotherHandlesWrites() {
+    ItemKey key = ItemKey.of("p", "s");
+    store.write(List.of(ItemWrite.update(key).add("n", 1).build()));
+    assertThat(store.query(ItemQuery.partition("p")).get(0).num("n")).isEqualTo(1);
+    store.write(List.of(ItemWrite.update(key).add("n", 1).build()));
+    assertThat(store.query(ItemQuery.partition("p")).get(0).num("n")).isEqualTo(2);
+    // Another handle on the same file (another process, say) bypasses this store's cache.
+    ItemStore other = open(SqliteDatabase.Options.defaults()).table("metrics");
+    other.write(List.of(ItemWrite.update(key).add("n", 3).build()));
+    assertThat(store.query(ItemQuery.partition("p")).get(0).num("n")).isEqualTo(5);
+    other.write(List.of(ItemWrite.delete(key, Condition.NONE)));
+    assertThat(store.query(ItemQuery.partition("p"))).isEmpty();
   }
 
   @Test
