@@ -41,8 +41,10 @@ public final class PeersBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      description = "Unmeasured runs per question first (default: ${DEFAULT-VALUE}).")
-  int warmup = 20;
+      description =
+          "Unmeasured runs per question first, stopped after a quarter of its time budget; enough"
+              + " for the JVM engines' compilers to finish (default: ${DEFAULT-VALUE}).")
+  int warmup = 1000;
 
   @Option(
       names = "--seconds-per-question",

@@ -8,7 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Runs one engine: asks every question {@code warmup} times unmeasured and {@code iterations} times
+ * Runs one engine: asks every question {@code warmup} times unmeasured (or for a quarter of its
+ * time budget, whichever ends first; the same rule for every engine) and {@code iterations} times
  * measured (fewer, but at least {@link #MIN_RUNS}, when the question's time budget runs out), and
  * keeps the first answer of each.
  */
