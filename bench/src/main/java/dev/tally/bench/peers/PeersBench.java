@@ -54,6 +54,7 @@ public final class PeersBench {
   /** Runs every volume; the results (one object per volume) also go to {@code config.out()}. */
   public ArrayNode run() throws Exception {
     ArrayNode all = Json.mapper().createArrayNode();
+    long started = System.nanoTime();
     for (int volume : config.volumes()) {
       PeerWorkload workload = new PeerWorkload(volume, config.lastDay());
       String user = workload.busiestUser();
@@ -106,6 +107,12 @@ public final class PeersBench {
               + " 2%%, worst %.2f%%).%n",
           100 * worstDistinct(runs));
     }
+    long seconds = Math.round((System.nanoTime() - started) / 1e9);
+    log.printf(
+        Locale.ROOT,
+        "%nWhole run (every volume and engine): %d min %02d s%n",
+        seconds / 60,
+        seconds % 60);
     return all;
   }
 
