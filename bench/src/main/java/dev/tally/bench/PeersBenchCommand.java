@@ -60,6 +60,13 @@ public final class PeersBenchCommand implements Callable<Integer> {
   String childHeap = "1g";
 
   @Option(
+      names = "--opensearch-exact-distinct",
+      description =
+          "OpenSearch counts distinct people exactly with paged composite aggregations (seconds per"
+              + " question) instead of one cardinality estimate per question, compared within 2%%.")
+  boolean openSearchExactDistinct;
+
+  @Option(
       names = "--out",
       description = "Results as JSON (default: ${DEFAULT-VALUE}); engines' logs beside it.")
   Path out = Path.of("bench/target/peers/results.json");
@@ -89,6 +96,7 @@ public final class PeersBenchCommand implements Callable<Integer> {
                       secondsPerQuestion,
                       inProcess,
                       childHeap,
+                      openSearchExactDistinct,
                       out),
                   System.out)
               .run();

@@ -78,6 +78,14 @@ public final class ReplayOpenSearchCommand implements Callable<Integer> {
   double bulkMb;
 
   @Option(
+      names = "--concurrency",
+      description =
+          "bulk requests in flight at once while the next is built; 1 sends one at a time"
+              + " (default: ${DEFAULT-VALUE})",
+      defaultValue = "" + ReplayConfig.DEFAULT_CONCURRENCY)
+  int concurrency;
+
+  @Option(
       names = "--index-prefix",
       description = "index, template and alias prefix (default: ${DEFAULT-VALUE})",
       defaultValue = IndexNames.DEFAULT_PREFIX)
@@ -129,6 +137,7 @@ public final class ReplayOpenSearchCommand implements Callable<Integer> {
             .withNames(new IndexNames(prefix))
             .withFilter(filter)
             .withBulkBytes((long) (bulkMb * 1024 * 1024))
+            .withConcurrency(concurrency)
             .withBadRowsFile(badRows != null ? badRows : state.resolve("bad-rows.jsonl"))
             .withRestart(restart)
             .withReplicas(replicas);

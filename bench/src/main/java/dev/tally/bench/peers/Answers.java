@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * The engines' answers in one canonical shape (money in minor units, days without activity left
- * out), and their comparison: exact for counts and money, and within 2% for the range-distinct
- * figures Tally estimates from sketches.
+ * out), and their comparison: exact for counts and money, and within 2% for the distinct figures an
+ * engine estimates (Tally from sketches, OpenSearch with {@code cardinality}).
  *
  * <p>Shapes: funnel {@code {steps:[{step,userDays,users}]}}; user history {@code
  * {days:{day:{events,revenue}}}}; revenue by day {@code {days:{day:revenue}}}; top products {@code
@@ -23,6 +23,13 @@ public final class Answers {
   /** Fields that Tally answers from HLL sketches (distinct people over a range). */
   public static final Set<String> DISTINCT =
       Set.of("users", "visitors", "buyers", "prevVisitors", "prevBuyers");
+
+  /**
+   * Fields OpenSearch's {@code cardinality} estimates: the distinct people, and device-days (a sum
+   * of per-day estimates).
+   */
+  public static final Set<String> CARDINALITY =
+      Set.of("users", "visitors", "buyers", "prevVisitors", "prevBuyers", "userDays");
 
   public static final double DISTINCT_TOLERANCE = 0.02;
 
@@ -41,12 +48,18 @@ public final class Answers {
    * figures may differ by 2% (one side is Tally's estimate); otherwise every figure is exact.
    */
   public static List<String> differences(JsonNode a, JsonNode b, boolean approximate) {
+    return differences(a, b, approximate ? DISTINCT : Set.of());
+  }
+
+  /** As above, with the fields that may differ by 2% named ({@link #CARDINALITY}, say). */
+  public static List<String> differences(JsonNode a, JsonNode b, Set<String> estimated) {
     List<String> out = new ArrayList<>();
-    diff("", a, b, approximate, out);
+    diff("", a, b, estimated, out);
     return out;
   }
 
-  private static void diff(String path, JsonNode a, JsonNode b, boolean approx, List<String> out) {
+  private static void diff(
+      String path, JsonNode a, JsonNode b, Set<String> approx, List<String> out) {
     if (a == null || b == null || a.isMissingNode() || b.isMissingNode()) {
       out.add(path + ": " + a + " vs " + b);
       return;
@@ -71,7 +84,7 @@ public final class Answers {
       return;
     }
     String field = path.substring(path.lastIndexOf('/') + 1);
-    if (approx && DISTINCT.contains(field) && a.isNumber() && b.isNumber()) {
+    if (approx.contains(field) && a.isNumber() && b.isNumber()) {
       long x = a.asLong();
       long y = b.asLong();
       if (Math.abs(x - y) > Math.max(1, DISTINCT_TOLERANCE * Math.max(x, y))) {

@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 /**
  * One engine's whole run (load, storage, questions, peak memory), so that each engine's peak memory
  * is its own process's: {@code PeerProcess ENGINE EVENTS LAST_DAY USER WARMUP ITERATIONS OUT_JSON
- * SECONDS_PER_QUESTION [SERVER_HEAP]} ({@code SERVER_HEAP}: OpenSearch's own JVM heap, default
- * {@code 1g}). Also called in-process by the IT.
+ * SECONDS_PER_QUESTION [SERVER_HEAP [DISTINCT]]} ({@code SERVER_HEAP}: OpenSearch's own JVM heap,
+ * default {@code 1g}; {@code DISTINCT}: OpenSearch's distinct counts, {@code cardinality} (the
+ * default) or {@code exact}). Also called in-process by the IT.
  */
 public final class PeerProcess {
   private PeerProcess() {}
@@ -29,14 +30,16 @@ public final class PeerProcess {
             Integer.parseInt(args[4]),
             Integer.parseInt(args[5]),
             Double.parseDouble(args[7]),
-            args.length > 8 ? args[8] : "1g");
+            args.length > 8 ? args[8] : "1g",
+            args.length > 9 && args[9].equals("exact"));
     Json.mapper().writeValue(Path.of(args[6]).toFile(), runs);
     System.exit(0);
   }
 
   /**
    * Runs one engine ("tally" gives two runs: in-process and over HTTP); {@code serverHeap} is the
-   * heap of OpenSearch's own JVM.
+   * heap of OpenSearch's own JVM, {@code exactDistinct} makes its distinct counts exact (paged
+   * composite aggregations) rather than {@code cardinality} estimates.
    */
   public static ArrayNode run(
       String engine,
@@ -45,7 +48,8 @@ public final class PeerProcess {
       int warmup,
       int iterations,
       double budgetSeconds,
-      String serverHeap)
+      String serverHeap,
+      boolean exactDistinct)
       throws Exception {
     List<Question> questions = Question.all(workload.lastDay(), user);
     long budget = (long) (budgetSeconds * 1e9);
@@ -89,12 +93,13 @@ public final class PeerProcess {
         }
         case "opensearch" -> {
           try (OpenSearchPeer os =
-              new OpenSearchPeer(dir, OpenSearchPeer.defaultHome(), serverHeap)) {
+              new OpenSearchPeer(dir, OpenSearchPeer.defaultHome(), serverHeap, exactDistinct)) {
             long load = os.load(workload);
             ObjectNode r =
                 EngineRun.measure(os, workload, load, questions, warmup, iterations, budget);
             r.put("peakRssBytes", os.externalPeakRssBytes());
             r.put("serverHeap", serverHeap);
+            r.put("distinct", os.distinctMode());
             r.put("clientPeakRssBytes", ProcessMemory.selfPeakRss());
             out.add(r);
           }

@@ -22,6 +22,7 @@ class PeersBenchTest {
             1,
             true,
             "512m",
+            false,
             null);
     assertThatThrownBy(
             () -> new PeersBench(config, new PrintStream(OutputStream.nullOutputStream())))

@@ -124,20 +124,21 @@ public final class Replay {
     long[] counts = new long[3]; // bytes read, events read, events wanted
     Map<String, Set<String>> aliased = new HashMap<>();
     Map<String, Store> storeCache = new HashMap<>();
-    try (BadRows bad = new BadRows(config.badRowsFile())) {
-      BulkIndexer indexer =
-          new BulkIndexer(os, config.bulkBytes(), new Backoff(config.backoff()), bad, stats);
-      // Files whose every document is buffered or sent; done once the buffer is sent.
-      List<ArchiveFile> awaiting = new ArrayList<>();
-      Runnable afterFlush =
-          () -> {
-            for (ArchiveFile f : awaiting) {
-              state.markDone(f);
-            }
-            awaiting.clear();
-            state.save();
-            listener.flushed(stats.created.get() + stats.updated.get());
-          };
+    Runnable afterRequest =
+        () -> {
+          state.save();
+          listener.flushed(stats.created.get() + stats.updated.get());
+        };
+    try (BadRows bad = new BadRows(config.badRowsFile());
+        BulkIndexer indexer =
+            new BulkIndexer(
+                os,
+                config.bulkBytes(),
+                new Backoff(config.backoff()),
+                bad,
+                stats,
+                config.concurrency(),
+                afterRequest)) {
       for (ArchiveFile file : todo) {
         try (InputStream in = archive.open(file)) {
           ArchiveReader.read(
@@ -168,9 +169,7 @@ public final class Replay {
                     }
                     counts[2]++;
                     alias(doc, aliased);
-                    if (indexer.add(doc)) {
-                      afterFlush.run();
-                    }
+                    indexer.add(doc);
                   }
                 }
 
@@ -187,10 +186,11 @@ public final class Replay {
           throw new UncheckedIOException(
               "cannot read " + file.key() + " from " + archive.describe() + ": " + e, e);
         }
-        awaiting.add(file);
+        // Done once every request carrying its documents, and every one sent before, succeeded.
+        indexer.whenIndexed(() -> state.markDone(file));
       }
       indexer.flush();
-      afterFlush.run();
+      afterRequest.run();
       return new ReplaySummary(
           files.size(),
           skipped,
