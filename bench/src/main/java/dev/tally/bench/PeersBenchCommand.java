@@ -50,14 +50,14 @@ public final class PeersBenchCommand implements Callable<Integer> {
       names = "--seconds-per-question",
       description =
           "Stop measuring a question after this long, once it has 5 runs (default: ${DEFAULT-VALUE}).")
-  double secondsPerQuestion = 20;
+  double secondsPerQuestion = 5;
 
   @Option(
       names = "--child-heap",
       description =
-          "-Xmx of each engine's JVM, and OpenSearch's server heap; engine=size sets one engine's,"
-              + " e.g. 1g,tally=512m (default: ${DEFAULT-VALUE}).")
-  String childHeap = "1g";
+          "-Xmx of each engine's JVM, and OpenSearch's server heap; engine=size sets one engine's"
+              + " (default: ${DEFAULT-VALUE}, so Tally shows what it runs in).")
+  String childHeap = "1g,tally=512m";
 
   @Option(
       names = "--opensearch-exact-distinct",

@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 
 /**
  * Reads the customer items ({@link MetricKeys}: the sharded customer index, the buyers partitions
@@ -37,13 +37,14 @@ final class CustomersReader {
 
   private static final LocalDate LAST_DAY = LocalDate.of(9999, 12, 31);
 
-  /** Side-by-side reads share the query side's bounded pool. */
-  private static final ExecutorService PARALLEL = MetricsReader.PARALLEL;
-
   private final ItemStore items;
+
+  /** Side-by-side reads share the query side's bounded pool, when the store gains from it. */
+  private final Executor readers;
 
   CustomersReader(ItemStore items) {
     this.items = items;
+    this.readers = MetricsReader.readersOf(items);
   }
 
   /** One customer's orders and revenue (minor units) over some period. */
@@ -96,7 +97,7 @@ final class CustomersReader {
                   MetricKeys.customerSk(prefix),
                   MetricKeys.customerSk(prefix) + "\uffff")
               .limit(limit + 1);
-      shards.add(CompletableFuture.supplyAsync(() -> items.query(q), PARALLEL));
+      shards.add(CompletableFuture.supplyAsync(() -> items.query(q), readers));
     }
     java.util.TreeMap<String, Lifetime> all = new java.util.TreeMap<>();
     for (var shard : shards) {
@@ -191,7 +192,7 @@ final class CustomersReader {
     Map<String, CompletableFuture<Seen>> reads = new LinkedHashMap<>();
     customers.forEach(
         (uid, l) ->
-            reads.put(uid, CompletableFuture.supplyAsync(() -> seen(store, uid, l), PARALLEL)));
+            reads.put(uid, CompletableFuture.supplyAsync(() -> seen(store, uid, l), readers)));
     Map<String, Seen> out = new HashMap<>();
     reads.forEach((uid, f) -> out.put(uid, join(f)));
     return out;
@@ -252,7 +253,7 @@ final class CustomersReader {
 
   private CompletableFuture<List<Item>> read(String pk) {
     return CompletableFuture.supplyAsync(
-        () -> items.query(ItemQuery.partition(pk).limit(MAX_PER_PARTITION + 1)), PARALLEL);
+        () -> items.query(ItemQuery.partition(pk).limit(MAX_PER_PARTITION + 1)), readers);
   }
 
   private static Lifetime lifetime(Item i) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -41,8 +42,16 @@ public final class MetricsReader {
 
   private final ItemStore items;
 
+  /** Where independent reads run: side by side for a network store, else on the caller's thread. */
+  private final Executor readers;
+
   public MetricsReader(ItemStore items) {
     this.items = items;
+    this.readers = readersOf(items);
+  }
+
+  static Executor readersOf(ItemStore items) {
+    return items.readsInParallel() ? PARALLEL : Runnable::run;
   }
 
   /** The customer items' reader over the same table. */
@@ -60,7 +69,7 @@ public final class MetricsReader {
     List<CompletableFuture<Map<LocalDate, Map<String, Long>>>> parts = new ArrayList<>();
     for (int k = 0; k < shards; k++) {
       String pk = MetricKeys.storeShardPk(store, k);
-      parts.add(CompletableFuture.supplyAsync(() -> days(pk, range), PARALLEL));
+      parts.add(CompletableFuture.supplyAsync(() -> days(pk, range), readers));
     }
     Map<LocalDate, Map<String, Long>> out = new TreeMap<>();
     for (var part : parts) {
@@ -84,6 +93,7 @@ public final class MetricsReader {
     for (FunnelStep step : steps) {
       futures.put(
           step,
+          // Always side by side: merging a step's sketches is milliseconds of work, not a wait.
           CompletableFuture.supplyAsync(
               () -> DistinctSketch.estimateUnion(coveringSketches(store, step, range)), PARALLEL));
     }
@@ -106,8 +116,7 @@ public final class MetricsReader {
     List<CompletableFuture<List<Item>>> reads = new ArrayList<>();
     for (Periods.Part part : Periods.cover(range.from(), range.to())) {
       String pk = productsPk(store, part);
-      reads.add(
-          CompletableFuture.supplyAsync(() -> items.query(ItemQuery.partition(pk)), PARALLEL));
+      reads.add(CompletableFuture.supplyAsync(() -> items.query(ItemQuery.partition(pk)), readers));
     }
     List<List<Item>> out = new ArrayList<>(reads.size());
     for (var read : reads) {
@@ -163,7 +172,7 @@ public final class MetricsReader {
       String pk = productsPk(store, part);
       reads.add(
           CompletableFuture.supplyAsync(
-              () -> RankedPart.of(items.query(ItemQuery.partition(pk)), prefix), PARALLEL));
+              () -> RankedPart.of(items.query(ItemQuery.partition(pk)), prefix), readers));
     }
     List<List<Item>> parts = new ArrayList<>(reads.size());
     Map<String, long[]> sums = new HashMap<>(512);

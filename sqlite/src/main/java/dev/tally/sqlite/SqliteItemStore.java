@@ -130,6 +130,12 @@ public final class SqliteItemStore implements ItemStore {
     return MAX_WRITES_PER_CALL;
   }
 
+  /** Reads of a local file take microseconds: another thread's wake-up costs more. */
+  @Override
+  public boolean readsInParallel() {
+    return false;
+  }
+
   @Override
   public Optional<Item> get(ItemKey key) {
     long now = nowSeconds();

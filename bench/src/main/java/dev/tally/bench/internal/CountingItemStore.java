@@ -97,6 +97,11 @@ public final class CountingItemStore implements ItemStore {
   }
 
   @Override
+  public boolean readsInParallel() {
+    return delegate.readsInParallel();
+  }
+
+  @Override
   public Optional<Item> get(ItemKey key) {
     count("get");
     return delegate.get(key);

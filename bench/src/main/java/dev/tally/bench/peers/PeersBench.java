@@ -57,6 +57,10 @@ public final class PeersBench {
   public ArrayNode run() throws Exception {
     ArrayNode all = Json.mapper().createArrayNode();
     long started = System.nanoTime();
+    if (config.out() != null) {
+      // The engines' log goes beside the results, from the first engine on.
+      Files.createDirectories(config.out().toAbsolutePath().getParent());
+    }
     for (int volume : config.volumes()) {
       PeerWorkload workload = new PeerWorkload(volume, config.lastDay());
       String user = workload.busiestUser();

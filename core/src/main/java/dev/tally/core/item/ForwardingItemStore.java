@@ -22,6 +22,11 @@ public abstract class ForwardingItemStore implements ItemStore {
   }
 
   @Override
+  public boolean readsInParallel() {
+    return delegate.readsInParallel();
+  }
+
+  @Override
   public Optional<Item> get(ItemKey key) {
     return delegate.get(key);
   }

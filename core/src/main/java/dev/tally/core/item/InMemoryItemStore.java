@@ -31,6 +31,11 @@ public final class InMemoryItemStore implements ItemStore {
   }
 
   @Override
+  public boolean readsInParallel() {
+    return false;
+  }
+
+  @Override
   public Optional<Item> get(ItemKey key) {
     return Optional.ofNullable(live(items.get(key)));
   }

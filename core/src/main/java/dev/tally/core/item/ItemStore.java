@@ -41,4 +41,13 @@ public interface ItemStore {
 
   /** Unconditional puts, not atomic as a whole; each item is written whole or not at all. */
   void putAll(Collection<Item> items);
+
+  /**
+   * Whether independent reads finish sooner side by side: true for a store across a network, whose
+   * reads mostly wait; false for an embedded one, where handing reads to other threads costs more
+   * (and makes slow outliers) than it saves.
+   */
+  default boolean readsInParallel() {
+    return true;
+  }
 }
