@@ -1,34 +1,35 @@
 package dev.tally.query;
 
 import dev.tally.core.item.AttrValue;
+import dev.tally.core.item.ForwardingItemStore;
 import dev.tally.core.item.InMemoryItemStore;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemQuery;
-import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The in-memory item store with a count of partition queries, for unit tests of the query logic
  * (how many reads a view costs). The engines are exercised by the ITs.
  */
-final class FakeMetricsTable implements ItemStore {
-  private final InMemoryItemStore items = InMemoryItemStore.create();
+final class FakeMetricsTable extends ForwardingItemStore {
   volatile int queries;
+
+  FakeMetricsTable() {
+    super(InMemoryItemStore.create());
+  }
 
   /** Bytes stored under {@code attr} of the item. */
   void putBytes(String pk, String sk, String attr, byte[] value) {
-    items.write(
+    delegate.write(
         List.of(ItemWrite.update(ItemKey.of(pk, sk)).set(attr, AttrValue.bin(value)).build()));
   }
 
   /** The stored item, or null. */
   Item item(String pk, String sk) {
-    return items.get(ItemKey.of(pk, sk)).orElse(null);
+    return delegate.get(ItemKey.of(pk, sk)).orElse(null);
   }
 
   /** Adds numbers to the item (merging with what it holds, as several products share a bucket). */
@@ -36,38 +37,13 @@ final class FakeMetricsTable implements ItemStore {
     ItemWrite.Update.Builder u = ItemWrite.update(ItemKey.of(pk, sk));
     numbers.forEach(u::add);
     if (!u.isEmpty()) {
-      items.write(List.of(u.build()));
+      delegate.write(List.of(u.build()));
     }
-  }
-
-  @Override
-  public int maxWritesPerCall() {
-    return items.maxWritesPerCall();
-  }
-
-  @Override
-  public Optional<Item> get(ItemKey key) {
-    return items.get(key);
-  }
-
-  @Override
-  public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
-    return items.getAll(keys);
   }
 
   @Override
   public synchronized List<Item> query(ItemQuery query) {
     queries++;
-    return items.query(query);
-  }
-
-  @Override
-  public void write(List<? extends ItemWrite> writes) {
-    items.write(writes);
-  }
-
-  @Override
-  public void putAll(Collection<Item> batch) {
-    items.putAll(batch);
+    return delegate.query(query);
   }
 }

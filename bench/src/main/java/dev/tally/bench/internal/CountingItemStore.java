@@ -1,5 +1,6 @@
 package dev.tally.bench.internal;
 
+import dev.tally.core.item.ForwardingItemStore;
 import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemQuery;
@@ -20,11 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link WriteUnits}), reading each written item back to size it. The time of those read-backs is
  * kept apart ({@link #accountingNanos()}) so that throughput can leave it out.
  */
-public final class CountingItemStore implements ItemStore {
+public final class CountingItemStore extends ForwardingItemStore {
   /** Items per BatchWriteItem call: how DynamoDB would split a {@link #putAll}. */
   private static final int BATCH_WRITE = 25;
 
-  private final ItemStore delegate;
   private final boolean accountWrites;
   private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
   private final LongAdder requests = new LongAdder();
@@ -33,7 +33,7 @@ public final class CountingItemStore implements ItemStore {
   private final LongAdder accountingNanos = new LongAdder();
 
   private CountingItemStore(ItemStore delegate, boolean accountWrites) {
-    this.delegate = delegate;
+    super(delegate);
     this.accountWrites = accountWrites;
   }
 
@@ -89,16 +89,6 @@ public final class CountingItemStore implements ItemStore {
 
   private void count(String op) {
     calls.computeIfAbsent(op, k -> new LongAdder()).increment();
-  }
-
-  @Override
-  public int maxWritesPerCall() {
-    return delegate.maxWritesPerCall();
-  }
-
-  @Override
-  public boolean readsInParallel() {
-    return delegate.readsInParallel();
   }
 
   @Override

@@ -7,12 +7,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.core.event.Json;
+import dev.tally.core.item.ForwardingItemStore;
 import dev.tally.core.item.InMemoryItemStore;
 import dev.tally.core.item.Item;
-import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemQuery;
 import dev.tally.core.item.ItemStore;
-import dev.tally.core.item.ItemWrite;
 import dev.tally.core.store.InMemoryStoreRegistry;
 import dev.tally.core.store.Store;
 import dev.tally.query.MetricsReader;
@@ -20,10 +19,7 @@ import dev.tally.query.QueryConfig;
 import dev.tally.query.QueryRequest;
 import dev.tally.query.QueryService;
 import java.io.InputStream;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -36,40 +32,13 @@ class QueryHandlerTest {
     }
   }
 
-  /** A table that answers every Query with no items and remembers the last partition key. */
   /** An empty item store that remembers the last partition read. */
   static ItemStore emptyTable(AtomicReference<String> lastPk) {
-    InMemoryItemStore empty = InMemoryItemStore.create();
-    return new ItemStore() {
-      @Override
-      public int maxWritesPerCall() {
-        return empty.maxWritesPerCall();
-      }
-
-      @Override
-      public Optional<Item> get(ItemKey key) {
-        return empty.get(key);
-      }
-
-      @Override
-      public Map<ItemKey, Item> getAll(Collection<ItemKey> keys) {
-        return empty.getAll(keys);
-      }
-
+    return new ForwardingItemStore(InMemoryItemStore.create()) {
       @Override
       public List<Item> query(ItemQuery query) {
         lastPk.set(query.pk());
-        return empty.query(query);
-      }
-
-      @Override
-      public void write(List<? extends ItemWrite> writes) {
-        empty.write(writes);
-      }
-
-      @Override
-      public void putAll(Collection<Item> items) {
-        empty.putAll(items);
+        return delegate.query(query);
       }
     };
   }
