@@ -42,8 +42,9 @@ public final class PeersBenchCommand implements Callable<Integer> {
   @Option(
       names = "--warmup",
       description =
-          "Unmeasured runs per question first, stopped after a quarter of its time budget; enough"
-              + " for the JVM engines' compilers to finish (default: ${DEFAULT-VALUE}).")
+          "Unmeasured runs per question first (the first gives the answer compared), stopped"
+              + " after a quarter of its time budget; enough for the JVM engines' compilers to"
+              + " finish (default: ${DEFAULT-VALUE}).")
   int warmup = 1000;
 
   @Option(

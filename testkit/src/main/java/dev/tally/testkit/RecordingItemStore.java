@@ -2,6 +2,7 @@ package dev.tally.testkit;
 
 import dev.tally.core.item.ForwardingItemStore;
 import dev.tally.core.item.Item;
+import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
 import java.util.Collection;
@@ -10,13 +11,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * An {@link ItemStore} that passes every call to another and records what was written: the size of
+ * An {@link ItemStore} that passes every call to another and records what was written: the keys of
  * every atomic write, and the text of every write and put, so a test can check what an adapter over
  * the port stored (for example, that no plain key did).
  */
 public final class RecordingItemStore extends ForwardingItemStore {
   private final ConcurrentLinkedQueue<String> written = new ConcurrentLinkedQueue<>();
-  private final List<Integer> writeSizes = new CopyOnWriteArrayList<>();
+  private final List<List<ItemKey>> writeKeys = new CopyOnWriteArrayList<>();
 
   public RecordingItemStore(ItemStore delegate) {
     super(delegate);
@@ -27,15 +28,15 @@ public final class RecordingItemStore extends ForwardingItemStore {
     return String.join("\n", written);
   }
 
-  /** Items per {@link #write} call, in call order. */
-  public List<Integer> writeSizes() {
-    return List.copyOf(writeSizes);
+  /** The keys of each {@link #write} call, in call order. */
+  public List<List<ItemKey>> writeKeys() {
+    return List.copyOf(writeKeys);
   }
 
   @Override
   public void write(List<? extends ItemWrite> writes) {
     delegate.write(writes);
-    writeSizes.add(writes.size());
+    writeKeys.add(writes.stream().map(ItemWrite::key).toList());
     writes.forEach(w -> written.add(w.toString()));
   }
 

@@ -13,6 +13,7 @@ import dev.tally.core.item.ItemStore;
 import dev.tally.core.item.ItemWrite;
 import dev.tally.core.item.MetricKeys;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,9 @@ import java.util.Set;
  * was known when its batch was applied, and any batching of the same events gives the same items.
  */
 final class IdentityLinks {
+  /** Links per grouped write (two items each). */
+  static final int MAX_GROUP = 250;
+
   private final ItemStore items;
 
   IdentityLinks(ItemStore items) {
@@ -57,11 +61,40 @@ final class IdentityLinks {
     }
     Set<String> stored = new HashSet<>();
     items.getAll(keys.keySet()).forEach((key, item) -> stored.add(keys.get(key)));
+    List<Map.Entry<String, String>> missing = new ArrayList<>();
     for (var link : carried.entrySet()) {
       if (!stored.contains(link.getKey())) {
-        write(store, link.getKey(), link.getValue(), requests);
+        missing.add(link);
       }
     }
+    if (!items.groupedWritesAreCheaper()) {
+      missing.forEach(link -> write(store, link.getKey(), link.getValue(), requests));
+      return;
+    }
+    // One commit for many links; a conflict in a group sends its links one by one.
+    int per = Math.max(1, Math.min(MAX_GROUP, items.maxWritesPerCall() / 2));
+    for (int from = 0; from < missing.size(); from += per) {
+      List<Map.Entry<String, String>> group =
+          missing.subList(from, Math.min(missing.size(), from + per));
+      List<ItemWrite> writes = new ArrayList<>(2 * group.size());
+      for (var link : group) {
+        writes.addAll(halves(store, link.getKey(), link.getValue()));
+      }
+      requests[0]++;
+      try {
+        items.write(writes);
+      } catch (ConditionFailedException e) {
+        group.forEach(link -> write(store, link.getKey(), link.getValue(), requests));
+      }
+    }
+  }
+
+  /** The alias (first link wins) and the user's reverse entry of one link. */
+  private static List<ItemWrite> halves(String store, String anon, String userId) {
+    Item alias = Item.of(aliasKey(store, anon), Map.of(MetricKeys.USER_ID, AttrValue.str(userId)));
+    Item reverse =
+        Item.of(ItemKey.of(MetricKeys.linksPk(store, userId), MetricKeys.linkSk(anon)), Map.of());
+    return List.of(ItemWrite.put(alias, Condition.ABSENT), ItemWrite.put(reverse, Condition.NONE));
   }
 
   private static ItemKey aliasKey(String store, String anon) {
@@ -74,14 +107,9 @@ final class IdentityLinks {
    */
   private void write(String store, String anon, String userId, int[] requests) {
     ItemKey alias = aliasKey(store, anon);
-    Item aliasItem = Item.of(alias, Map.of(MetricKeys.USER_ID, AttrValue.str(userId)));
-    Item reverse =
-        Item.of(ItemKey.of(MetricKeys.linksPk(store, userId), MetricKeys.linkSk(anon)), Map.of());
     requests[0]++;
     try {
-      items.write(
-          List.of(
-              ItemWrite.put(aliasItem, Condition.ABSENT), ItemWrite.put(reverse, Condition.NONE)));
+      items.write(halves(store, anon, userId));
     } catch (ConditionFailedException e) {
       // Linked concurrently: the stored link wins.
       boolean stored = e.current(0).isPresent() || items.get(alias).isPresent();

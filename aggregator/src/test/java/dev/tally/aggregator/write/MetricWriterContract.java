@@ -9,8 +9,13 @@ import dev.tally.core.agg.DistinctSketch;
 import dev.tally.core.agg.FunnelStep;
 import dev.tally.core.agg.Periods;
 import dev.tally.core.event.Event;
+import dev.tally.core.item.AttrValue;
+import dev.tally.core.item.Condition;
+import dev.tally.core.item.ForwardingItemStore;
+import dev.tally.core.item.Item;
 import dev.tally.core.item.ItemKey;
 import dev.tally.core.item.ItemStore;
+import dev.tally.core.item.ItemWrite;
 import dev.tally.core.item.MetricKeys;
 import dev.tally.core.store.Store;
 import dev.tally.query.DateRange;
@@ -34,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,12 +118,15 @@ abstract class MetricWriterContract {
   @Test
   void crashAfterSomeTransactions_thenRestartWithTheWholeBatch_countsEveryEventOnce() {
     List<RawEvent> all = events.randomMix(new Random(2), 300, 50, 4, NOW);
-    // Small transactions, so the batch needs many and the crash lands in the middle.
-    // Each new identity link is one transaction of its own; the counter transactions follow.
-    int links = Oracle.links(List.of(all)).size();
-    // Only multi-item writes count: links (two items each) and counter transactions.
+    // Small transactions, so the batch needs many and the crash lands in the middle: after the
+    // links and sketches, at the fourth counter transaction (the only writes to person-days).
     ItemMetricWriter crashing =
-        writer(new CrashingItemStore(table.store(), links + 3, w -> w.size() > 1), 12);
+        writer(
+            new CrashingItemStore(
+                table.store(),
+                3,
+                w -> w.stream().anyMatch(x -> x.key().pk().startsWith(store.id() + "#USER#"))),
+            12);
     assertThatThrownBy(() -> apply(crashing, all)).isInstanceOf(CrashingItemStore.Crash.class);
     Map<String, Map<String, Long>> partial = stored();
     assertThat(partial).isNotEmpty();
@@ -433,8 +443,13 @@ abstract class MetricWriterContract {
     }
     RecordingItemStore counting = new RecordingItemStore(table.store());
     ApplyResult r = writer(counting, 100).apply(store, parsed(batch));
-    // Single-item writes are the sketches; the counters are the one multi-item write.
-    List<Integer> itemsPerTx = counting.writeSizes().stream().filter(n -> n > 1).toList();
+    // Sketches are written on their own (one by one, or grouped where that is cheaper); the
+    // counters are the writes that touch person-days.
+    List<Integer> itemsPerTx =
+        counting.writeKeys().stream()
+            .filter(keys -> keys.stream().anyMatch(k -> k.pk().startsWith("shop#USER#")))
+            .map(List::size)
+            .toList();
     assertThat(r.counted()).isEqualTo(200);
     assertThat(r.transactions()).isEqualTo(1);
     // 2 user-days + at most 2 store shards + 3 product buckets in each of the day's, week's and
@@ -782,5 +797,117 @@ abstract class MetricWriterContract {
       assertThat(DistinctSketch.estimateUnion(List.of(week.bin(MetricKeys.HLL))))
           .isEqualTo(weekDevices.size());
     }
+  }
+
+  /**
+   * A store where, just before the first write call that holds an item of {@code pkPart}, another
+   * writer changes that first item ({@code race}) so the call's condition fails.
+   */
+  private static ItemStore racing(ItemStore inner, String pkPart, Consumer<ItemKey> race) {
+    AtomicBoolean raced = new AtomicBoolean();
+    return new ForwardingItemStore(inner) {
+      @Override
+      public void write(List<? extends ItemWrite> writes) {
+        for (ItemWrite w : writes) {
+          if (w.key().pk().contains(pkPart) && raced.compareAndSet(false, true)) {
+            race.accept(w.key());
+            break;
+          }
+        }
+        super.write(writes);
+      }
+    };
+  }
+
+  @Test
+  void aSketchChangedByAnotherWriterMidWrite_keepsBothWritersIds() {
+    List<RawEvent> all = events.randomMix(new Random(8), 300, 60, 3, NOW);
+    ItemKey[] changed = new ItemKey[1];
+    ItemStore racing =
+        racing(
+            table.store(),
+            "#SKETCH#",
+            key -> {
+              changed[0] = key;
+              var item = table.store().get(key).orElse(null);
+              byte[] before = item == null ? null : item.bin(MetricKeys.HLL);
+              table
+                  .store()
+                  .write(
+                      List.of(
+                          ItemWrite.update(key)
+                              .set(
+                                  MetricKeys.HLL,
+                                  AttrValue.bin(DistinctSketch.add(before, Set.of("intruder"))))
+                              .add(MetricKeys.VERSION, 1)
+                              .when(
+                                  Condition.versionIs(
+                                      MetricKeys.VERSION,
+                                      item == null ? null : item.numOrNull(MetricKeys.VERSION)))
+                              .build()));
+            });
+    apply(writer(racing, 100), all);
+    assertMatchesOracle(List.of(all));
+
+    // Every sketch holds what a writer without the race stores; the raced one the intruder too.
+    EngineTable quiet = freshTable();
+    writer(quiet.store(), 100).apply(store, parsed(all));
+    for (var item : quiet.all()) {
+      if (!item.key().pk().contains("#SKETCH")) {
+        continue;
+      }
+      long expected = DistinctSketch.estimateUnion(List.of(item.bin(MetricKeys.HLL)));
+      long stored =
+          DistinctSketch.estimateUnion(
+              List.of(table.store().get(item.key()).orElseThrow().bin(MetricKeys.HLL)));
+      assertThat(stored)
+          .as("sketch %s", item.key())
+          .isEqualTo(item.key().equals(changed[0]) ? expected + 1 : expected);
+    }
+    assertThat(changed[0]).isNotNull();
+  }
+
+  @Test
+  void aDeviceLinkedElsewhereMidWrite_keepsThatLink_andTheBatchsOtherLinksLand() {
+    Instant t = NOW.minusSeconds(600);
+    List<RawEvent> batch = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      batch.add(events.identify("dev" + i, "user" + i, t.plusSeconds(i)));
+      batch.add(events.page("dev" + i, null, t.plusSeconds(i)));
+    }
+    String[] raced = new String[1];
+    ItemStore racing =
+        racing(
+            table.store(),
+            "#ALIAS#",
+            key -> {
+              String anon = key.pk().substring((store.id() + "#ALIAS#").length());
+              raced[0] = anon;
+              table
+                  .store()
+                  .write(
+                      List.of(
+                          ItemWrite.put(
+                              Item.of(key, Map.of(MetricKeys.USER_ID, AttrValue.str("mallory"))),
+                              Condition.ABSENT),
+                          ItemWrite.put(
+                              Item.of(
+                                  ItemKey.of(
+                                      MetricKeys.linksPk(store.id(), "mallory"),
+                                      MetricKeys.linkSk(anon)),
+                                  Map.of()),
+                              Condition.NONE)));
+            });
+    apply(writer(racing, 100), batch);
+
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String user = ("dev" + i).equals(raced[0]) ? "mallory" : "user" + i;
+      expected.add("dev" + i + "→" + user);
+      expected.add("via-user:dev" + i + "→" + user);
+    }
+    assertThat(raced[0]).isNotNull();
+    assertThat(MetricTable.links(table.all(), store.id()))
+        .containsExactlyInAnyOrderElementsOf(expected);
   }
 }

@@ -5,11 +5,11 @@ import dev.tally.core.agg.OrderMath;
 import dev.tally.core.error.PayloadTooLargeException;
 import dev.tally.core.error.ValidationException;
 import dev.tally.core.money.Money;
+import dev.tally.core.time.IsoInstants;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Currency;
 import java.util.List;
 import java.util.Set;
@@ -392,7 +392,7 @@ public final class EventParser {
       throw invalid("invalid_type", field + " must be an ISO-8601 string");
     }
     try {
-      return OffsetDateTime.parse(v.textValue()).toInstant();
+      return IsoInstants.parseWithOffset(v.textValue());
     } catch (java.time.DateTimeException e) {
       throw invalid(
           "invalid_field",

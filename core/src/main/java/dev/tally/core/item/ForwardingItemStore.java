@@ -27,6 +27,11 @@ public abstract class ForwardingItemStore implements ItemStore {
   }
 
   @Override
+  public boolean groupedWritesAreCheaper() {
+    return delegate.groupedWritesAreCheaper();
+  }
+
+  @Override
   public Optional<Item> get(ItemKey key) {
     return delegate.get(key);
   }

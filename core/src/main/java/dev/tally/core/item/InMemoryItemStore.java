@@ -36,6 +36,11 @@ public final class InMemoryItemStore implements ItemStore {
   }
 
   @Override
+  public boolean groupedWritesAreCheaper() {
+    return true;
+  }
+
+  @Override
   public Optional<Item> get(ItemKey key) {
     return Optional.ofNullable(live(items.get(key)));
   }

@@ -50,4 +50,13 @@ public interface ItemStore {
   default boolean readsInParallel() {
     return true;
   }
+
+  /**
+   * Whether many independent items cost less in one {@link #write} than in one call each: true for
+   * an embedded store, whose cost is the commit (one fsync for the lot); false for DynamoDB, where
+   * a transaction costs twice the write units of single-item writes.
+   */
+  default boolean groupedWritesAreCheaper() {
+    return false;
+  }
 }

@@ -3,12 +3,14 @@ package dev.tally.core.time;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 
 /**
  * Parses the ISO-8601 instants Tally writes itself ({@link Instant#toString()}: {@code
- * 2026-11-30T12:00:00Z}, with 0–9 fraction digits) without {@code DateTimeFormatter}, which costs
- * about a sixth of the aggregator's time decoding log entries. Anything else goes to {@link
- * Instant#parse}, so the result and the errors are the same.
+ * 2026-11-30T12:00:00Z}, with 0–9 fraction digits), and most clients send, without {@code
+ * DateTimeFormatter}, which costs about a sixth of the aggregator's time decoding log entries and a
+ * quarter of parsing an event. Anything else goes to the JDK's parser, so the result and the errors
+ * are the same.
  */
 public final class IsoInstants {
   private IsoInstants() {}
@@ -19,7 +21,19 @@ public final class IsoInstants {
     return fast != null ? fast : Instant.parse(s);
   }
 
-  /** The common form, or null to let {@link Instant#parse} decide. */
+  /**
+   * The instant of an ISO-8601 date-time with offset, exactly as {@code
+   * OffsetDateTime.parse(s).toInstant()} reads it: what clients send as event timestamps.
+   */
+  public static Instant parseWithOffset(String s) {
+    Instant fast = fast(s);
+    return fast != null ? fast : OffsetDateTime.parse(s).toInstant();
+  }
+
+  /**
+   * The common form, or null to let the JDK's parser decide. {@link Instant#parse} and {@link
+   * OffsetDateTime#parse} read this form alike.
+   */
   private static Instant fast(String s) {
     int n = s.length();
     if (n < 20
