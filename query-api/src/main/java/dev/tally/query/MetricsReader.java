@@ -51,7 +51,7 @@ public final class MetricsReader {
   }
 
   static Executor readersOf(ItemStore items) {
-    return items.readsInParallel() ? PARALLEL : Runnable::run;
+    return items.embedded() ? Runnable::run : PARALLEL;
   }
 
   /** The customer items' reader over the same table. */

@@ -130,15 +130,9 @@ public final class SqliteItemStore implements ItemStore {
     return MAX_WRITES_PER_CALL;
   }
 
-  /** Reads of a local file take microseconds: another thread's wake-up costs more. */
+  /** A local file: reads take microseconds, and each commit is an fsync. */
   @Override
-  public boolean readsInParallel() {
-    return false;
-  }
-
-  /** A commit (and its fsync) costs far more than the items in it. */
-  @Override
-  public boolean groupedWritesAreCheaper() {
+  public boolean embedded() {
     return true;
   }
 

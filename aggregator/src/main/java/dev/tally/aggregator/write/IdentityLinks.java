@@ -67,7 +67,7 @@ final class IdentityLinks {
         missing.add(link);
       }
     }
-    if (!items.groupedWritesAreCheaper()) {
+    if (!items.embedded()) {
       missing.forEach(link -> write(store, link.getKey(), link.getValue(), requests));
       return;
     }

@@ -84,7 +84,7 @@ final class SketchWriter {
    * keys down the one-by-one path, which re-reads and retries.
    */
   private void write(Map<ItemKey, Set<String>> sketches, int[] requests) {
-    if (!items.groupedWritesAreCheaper()) {
+    if (!items.embedded()) {
       sketches.forEach((key, ids) -> add(key, ids, requests));
       return;
     }

@@ -99,7 +99,6 @@ public final class PeersBench {
       mismatches.forEach(m::add);
       print(volume, runs);
       if (config.out() != null) {
-        Files.createDirectories(config.out().toAbsolutePath().getParent());
         Json.mapper().writerWithDefaultPrettyPrinter().writeValue(config.out().toFile(), all);
       }
       if (!mismatches.isEmpty()) {

@@ -22,13 +22,8 @@ public abstract class ForwardingItemStore implements ItemStore {
   }
 
   @Override
-  public boolean readsInParallel() {
-    return delegate.readsInParallel();
-  }
-
-  @Override
-  public boolean groupedWritesAreCheaper() {
-    return delegate.groupedWritesAreCheaper();
+  public boolean embedded() {
+    return delegate.embedded();
   }
 
   @Override

@@ -31,12 +31,7 @@ public final class InMemoryItemStore implements ItemStore {
   }
 
   @Override
-  public boolean readsInParallel() {
-    return false;
-  }
-
-  @Override
-  public boolean groupedWritesAreCheaper() {
+  public boolean embedded() {
     return true;
   }
 

@@ -43,20 +43,14 @@ public interface ItemStore {
   void putAll(Collection<Item> items);
 
   /**
-   * Whether independent reads finish sooner side by side: true for a store across a network, whose
-   * reads mostly wait; false for an embedded one, where handing reads to other threads costs more
-   * (and makes slow outliers) than it saves.
+   * Whether the store lives in this process (a local file, or memory) rather than across a network.
+   * Callers size their work by it. Embedded: reads take microseconds, so handing them to other
+   * threads costs more (and makes slow outliers) than it saves; and a commit (an fsync) costs far
+   * more than the items in it, so many independent items go in one {@link #write}. Across a network
+   * (DynamoDB): reads mostly wait, so they go side by side; and a transaction costs twice the write
+   * units of single-item writes.
    */
-  default boolean readsInParallel() {
-    return true;
-  }
-
-  /**
-   * Whether many independent items cost less in one {@link #write} than in one call each: true for
-   * an embedded store, whose cost is the commit (one fsync for the lot); false for DynamoDB, where
-   * a transaction costs twice the write units of single-item writes.
-   */
-  default boolean groupedWritesAreCheaper() {
+  default boolean embedded() {
     return false;
   }
 }
